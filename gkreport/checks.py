@@ -1,0 +1,76 @@
+"""The arithmetic rules of the format spec, run over parsed tables → findings."""
+
+from __future__ import annotations
+
+from .model import Check, Tables
+from .rules import COLUMN_LABELS, evaluate, t3, t4, table3_equations, table4_equations
+from .template import (ACTIVE_ITEM_BY_KEY, ACTIVE_MEASURE_BY_KEY, OUTCOMES, PROCEEDINGS, REQUEST_ROW_BY_KEY,
+                       T2021)
+
+_OUTCOME_LABELS = dict(OUTCOMES)
+_PROCEEDING_LABELS = dict(PROCEEDINGS)
+
+
+def _cell_values(tables: Tables) -> dict:
+    values = {}
+    for row, cols in tables.requests.items():
+        for col, v in cols.items():
+            values[t3(row, col)] = v
+    for proc, cols in tables.appeals.items():
+        for outcome, v in cols.items():
+            values[t4(proc, outcome)] = v
+    return values
+
+
+def arithmetic_checks(tables: Tables) -> list[Check]:
+    values = _cell_values(tables)
+    out: list[Check] = []
+    if tables.requests:
+        fmt = tables.table3_template or T2021
+        for eq, left, right in evaluate(values, table3_equations(fmt, set(tables.requests))):
+            out.append(Check(eq.rule, "warning", f"表三{eq.explain}，但报告中是 {left} 与 {right}。",
+                             expected=str(left), actual=str(right), location=eq.location))
+    if tables.appeals:
+        for eq, left, right in evaluate(values, table4_equations()):
+            out.append(Check(eq.rule, "warning", f"表四{eq.explain}，但总计是 {left}，各项之和是 {right}。",
+                             expected=str(right), actual=str(left), location=eq.location))
+    out.extend(type_checks(tables))
+    return out
+
+
+def type_checks(tables: Tables) -> list[Check]:
+    """Rule R7: counts are non-negative integers; only 本年增/减 may be negative, only money may have decimals."""
+    out: list[Check] = []
+
+    def bad(location: str, label: str, v) -> None:
+        if v is None:
+            return
+        if v < 0:
+            out.append(Check("negative_value", "warning", f"{label}是负数（{v}），这一格只能是非负数。",
+                             actual=str(v), location=location))
+        elif not float(v).is_integer():
+            out.append(Check("not_integer", "warning", f"{label}不是整数（{v}），件数只能是整数。",
+                             actual=str(v), location=location))
+
+    for row, cols in tables.requests.items():
+        for col, v in cols.items():
+            bad(f"request_stats.{row}.{col}", f"表三「{REQUEST_ROW_BY_KEY[row].label}」的{COLUMN_LABELS[col]}", v)
+    for proc, cols in tables.appeals.items():
+        for outcome, v in cols.items():
+            bad(f"appeal_stats.{proc}.{outcome}", f"表四{_PROCEEDING_LABELS[proc]}的{_OUTCOME_LABELS[outcome]}", v)
+    for cell in tables.active:
+        measure = ACTIVE_MEASURE_BY_KEY[cell.measure]
+        label = f"表二「{ACTIVE_ITEM_BY_KEY[cell.item].label}」的{measure.label}"
+        if cell.value < 0 and not measure.signed:
+            bad(f"active_disclosure.{cell.item}.{cell.measure}", label, cell.value)
+        elif not measure.decimal and not float(cell.value).is_integer():
+            bad(f"active_disclosure.{cell.item}.{cell.measure}", label, cell.value)
+    return out
+
+
+def status_of(checks: list[Check], tables_readable: bool) -> str:
+    if not tables_readable:
+        return "error"
+    if any(c.severity in ("error", "warning") for c in checks):
+        return "warning"
+    return "ok"

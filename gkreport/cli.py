@@ -1,0 +1,71 @@
+"""The `gkreport` command: thin click commands over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from .extract import ExtractError, extract
+from .ingest import ingest as run_ingest
+from .parse import parse_report
+from .show import render_json, render_text
+
+LABELS = {"failed": "失败", "warning": "警告", "error": "表格无法读取"}
+
+
+@click.group()
+@click.version_option(package_name="gkreport")
+def cli():
+    """gkreport：政府信息公开工作年度报告 → SQLite 数据库 → Datasette 网站。"""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--db", "db_path", default="gkreport.db", show_default=True, type=click.Path(path_type=Path),
+              help="SQLite 数据库文件")
+@click.option("--force", is_flag=True, help="重新解析已入库且未变化的文件")
+@click.option("--jobs", "-j", default=0, help="解析进程数（默认：文件多时用全部核心）")
+@click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
+def ingest(paths, db_path, force, jobs, quiet):
+    """读取报告文件或文件夹（递归），写入数据库。重复运行是安全的：未变化的文件会跳过。"""
+    bar = None
+
+    def on_total(n: int) -> None:
+        nonlocal bar
+        # a progress bar only on a terminal: logs and pipes get the per-file lines and the summary
+        bar = tqdm(total=n, unit="份", desc="入库", disable=not sys.stderr.isatty() or n < 20, leave=False)
+
+    def on_outcome(o) -> None:
+        bar.update(1)
+        label = LABELS.get(o.status) or LABELS.get(o.report_status or "")
+        if label and not (quiet and o.status != "failed"):
+            tqdm.write(f"{label}  {o.path}：{o.message}", file=sys.stderr)
+
+    summary = run_ingest(paths, db_path, force=force, jobs=jobs, on_outcome=on_outcome, on_total=on_total)
+    bar.close()
+    click.echo(summary.line())
+    if summary.stored == 0 and summary.failed == 0 and summary.unchanged:
+        click.echo("没有变化：所有文件都已入库且内容未变。")
+    click.echo(f"数据库：{db_path}")
+    if summary.failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+def show(file, as_json):
+    """解析一份报告并显示结果（元数据、三张统计表、检查），不写数据库。"""
+    try:
+        report = parse_report(extract(str(file), file.read_bytes()).text)
+    except ExtractError as e:
+        click.echo(f"失败  {file}：{e.message}", err=True)
+        sys.exit(1)
+    click.echo(render_json(report, str(file)) if as_json else render_text(report, str(file)))
+
+
+if __name__ == "__main__":
+    cli()

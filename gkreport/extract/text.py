@@ -1,0 +1,70 @@
+"""Plain-text reports (.txt, .md): bytes → text, in whatever encoding they come in."""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from . import ExtractError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: every other byte is zero for the ASCII parts (digits, tabs, newlines)."""
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0) / (len(sample) / 2)
+    odd = sample[1::2].count(0) / (len(sample) / 2)
+    if odd > 0.2 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.2 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _is_text(s: str) -> bool:
+    if not s:
+        return False
+    bad = sum(1 for ch in s[:20000] if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    return bad / min(len(s), 20000) < 0.01
+
+
+def decode(data: bytes, name: str = "") -> tuple[str, str]:
+    """The text and the encoding it was in. Chinese government files come as UTF-8 (with or
+    without BOM), GB18030/GBK/GB2312, or UTF-16; try those exactly before asking a detector."""
+    if not data.strip():
+        raise ExtractError("文件为空", "empty file")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc), enc.replace("-sig", "") + " (BOM)"
+    utf16 = _looks_utf16(data)
+    if utf16:
+        try:
+            text = data.decode(utf16)
+            if _is_text(text):
+                return text, utf16
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:8000]:
+        raise ExtractError("二进制文件，不是文本", "binary file, not text")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _is_text(text):
+            return text, enc
+    best = from_bytes(data).best()
+    if best is not None and _is_text(str(best)):
+        return str(best), best.encoding
+    raise ExtractError("无法识别文件编码，可能是二进制文件", "unknown encoding, probably binary")
+

@@ -1,0 +1,195 @@
+"""Files and folders → reports in the database: discover, skip what is unchanged, parse, store.
+
+Parsing is a pure function of a file's bytes, so it runs in worker processes on
+large batches; only this process writes to SQLite, one transaction per report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from . import store
+from .agency import identify
+from .checks import status_of
+from .extract import ExtractError, extract, supported_suffixes
+from .model import ParsedReport
+from .parse import PARSER_VERSION, parse_report
+
+BATCH = 256  # files read ahead per batch: keeps memory flat however many files there are
+
+
+@dataclass
+class Outcome:
+    path: str
+    status: str  # stored / unchanged / duplicate / failed
+    report_status: Optional[str] = None  # ok / warning / error for stored reports
+    message: str = ""
+    report_id: Optional[str] = None
+
+
+@dataclass
+class Summary:
+    stored: int = 0
+    warnings: int = 0
+    errors: int = 0
+    failed: int = 0
+    unchanged: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def add(self, o: Outcome) -> None:
+        if o.status == "stored":
+            self.stored += 1
+            self.warnings += o.report_status == "warning"
+            self.errors += o.report_status == "error"
+        elif o.status == "failed":
+            self.failed += 1
+        else:
+            self.unchanged += 1
+        self.outcomes.append(o)
+
+    def line(self) -> str:
+        return (f"已入库 {self.stored} 份（其中有警告 {self.warnings} 份，表格无法读取 {self.errors} 份），"
+                f"失败 {self.failed} 个，未变化 {self.unchanged} 个。")
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """Every report file under the given paths; the flag says whether the user named it directly."""
+    suffixes = supported_suffixes()
+    for p in map(Path, paths):
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in sorted(files):
+                    if not f.startswith(".") and Path(f).suffix.lower() in suffixes:
+                        yield Path(root) / f, False
+        else:
+            yield p, True
+
+
+@dataclass
+class Job:
+    path: str
+    data: bytes
+    sha256: str
+
+
+@dataclass
+class Parsed:
+    job_path: str
+    report: Optional[ParsedReport] = None
+    source: dict = field(default_factory=dict)
+    agency: dict = field(default_factory=dict)
+    error: Optional[str] = None
+
+
+def parse_file(path: str, data: bytes, sha256: str) -> Parsed:
+    """Bytes of one file → a parsed report, or the reason it is not one. Never raises."""
+    try:
+        extracted = extract(path, data)
+        report = parse_report(extracted.text)
+        agency, agency_checks = identify(report.meta, report.sections[0].body if report.sections else "")
+        if agency_checks:
+            report.checks.extend(agency_checks)
+            report.status = status_of(report.checks, report.status != "error")
+    except ExtractError as e:
+        return Parsed(path, error=e.message)
+    except Exception as e:  # a parser bug must not stop the batch; say what happened
+        return Parsed(path, error=f"解析时出错（{type(e).__name__}: {e}）")
+    source = {
+        "source_path": path, "source_format": extracted.source_format, "sha256": sha256,
+        "encoding": extracted.encoding, "parser_version": PARSER_VERSION,
+        "provenance": json.dumps(extracted.provenance, ensure_ascii=False) if extracted.provenance else None,
+    }
+    return Parsed(path, report, source, agency)
+
+
+def _parse_job(job: Job) -> Parsed:
+    return parse_file(job.path, job.data, job.sha256)
+
+
+def _first_warning(report: ParsedReport) -> str:
+    serious = sorted((c for c in report.checks if c.severity in ("error", "warning")),
+                     key=lambda c: c.rule not in ("report_incomplete", "table_missing"))
+    if not serious:
+        return ""
+    more = f"（另有 {len(serious) - 1} 条）" if len(serious) > 1 else ""
+    return serious[0].message + more
+
+
+def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = False, jobs: int = 0,
+           on_outcome: Optional[Callable[[Outcome], None]] = None,
+           on_total: Optional[Callable[[int], None]] = None) -> Summary:
+    """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped."""
+    db = store.connect(db_path)
+    store.ensure_db_shape(db)
+    summary = Summary()
+    files = list(discover(paths))
+    if on_total:
+        on_total(len(files))
+    workers = jobs or (min(os.cpu_count() or 1, 4) if len(files) >= 64 else 1)
+    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+
+    def done(o: Outcome) -> None:
+        summary.add(o)
+        if on_outcome:
+            on_outcome(o)
+
+    try:
+        for start in range(0, len(files), BATCH):
+            batch: list[Job] = []
+            for path, named in files[start:start + BATCH]:
+                job_or_outcome = _prepare(db, path, named, force)
+                if isinstance(job_or_outcome, Outcome):
+                    done(job_or_outcome)
+                else:
+                    batch.append(job_or_outcome)
+            results = pool.imap(_parse_job, batch, chunksize=8) if pool else map(_parse_job, batch)
+            for parsed in results:
+                done(_store(db, parsed))
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+        store.finish(db)
+        db.close()
+    return summary
+
+
+def _prepare(db, path: Path, named: bool, force: bool) -> Job | Outcome:
+    shown = str(path)
+    if not path.exists():
+        return Outcome(shown, "failed", message="文件不存在")
+    if named and path.suffix.lower() not in supported_suffixes():
+        return Outcome(shown, "failed", message=f"不支持的文件类型「{path.suffix or '无扩展名'}」")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return Outcome(shown, "failed", message=f"无法读取文件（{e.strerror}）")
+    sha = hashlib.sha256(data).hexdigest()
+    stored = store.stored_version(db, shown)
+    if stored and not force and stored[1] == sha and stored[2] == PARSER_VERSION:
+        return Outcome(shown, "unchanged", report_id=stored[0])
+    return Job(shown, data, sha)
+
+
+def _store(db, parsed: Parsed) -> Outcome:
+    if parsed.error:
+        return Outcome(parsed.job_path, "failed", message=parsed.error)
+    report = parsed.report
+    other = store.report_exists(db, report.id)
+    if other and other != parsed.job_path and not _same_path_exists(other):
+        other = None  # the earlier copy is gone: this path takes over the report
+    if other and other != parsed.job_path:
+        return Outcome(parsed.job_path, "duplicate", report_id=report.id, message=f"与已入库的 {other} 内容相同")
+    store.save_report(db, report, parsed.source, parsed.agency)
+    return Outcome(parsed.job_path, "stored", report.status, _first_warning(report), report.id)
+
+
+def _same_path_exists(path: str) -> bool:
+    return Path(path).exists()

@@ -1,0 +1,87 @@
+"""What a parsed report is: plain data passed from the parser to the checks and the store."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+Number = Optional[float]
+
+
+@dataclass
+class Check:
+    rule: str
+    severity: str  # error / warning / info
+    message: str   # one Chinese sentence a reader understands
+    expected: Optional[str] = None
+    actual: Optional[str] = None
+    location: Optional[str] = None  # e.g. request_stats.carried_forward.total
+
+
+@dataclass
+class Section:
+    section_no: Optional[int]  # 1–6 as in the template, 0 for the preamble, None for a pre-2019 extra
+    heading: str
+    body: str
+
+
+@dataclass
+class ActiveCell:
+    item: str
+    measure: str
+    value: float
+    unit: Optional[str] = None
+
+
+@dataclass
+class Contact:
+    phone: Optional[str] = None
+    fax: Optional[str] = None
+    postcode: Optional[str] = None
+    address: Optional[str] = None
+    website: Optional[str] = None
+    email: Optional[str] = None
+
+
+@dataclass
+class Metadata:
+    title: Optional[str] = None
+    agency_name: Optional[str] = None
+    agency_name_as_printed: Optional[str] = None
+    year: Optional[int] = None
+    published_date: Optional[str] = None
+    period_start: Optional[str] = None
+    period_end: Optional[str] = None
+    cited_format: Optional[str] = None
+    is_aggregate: bool = False
+    scope_note: Optional[str] = None
+    contact: Contact = field(default_factory=Contact)
+
+
+@dataclass
+class Tables:
+    table2_template: Optional[str] = None
+    table3_template: Optional[str] = None
+    active: list[ActiveCell] = field(default_factory=list)
+    # row_key -> column -> value (None = the report leaves the cell out)
+    requests: dict[str, dict[str, Optional[int]]] = field(default_factory=dict)
+    # proceeding -> outcome -> value
+    appeals: dict[str, dict[str, Optional[int]]] = field(default_factory=dict)
+    found: dict[str, bool] = field(default_factory=lambda: {"table2": False, "table3": False, "table4": False})
+
+
+@dataclass
+class ParsedReport:
+    id: str
+    text: str
+    meta: Metadata
+    sections: list[Section]
+    tables: Tables
+    checks: list[Check]
+    template: str
+    status: str
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("text")
+        return d

@@ -1,0 +1,168 @@
+"""Who published the report, for which year, when, and how to reach them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Optional
+
+from ..model import Check, Contact, Metadata
+from .agency_name import normalize_agency_name
+from .text import tidy
+
+CN_DIGIT = str.maketrans("〇零一二三四五六七八九○Ｏ", "001234567890" + "0")
+_YEAR = r"(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4}"
+TITLE = re.compile(rf"^(?P<agency>.*?)\s*(?P<year>{_YEAR})\s*年\s*度?\s*(?P<rest>.*?(?:报告|年报))\s*$")
+TITLE_WORDS = re.compile(r"(?:政府|政务)?信息公开.*?(?:年度|年度工作|工作年度)报告|政府信息公开年报|政务公开.*报告")
+DATE = re.compile(r"(?P<y>(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+                  r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+ISO_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")
+PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|期间)[^0-9〇零一二]{0,8}"
+                    rf"(?P<a>(?:{_YEAR})\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)\s*(?:起)?\s*[至到—－-]+\s*"
+                    rf"(?P<b>(?:{_YEAR})\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)")
+PREAMBLE_AGENCY = re.compile(rf"(?:总结|公布|发布|编制|现将|根据)(?P<a>[\u4e00-\u9fff（）()]{{2,40}}?)\s*(?:{_YEAR})\s*年度?\s*(?:政府)?信息公开")
+CITED = re.compile(r"国办公开办函\s*[〔［\[（(]\s*(?P<y>20\d{2})\s*[〕］\]）)]\s*(?P<n>\d+)\s*号")
+_PHONE_VALUE = r"(?P<v>(?:[(（]?0\d{2,3}[)）]?\s*[-—－–]*\s*)?\d{7,8}(?:\s*[-—－–]\s*\d{1,4})?|1[3-9]\d{9})"
+PHONE = re.compile(r"(?:联系|咨询|服务|办公)?电话(?:号码)?\s*[:：]?\s*(?:为\s*)?" + _PHONE_VALUE)
+FAX = re.compile(r"传真(?:号码)?\s*[:：]?\s*(?:为\s*)?" + _PHONE_VALUE)
+POSTCODE = re.compile(r"邮(?:政)?编(?:码)?\s*[:：]?\s*(?:为\s*)?(?P<v>\d{6})(?!\d)")
+ADDRESS = re.compile(r"(?:通讯|通信|联系|办公)?地址\s*[:：]\s*(?:为\s*)?(?P<v>[^；;，,。\n）)]+?)"
+                     r"(?=\s*(?:邮|电话|传真|联系|[；;，,。\n）)]|$))")
+WEBSITE = re.compile(r"(?P<v>https?://[A-Za-z0-9.\-_~/%?=&#:]+|www\.[A-Za-z0-9.\-]+\.[A-Za-z]{2,}[A-Za-z0-9./\-_]*)")
+EMAIL = re.compile(r"(?P<v>[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
+AGGREGATE = re.compile(r"[^。；;]*汇总[^。；;]*")
+
+
+def cn_year(s: str) -> int:
+    return int(s.translate(CN_DIGIT))
+
+
+def _cn_small(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    from .sections import cn_number
+    return cn_number(s) or 0
+
+
+def to_iso(m: re.Match) -> Optional[str]:
+    try:
+        y, mo, d = cn_year(m.group("y")), _cn_small(m.group("m")), _cn_small(m.group("d"))
+    except ValueError:
+        return None
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _names_agency(title: str) -> bool:
+    m = TITLE.match(title)
+    return bool(m and m.group("agency"))
+
+
+def find_title(lines: list[str]) -> tuple[Optional[str], int]:
+    """The title, joined when it wraps over up to three short lines, and the index of its last line."""
+    top: list[tuple[int, str]] = []
+    for i, line in enumerate(lines[:40]):
+        if line.strip():
+            top.append((i, line.strip()))
+        if len(top) >= 6:
+            break
+    for k, (i, line) in enumerate(top):
+        if len(tidy(line)) > 60:
+            break
+        if "报告" in line or "年报" in line:
+            start = k
+            # earlier short lines belong to the title when the title lacks its agency or year
+            while start > 0 and k - start < 2 and not _names_agency(tidy("".join(t for _, t in top[start:k + 1]))):
+                start -= 1
+            joined = tidy("".join(t for _, t in top[start:k + 1]))
+            if not TITLE.match(joined) or (start < k and not _names_agency(joined)):
+                joined = tidy(line)
+            return joined, i
+    return None, -1
+
+
+def _signature(lines: list[str]) -> tuple[Optional[str], Optional[str]]:
+    """The date and the signing agency at the end of the report, if it has them."""
+    tail = [ln.strip() for ln in lines[-15:] if ln.strip()]
+    for k in range(len(tail) - 1, -1, -1):
+        m = DATE.fullmatch(tail[k].replace(" ", "")) if len(tail[k]) <= 20 else None
+        if m:
+            agency = tail[k - 1] if k > 0 and len(tail[k - 1]) <= 30 and not re.search(r"[。，,：:]", tail[k - 1]) \
+                else None
+            return to_iso(m), agency
+    return None, None
+
+
+def _first(pattern: re.Pattern, text: str) -> Optional[str]:
+    m = pattern.search(text)
+    return tidy(m.group("v")) if m else None
+
+
+def read_contact(text: str) -> Contact:
+    phone = PHONE.search(text)
+    fax = FAX.search(text)
+    return Contact(
+        phone=phone.group("v").strip() if phone else None,
+        fax=fax.group("v").strip() if fax else None,
+        postcode=_first(POSTCODE, text),
+        address=_first(ADDRESS, text),
+        website=_first(WEBSITE, text),
+        email=_first(EMAIL, text),
+    )
+
+
+def read_metadata(lines: list[str], preamble: str, text: str) -> tuple[Metadata, list[Check]]:
+    meta = Metadata()
+    checks: list[Check] = []
+    title, _ = find_title(lines)
+    meta.title = title
+    printed = None
+    if title:
+        m = TITLE.match(title)
+        if m:
+            printed = m.group("agency").strip("《》“”\"") or None
+            meta.year = cn_year(m.group("year"))
+
+    published, signer = _signature(lines)
+    meta.published_date = published
+    head = "\n".join(lines[:12])
+    if not published:
+        m = re.search(r"(?:发布|成文|印发)(?:日期|时间)\s*[:：]?\s*", head)
+        if m:
+            d = DATE.search(head, m.end()) or ISO_DATE.search(head, m.end())
+            meta.published_date = to_iso(d) if d else None
+
+    if not printed:
+        m = PREAMBLE_AGENCY.search(unicodedata.normalize("NFKC", preamble))
+        printed = (m.group("a") if m else None) or signer
+    if printed:
+        meta.agency_name_as_printed = tidy(printed)
+        meta.agency_name = normalize_agency_name(printed)
+    else:
+        checks.append(Check("agency_unknown", "warning", "报告标题、开头和落款中都找不到发布机关的名称。",
+                            location="reports.agency_name"))
+
+    period = PERIOD.search(text[:4000])
+    if period:
+        a, b = DATE.search(period.group("a")), DATE.search(period.group("b"))
+        meta.period_start, meta.period_end = (to_iso(a) if a else None), (to_iso(b) if b else None)
+    if meta.year is None and meta.period_start:
+        meta.year = int(meta.period_start[:4])
+    if meta.year is None and meta.published_date:
+        meta.year = int(meta.published_date[:4]) - 1
+        checks.append(Check("year_inferred", "warning",
+                            f"标题中没有统计年度，按落款日期 {meta.published_date} 推断为 {meta.year} 年。",
+                            actual=str(meta.year), location="reports.year"))
+    if meta.year is None:
+        checks.append(Check("year_unknown", "warning", "报告中找不到统计年度。", location="reports.year"))
+
+    cited = CITED.search(text[:5000])
+    if cited:
+        meta.cited_format = f"国办公开办函〔{cited.group('y')}〕{cited.group('n')}号"
+    agg = AGGREGATE.search(preamble)
+    if agg:
+        meta.is_aggregate = True
+        meta.scope_note = tidy(agg.group(0).strip("，, "))
+    meta.contact = read_contact(text)
+    return meta, checks

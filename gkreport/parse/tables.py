@@ -1,0 +1,339 @@
+"""Read tables 2, 3 and 4 from their rows, by label, whatever the layout damage.
+
+Rows are identified by the anchors of ``gkreport.template``; a number is only
+stored in a cell when its place is certain. Everything uncertain becomes a
+``Check``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .. import template as T
+from ..model import ActiveCell, Check
+from ..rules import t3, t4, table3_equations, table4_equations
+from .placement import resolve_row, resolve_rows
+from .text import BLANK, Num, Row, squash
+
+_ITEM_LABEL_MAX = 24
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]\)|\d+[.、]?)")
+
+
+def _fmt_values(values) -> str:
+    return "，".join("空" if v is BLANK else _num_text(v.value) for v in values)
+
+
+def _num_text(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def _int(v: float) -> int:
+    return int(v) if float(v).is_integer() else v  # a fraction stays visible to the checks
+
+
+# --- table 2 ---------------------------------------------------------------
+
+
+@dataclass
+class Table2:
+    template: Optional[str] = None
+    cells: list[ActiveCell] = field(default_factory=list)
+    items: set = field(default_factory=set)
+    checks: list[Check] = field(default_factory=list)
+    found: bool = False
+
+
+def detect_table2_format(text: str) -> Optional[str]:
+    s = squash(text)
+    hits = {fmt: sum(1 for w in words if w in s) for fmt, words in T.TABLE2_MARKERS.items()}
+    if not any(hits.values()):
+        return None
+    return T.T2019 if hits[T.T2019] > hits[T.T2021] else T.T2021
+
+
+def _match_item(label: str) -> Optional[T.ItemDef]:
+    if not label or len(label) > _ITEM_LABEL_MAX:
+        return None
+    for item in T.ACTIVE_ITEMS:
+        if any(re.search(a, label) for a in item.anchors):
+            return item
+    return None
+
+
+def _unit_of(label: str) -> Optional[str]:
+    if "万元" in label:
+        return "万元"
+    if "元" in label:
+        return "元"
+    return None
+
+
+def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
+    out = Table2(template=fmt)
+    header_units: dict[str, Optional[str]] = {}
+    for row in rows:
+        label = row.label
+        if "信息内容" in label or any(a in label for m in T.ACTIVE_MEASURES for a in m.anchors):
+            # a block header: remember the unit it prints for money columns
+            for m in T.ACTIVE_MEASURES:
+                if m.decimal and any(a in label for a in m.anchors):
+                    header_units[m.key] = _unit_of(label[label.find(m.anchors[0]):])
+            continue
+        item = _match_item(label)
+        if not item:
+            continue
+        out.found = True
+        if fmt is None:
+            continue
+        columns = T.ACTIVE_COLUMNS[fmt].get(item.key)
+        if columns is None:
+            out.checks.append(Check("t2_surplus_cells", "warning",
+                                    f"表二出现了{fmt}年版格式没有的行「{item.label}」，未读取。",
+                                    actual=_fmt_values(row.values), location=f"active_disclosure.{item.key}"))
+            continue
+        out.items.add(item.key)
+        values = row.values
+        loc = f"active_disclosure.{item.key}"
+        if len(values) != len(columns):
+            rule = "t2_missing_cells" if len(values) < len(columns) else "t2_surplus_cells"
+            how = "少于" if len(values) < len(columns) else "多于"
+            out.checks.append(Check(
+                rule, "warning",
+                f"表二「{item.label}」一行有 {len(values)} 个数字，{how}应有的 {len(columns)} 格，"
+                f"无法确定各数字属于哪一格，该行未读取。",
+                expected=f"{len(columns)} 个数字", actual=_fmt_values(values) or "无", location=loc))
+            continue
+        for measure, v in zip(columns, values):
+            if v is BLANK:
+                continue
+            unit = v.unit or header_units.get(measure) or ("万元" if measure == "amount_10k_yuan" else None)
+            out.cells.append(ActiveCell(item.key, measure, v.value, unit))
+    return out
+
+
+# --- table 3 ---------------------------------------------------------------
+
+
+@dataclass
+class Table3:
+    template: Optional[str] = None
+    values: dict[str, dict[str, Optional[int]]] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    found: bool = False
+
+
+def _strip_numbering(label: str) -> str:
+    return _NUMBERING.sub("", label)
+
+
+def match_request_row(label: str) -> list[str]:
+    """Row keys whose anchors match a label: strong anchors first, weak only when nothing else matches."""
+    strong, weak = [], []
+    for r in T.REQUEST_ROWS:
+        if any(re.search(a, label) for a in r.anchors):
+            (weak if r.weak else strong).append(r.key)
+    return strong or weak
+
+
+_CANONICAL = {r.key: squash(_strip_numbering(squash(r.label))) for r in T.REQUEST_ROWS}
+
+
+def fuzzy_request_row(label: str, allowed: set[str]) -> Optional[str]:
+    """A damaged or cut label ('5.要求行政机关确') still names one row when it is a clear part of it."""
+    core = _strip_numbering(label)
+    for group in T.REQUEST_GROUP_LABELS:
+        core = core.replace(group, "")
+    core = re.sub(r"^\([一二三四五六七]\)|^[一二三四]、", "", core)
+    if len(core) < 3:
+        return None
+    scores = []
+    for key in allowed:
+        canon = _CANONICAL[key]
+        if core in canon:
+            ratio = 0.6 + 0.4 * len(core) / len(canon)
+        else:
+            ratio = difflib.SequenceMatcher(None, core, canon).ratio()
+        scores.append((ratio, key))
+    scores.sort(reverse=True)
+    if scores and scores[0][0] >= 0.6 and (len(scores) == 1 or scores[0][0] - scores[1][0] >= 0.15):
+        return scores[0][1]
+    return None
+
+
+@dataclass
+class _Assigned:
+    key: str
+    row: Row
+    label: str
+
+
+def _assign_rows(rows: list[Row], checks: list[Check]) -> list[_Assigned]:
+    """Give each row with numbers its row key, by its own label or by a label cut across rows."""
+    assigned: list[_Assigned] = []
+    used: set[str] = set()
+    floating: list[Row] = []  # label-only rows seen since the last data row
+    consumed: set[int] = set()
+
+    def pick(keys: list[str], last: int) -> Optional[str]:
+        keys = [k for k in keys if k not in used]
+        if not keys:
+            return None
+        after = [k for k in keys if T.REQUEST_ORDER[k] > last]
+        return min(after or keys, key=lambda k: T.REQUEST_ORDER[k])
+
+    for i, row in enumerate(rows):
+        if not row.values:
+            floating.append(row)
+            continue
+        last = max((T.REQUEST_ORDER[a.key] for a in assigned), default=-1)
+        label = row.label
+        key = pick(match_request_row(label), last)
+        if key is None:
+            # the label may be cut: join it with the label-only rows around it
+            before = "".join(r.label for r in floating if id(r) not in consumed)
+            nxt = rows[i + 1] if i + 1 < len(rows) and not rows[i + 1].values else None
+            for joined, takes in ((label + (nxt.label if nxt else ""), [nxt] if nxt else []),
+                                  (before + label, [r for r in floating if id(r) not in consumed])):
+                key = pick(match_request_row(joined), last)
+                if key:
+                    label = joined
+                    consumed.update(id(r) for r in takes if r is not None)
+                    break
+        if key is None:
+            allowed = {r.key for r in T.REQUEST_ROWS} - used
+            key = fuzzy_request_row(label, allowed)
+        floating = []
+        if key is None:
+            n = len(row.numbers)
+            if n >= 5:
+                checks.append(Check("t3_unplaced_row", "warning",
+                                    f"表三第 {row.line_no + 1} 行的 {n} 个数字无法对应到模板中的任何一行，未读取。",
+                                    actual=_fmt_values(row.values)))
+            else:
+                checks.append(Check("stray_numbers", "info",
+                                    f"表三中有一行只有零散数字（{_fmt_values(row.values)}），不属于任何一行，已忽略。",
+                                    actual=_fmt_values(row.values)))
+            continue
+        if id(row) in consumed:
+            continue
+        used.add(key)
+        assigned.append(_Assigned(key, row, label))
+    return assigned
+
+
+def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
+    out = Table3()
+    assigned = _assign_rows(rows, out.checks)
+    if not assigned:
+        return out
+    out.found = True
+    keys = {a.key for a in assigned}
+    if keys & set(T.OTHER_SUBROWS):
+        fmt = T.T2021
+    elif "other_handling" in keys:
+        fmt = T.T2019
+    else:
+        fmt = fallback_fmt or T.T2021
+    out.template = fmt if keys & (set(T.OTHER_SUBROWS) | {"other_handling"}) else fallback_fmt
+
+    width = len(T.APPLICANT_KEYS)
+    known: dict = {}
+    damaged: dict = {}
+    for a in assigned:
+        cells = [t3(a.key, c) for c in T.APPLICANT_KEYS]
+        values = a.row.values
+        if len(values) == width:
+            for cell, v in zip(cells, values):
+                known[cell] = None if v is BLANK else _int(v.value)
+            blanks = [T.APPLICANT_COLUMNS[n][1] for n, v in enumerate(values) if v is BLANK]
+            if blanks:
+                out.checks.append(Check("t3_blank_cells", "warning",
+                                        f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行的"
+                                        f"{'、'.join(blanks)}留空，勾稽关系按 0 计算。",
+                                        location=f"request_stats.{a.key}"))
+        else:
+            damaged[a.key] = (cells, [_int(v.value) if isinstance(v, Num) else None for v in values])
+
+    equations = table3_equations(fmt, keys)
+    if damaged:
+        # a dash in a damaged row can't be placed either; only numbers take part
+        numeric = {k: (c, [v for v in vals if v is not None]) for k, (c, vals) in damaged.items()}
+        settled = resolve_rows(numeric, {c: v for c, v in known.items() if v is not None}, equations)
+        for key, (cells, vals) in damaged.items():
+            row = settled.get(key, {})
+            label = T.REQUEST_ROW_BY_KEY[key].label
+            shown = "，".join("空" if v is None else _num_text(v) for v in vals)
+            how = "少于" if len(vals) < width else "多于"
+            if len(row) == width:
+                result = "按勾稽关系可以唯一确定每一格：" + "，".join(_num_text(row[c]) for c in cells) + "。"
+            elif row:
+                result = "按勾稽关系只能确定其中 " + str(len(row)) + " 格，其余留空。"
+            else:
+                result = "无法确定各数字属于哪一格，该行留空。"
+            out.checks.append(Check(
+                "t3_missing_cells" if len(vals) < width else "t3_surplus_cells", "warning",
+                f"表三「{label}」一行有 {len(vals)} 个数字，{how}应有的 7 格；{result}",
+                expected="7 个数字", actual=shown or "无", location=f"request_stats.{key}"))
+            known.update(row)
+    for a in assigned:
+        # cells left out of the dict could not be read; a None is a cell the report left blank
+        out.values[a.key] = {c: known[t3(a.key, c)] for c in T.APPLICANT_KEYS if t3(a.key, c) in known}
+
+    missing = [k for k in T.request_rows_for(fmt) if k not in keys]
+    if missing:
+        labels = "、".join(T.REQUEST_ROW_BY_KEY[k].label for k in missing[:6]) + ("等" if len(missing) > 6 else "")
+        out.checks.append(Check("t3_missing_rows", "warning",
+                                f"表三缺少 {len(missing)} 行：{labels}。",
+                                expected=f"{len(T.request_rows_for(fmt))} 行", actual=f"{len(keys)} 行",
+                                location="request_stats"))
+    return out
+
+
+# --- table 4 ---------------------------------------------------------------
+
+
+@dataclass
+class Table4:
+    values: dict[str, dict[str, Optional[int]]] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    found: bool = False
+
+
+def read_table4(rows: list[Row]) -> Table4:
+    out = Table4()
+    header_seen = False
+    numbers: list = []
+    for row in rows:
+        label = row.label
+        if any(w in label for w in T.TABLE4_HEADER_WORDS):
+            header_seen = True
+        if len(label) > 40:
+            continue  # narrative text, not a table row
+        numbers.extend(row.values)
+    if not numbers:
+        out.found = header_seen
+        return out
+    out.found = True
+    cells = [t4(p, o) for p, _ in T.PROCEEDINGS for o in T.OUTCOME_KEYS]
+    if len(numbers) == len(cells):
+        for cell, v in zip(cells, numbers):
+            out.values.setdefault(cell[1], {})[cell[2]] = None if v is BLANK else _int(v.value)
+        return out
+    vals = [_int(v.value) if isinstance(v, Num) else 0 for v in numbers]
+    row, feasible = resolve_row(cells, vals, {}, table4_equations())
+    how = "少于" if len(numbers) < len(cells) else "多于"
+    if len(row) == len(cells):
+        result = "按各组总计可以唯一确定每一格。"
+    elif row:
+        result = f"按各组总计只能确定其中 {len(row)} 格，其余留空。"
+    else:
+        result = "无法确定各数字属于哪一格，表四留空。"
+    out.checks.append(Check("t4_cell_count", "warning",
+                            f"表四（行政复议、行政诉讼）有 {len(numbers)} 个数字，{how}应有的 15 格；{result}",
+                            expected="15 个数字", actual=_fmt_values(numbers), location="appeal_stats"))
+    for p, _ in T.PROCEEDINGS:
+        out.values[p] = {o: row[t4(p, o)] for o in T.OUTCOME_KEYS if t4(p, o) in row}
+    return out

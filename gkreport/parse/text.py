@@ -1,0 +1,215 @@
+"""Text normalisation, numbers, and the cell grid a table region is read into.
+
+Three layouts reach the parser and all become the same list of ``Row``s:
+tab-separated rows (PDF extracts), one cell per line with rows between blank
+lines (DOCX extracts), and space-separated rows whose numbers trail the label
+(other tools' PDF text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+# Word and PDF leftovers that are not part of the report.
+ARTEFACTS = re.compile(r"\[bookmark:[^\]]*\]|\{\\[^}]*\}|\u200b|\ufeff")
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+                         r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
+_SPACES = re.compile(r"\s+")
+_MARKUP = re.compile(r"\*\*|__|^#+\s*|^\s*[-•·]\s+")
+
+
+def clean(text: str) -> str:
+    """Remove artefacts and unify line ends, keeping everything a reader sees."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+    return ARTEFACTS.sub("", text)
+
+
+def squash(s: str) -> str:
+    """The form labels are matched in: NFKC, no whitespace or markup, unified quotes."""
+    s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
+    s = s.replace("**", "")
+    return _SPACES.sub("", s)
+
+
+def tidy(s: str) -> str:
+    """One-line display form of printed text: collapsed spaces, none between CJK and digits."""
+    s = _SPACES.sub(" ", s.replace("**", "")).strip()
+    return re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f\s])|(?<=[^\x00-\x7f])\s+(?=\d)|(?<=\d)\s+(?=[^\x00-\x7f])",
+                  "", s)
+
+
+def strip_markup(line: str) -> str:
+    return _MARKUP.sub("", line).strip()
+
+
+# --- numbers ---------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_UNIT = re.compile(r"(万元|元|件|个|项|条|次|人次)$")
+_BLANKS = {"-", "--", "—", "——", "–", "/", "\\", "\u2014", "×", "x", "X"}
+
+
+class _Blank:
+    """A cell the report marks as empty (a dash): its position is known, its value is not."""
+
+    def __repr__(self) -> str:
+        return "BLANK"
+
+
+BLANK = _Blank()
+Value = Union[float, _Blank]
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float
+    raw: str
+    unit: Optional[str] = None
+
+    @property
+    def is_int(self) -> bool:
+        return float(self.value).is_integer()
+
+
+def parse_number(cell: str) -> Union[Num, _Blank, None]:
+    """A cell's number, ``BLANK`` for a dash, or None when the cell is text."""
+    s = unicodedata.normalize("NFKC", cell).replace("\u2212", "-").replace("\u2014", "—")
+    s = _SPACES.sub("", s)
+    if not s:
+        return None
+    if s in _BLANKS:
+        return BLANK
+    unit = None
+    m = _UNIT.search(s)
+    if m and len(s) > len(m.group(1)):
+        unit, s = m.group(1), s[: m.start()]
+    if not _NUMBER.match(s):
+        return None
+    return Num(float(s.replace(",", "")), cell.strip(), unit)
+
+
+# --- rows ------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One logical table row: its label text and its values, in printed order."""
+
+    labels: list[str]
+    values: list[Union[Num, _Blank]]
+    line_no: int
+    raw: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return squash("".join(self.labels))
+
+    @property
+    def numbers(self) -> list[Num]:
+        return [v for v in self.values if isinstance(v, Num)]
+
+
+def _split_cell(cell: str) -> list[Union[Num, _Blank, str]]:
+    """A cell is a number, a dash, text, or several space-separated numbers."""
+    v = parse_number(cell)
+    if v is not None:
+        return [v]
+    parts = cell.split()
+    if len(parts) > 1:
+        vals = [parse_number(p) for p in parts]
+        if all(x is not None for x in vals):
+            return vals  # type: ignore[return-value]
+    return [cell]
+
+
+def _split_trailing_numbers(line: str) -> list[Union[Num, _Blank, str]]:
+    """'一、本年新收…数量 3001 53 0 0 61 4 3119' → label, then numbers."""
+    parts = line.split()
+    vals: list = []
+    while parts:
+        v = parse_number(parts[-1])
+        if v is None:
+            break
+        vals.insert(0, v)
+        parts.pop()
+    # a label ending in a digit glued to text (e.g. '规章0') is left alone: too risky to split
+    label = " ".join(parts)
+    return ([label] if label else []) + vals
+
+
+def _row(cells: list, line_no: int, raw: str) -> Optional[Row]:
+    labels: list[str] = []
+    values: list = []
+    for c in cells:
+        if isinstance(c, str):
+            if c.strip():
+                labels.append(c.strip())
+        else:
+            values.append(c)
+    if not labels and not values:
+        return None
+    return Row(labels, values, line_no, raw)
+
+
+def is_cell_per_line(lines: list[str]) -> bool:
+    """DOCX extracts put each cell on its own tab-led line; PDF extracts put a row on a line."""
+    tabbed = [ln for ln in lines if "\t" in ln]
+    if len(tabbed) < 3:
+        return False
+    multi = sum(1 for ln in tabbed if sum(1 for c in ln.split("\t") if c.strip()) >= 2)
+    return multi / len(tabbed) < 0.2
+
+
+def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
+    """Read a table region into rows, whatever its layout. Page-number lines are dropped."""
+    rows: list[Row] = []
+    if is_cell_per_line(lines):
+        cells: list[str] = []
+        start = first_line_no
+        raw: list[str] = []
+
+        def flush() -> None:
+            parsed: list = []
+            for c in cells:
+                parsed.extend(_split_cell(c))
+            r = _row(parsed, start, "\n".join(raw))
+            if r:
+                rows.append(r)
+
+        for i, line in enumerate(lines):
+            if PAGE_NUMBER.match(line):
+                continue
+            if not line.strip():
+                if cells:
+                    flush()
+                cells, raw = [], []
+                continue
+            if not cells:
+                start = first_line_no + i
+            raw.append(line)
+            if line.startswith("\t") or not cells:
+                cells.append(line.lstrip("\t"))
+            else:
+                cells[-1] += line  # a cell wrapped inside the Word table
+        if cells:
+            flush()
+        return rows
+
+    for i, line in enumerate(lines):
+        if not line.strip() or PAGE_NUMBER.match(line):
+            continue
+        if "\t" in line:
+            parsed = []
+            for c in line.split("\t"):
+                parsed.extend(_split_cell(c))
+        else:
+            parsed = _split_trailing_numbers(line)
+        r = _row(parsed, first_line_no + i, line)
+        if r:
+            rows.append(r)
+    return rows

@@ -1,0 +1,189 @@
+"""The one place that knows the database shape: tables, keys, lookups, indexes, and how a report is written.
+
+The table and column names are the public contract of ``schema.md``. Each report
+is written in one transaction, so a killed run leaves every stored report whole.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Optional
+
+import sqlite_utils
+
+from .model import ParsedReport
+from .template import APPLICANT_KEYS, OUTCOME_KEYS, lookup_rows
+
+REPORT_COLUMNS = {
+    "id": str, "agency_id": str, "agency_name": str, "agency_name_as_printed": str, "year": int,
+    "template": str, "table2_template": str, "table3_template": str, "title": str,
+    "province": str, "city": str, "county": str, "level": str,
+    "source_format": str, "source_path": str, "source_url": str, "sha256": str, "published_date": str,
+    "status": str, "period_start": str, "period_end": str, "cited_format": str,
+    "is_aggregate": int, "scope_note": str,
+    "contact_phone": str, "contact_fax": str, "contact_postcode": str, "contact_address": str,
+    "contact_website": str, "contact_email": str,
+    "encoding": str, "provenance": str, "warning_count": int, "parser_version": str,
+}
+AGENCY_COLUMNS = {
+    "id": str, "name": str, "province": str, "city": str, "county": str, "adcode": str,
+    "level": str, "kind": str, "parent": str, "ambiguity": str,
+}
+TABLES: dict[str, dict] = {
+    "active_disclosure": {
+        "columns": {"report_id": str, "item": str, "measure": str, "value": float, "unit": str},
+        "pk": ("report_id", "item", "measure"),
+        "fks": [("report_id", "reports", "id"), ("item", "active_items", "key"),
+                ("measure", "active_measures", "key")],
+    },
+    "request_stats": {
+        "columns": {"report_id": str, "row_key": str, **{k: int for k in APPLICANT_KEYS}},
+        "pk": ("report_id", "row_key"),
+        "fks": [("report_id", "reports", "id"), ("row_key", "request_rows", "key")],
+    },
+    "appeal_stats": {
+        "columns": {"report_id": str, "proceeding": str, **{k: int for k in OUTCOME_KEYS}},
+        "pk": ("report_id", "proceeding"),
+        "fks": [("report_id", "reports", "id"), ("proceeding", "proceedings", "key")],
+    },
+    "sections": {
+        "columns": {"report_id": str, "position": int, "section_no": int, "heading": str, "body": str},
+        "pk": ("report_id", "position"),
+        "fks": [("report_id", "reports", "id")],
+    },
+    "checks": {
+        "columns": {"id": int, "report_id": str, "rule": str, "severity": str, "message": str,
+                    "expected": str, "actual": str, "location": str},
+        "pk": "id",
+        "fks": [("report_id", "reports", "id"), ("rule", "check_rules", "key")],
+    },
+}
+CHILD_TABLES = tuple(TABLES)
+LOOKUP_PKS = {"request_rows": "key", "active_items": "key", "active_measures": "key", "proceedings": "key",
+              "check_rules": "key"}
+INDEXES = [
+    ("reports", ["source_path"]), ("reports", ["agency_id"]), ("reports", ["year"]), ("reports", ["status"]),
+    ("reports", ["province"]), ("reports", ["level"]), ("reports", ["template"]),
+    ("checks", ["report_id"]), ("checks", ["rule"]), ("request_stats", ["row_key"]),
+    ("active_disclosure", ["item", "measure"]), ("appeal_stats", ["proceeding"]),
+]
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    conn = sqlite3.connect(str(path), timeout=30)
+    db = sqlite_utils.Database(conn)
+    # WAL keeps each report's commit cheap; a killed process loses at most the report being written
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    return db
+
+
+def ensure_db_shape(db: sqlite_utils.Database) -> None:
+    """Create every table, key, lookup and index the contract names (idempotent)."""
+    with db.atomic():
+        for name, rows in lookup_rows().items():
+            db[name].insert_all(rows, pk=LOOKUP_PKS[name], replace=True)
+        if not db["agencies"].exists():
+            db["agencies"].create(AGENCY_COLUMNS, pk="id")
+        if not db["reports"].exists():
+            db["reports"].create(REPORT_COLUMNS, pk="id", foreign_keys=[("agency_id", "agencies", "id")])
+        for name, spec in TABLES.items():
+            if not db[name].exists():
+                db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec["fks"])
+        for table, cols in INDEXES:
+            db[table].create_index(cols, if_not_exists=True)
+
+
+def finish(db: sqlite_utils.Database) -> None:
+    """Leave a single self-contained file for Datasette's immutable mode."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("PRAGMA journal_mode=DELETE")
+    db.conn.execute("ANALYZE")
+
+
+def stored_version(db: sqlite_utils.Database, source_path: str) -> Optional[tuple[str, str, str]]:
+    row = db.execute("select id, sha256, parser_version from reports where source_path = ? limit 1",
+                     [source_path]).fetchone()
+    return tuple(row) if row else None
+
+
+def report_exists(db: sqlite_utils.Database, report_id: str) -> Optional[str]:
+    row = db.execute("select source_path from reports where id = ?", [report_id]).fetchone()
+    return row[0] if row else None
+
+
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    cols = list(rows[0])
+    sql = f"insert or replace into [{table}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))})"
+    db.conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
+
+
+def delete_report(db: sqlite_utils.Database, report_id: str) -> None:
+    for table in CHILD_TABLES:
+        db.conn.execute(f"delete from [{table}] where report_id = ?", [report_id])
+    db.conn.execute("delete from reports where id = ?", [report_id])
+
+
+def save_report(db: sqlite_utils.Database, report: ParsedReport, source: dict, agency: dict) -> None:
+    """Write one report and everything under it in one transaction, replacing an older version
+    from the same source path."""
+    with db.atomic():
+        for (old_id,) in db.execute("select id from reports where source_path = ? and id != ?",
+                                    [source["source_path"], report.id]).fetchall():
+            delete_report(db, old_id)
+        delete_report(db, report.id)
+        if agency.get("id"):
+            _insert(db, "agencies", [{k: agency.get(k) for k in AGENCY_COLUMNS}])
+        _insert(db, "reports", [report_row(report, source, agency)])
+        for table, rows in child_rows(report).items():
+            _insert(db, table, rows)
+
+
+def report_row(report: ParsedReport, source: dict, agency: dict) -> dict:
+    m, c = report.meta, report.meta.contact
+    return {
+        "id": report.id, "agency_id": agency.get("id"), "agency_name": m.agency_name,
+        "agency_name_as_printed": m.agency_name_as_printed, "year": m.year, "template": report.template,
+        "table2_template": report.tables.table2_template, "table3_template": report.tables.table3_template,
+        "title": m.title, "province": agency.get("province"), "city": agency.get("city"),
+        "county": agency.get("county"), "level": agency.get("level"),
+        "source_format": source.get("source_format"), "source_path": source.get("source_path"),
+        "source_url": source.get("source_url"), "sha256": source.get("sha256"),
+        "published_date": m.published_date, "status": report.status,
+        "period_start": m.period_start, "period_end": m.period_end, "cited_format": m.cited_format,
+        "is_aggregate": int(m.is_aggregate), "scope_note": m.scope_note,
+        "contact_phone": c.phone, "contact_fax": c.fax, "contact_postcode": c.postcode,
+        "contact_address": c.address, "contact_website": c.website, "contact_email": c.email,
+        "encoding": source.get("encoding"), "provenance": source.get("provenance"),
+        "warning_count": sum(1 for k in report.checks if k.severity in ("warning", "error")),
+        "parser_version": source.get("parser_version"),
+    }
+
+
+def child_rows(report: ParsedReport) -> dict[str, list[dict]]:
+    rid = report.id
+    t = report.tables
+    requests = [{"report_id": rid, "row_key": key, **{c: cols.get(c) for c in APPLICANT_KEYS}}
+                for key, cols in t.requests.items()]
+    if t.table3_template == "2021" and all(k in t.requests for k in ("other_no_supplement", "other_unpaid_fee",
+                                                                          "other_other")):
+        # the 2019 single row, derived for 2021 reports so queries across years can use one key
+        parts = [t.requests[k] for k in ("other_no_supplement", "other_unpaid_fee", "other_other")]
+        requests.append({"report_id": rid, "row_key": "other_handling", **{
+            c: (sum(p[c] or 0 for p in parts) if all(c in p for p in parts) else None) for c in APPLICANT_KEYS}})
+    return {
+        "active_disclosure": [{"report_id": rid, "item": a.item, "measure": a.measure, "value": a.value,
+                               "unit": a.unit} for a in t.active],
+        "request_stats": requests,
+        "appeal_stats": [{"report_id": rid, "proceeding": p, **{o: cols.get(o) for o in OUTCOME_KEYS}}
+                         for p, cols in t.appeals.items()],
+        "sections": [{"report_id": rid, "position": n, "section_no": s.section_no, "heading": s.heading,
+                      "body": s.body} for n, s in enumerate(report.sections)],
+        "checks": [{"report_id": rid, "rule": k.rule, "severity": k.severity, "message": k.message,
+                    "expected": k.expected, "actual": k.actual, "location": k.location}
+                   for k in report.checks],
+    }
