@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from .agency_list import agencies_command
 from .extract import ExtractError, extract
 from .ingest import ingest as run_ingest
 from .parse import parse_report
@@ -65,6 +66,9 @@ def show(file, as_json):
         click.echo(f"失败  {file}：{e.message}", err=True)
         sys.exit(1)
     click.echo(render_json(report, str(file)) if as_json else render_text(report, str(file)))
+
+
+cli.add_command(agencies_command)
 
 
 if __name__ == "__main__":

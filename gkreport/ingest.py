@@ -10,6 +10,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -22,6 +24,7 @@ from .model import ParsedReport
 from .parse import PARSER_VERSION, parse_report
 
 BATCH = 256  # files read ahead per batch: keeps memory flat however many files there are
+COMMIT_EVERY = 0.5  # seconds; each report is its own savepoint, so a kill loses only uncommitted whole reports
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Job:
     path: str
     data: bytes
     sha256: str
+    replaces: tuple[str, ...] = ()  # ids stored earlier for this path
 
 
 @dataclass
@@ -86,6 +90,7 @@ class Parsed:
     source: dict = field(default_factory=dict)
     agency: dict = field(default_factory=dict)
     error: Optional[str] = None
+    replaces: tuple[str, ...] = ()
 
 
 def parse_file(path: str, data: bytes, sha256: str) -> Parsed:
@@ -110,7 +115,11 @@ def parse_file(path: str, data: bytes, sha256: str) -> Parsed:
 
 
 def _parse_job(job: Job) -> Parsed:
-    return parse_file(job.path, job.data, job.sha256)
+    parsed = parse_file(job.path, job.data, job.sha256)
+    parsed.replaces = job.replaces
+    if parsed.report:
+        parsed.report.text = ""  # not stored: don't ship it back from the worker
+    return parsed
 
 
 def _first_warning(report: ParsedReport) -> str:
@@ -150,8 +159,19 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
                 else:
                     batch.append(job_or_outcome)
             results = pool.imap(_parse_job, batch, chunksize=8) if pool else map(_parse_job, batch)
-            for parsed in results:
-                done(_store(db, parsed))
+            committed = time.monotonic()
+            db.execute("BEGIN")
+            try:
+                for parsed in results:
+                    done(_store(db, parsed))
+                    if time.monotonic() - committed > COMMIT_EVERY:
+                        db.execute("COMMIT")
+                        db.execute("BEGIN")
+                        committed = time.monotonic()
+                db.execute("COMMIT")
+            except BaseException:
+                db.rollback()
+                raise
     finally:
         if pool:
             pool.close()
@@ -175,7 +195,7 @@ def _prepare(db, path: Path, named: bool, force: bool) -> Job | Outcome:
     stored = store.stored_version(db, shown)
     if stored and not force and stored[1] == sha and stored[2] == PARSER_VERSION:
         return Outcome(shown, "unchanged", report_id=stored[0])
-    return Job(shown, data, sha)
+    return Job(shown, data, sha, (stored[0],) if stored else ())
 
 
 def _store(db, parsed: Parsed) -> Outcome:
@@ -187,7 +207,11 @@ def _store(db, parsed: Parsed) -> Outcome:
         other = None  # the earlier copy is gone: this path takes over the report
     if other and other != parsed.job_path:
         return Outcome(parsed.job_path, "duplicate", report_id=report.id, message=f"与已入库的 {other} 内容相同")
-    store.save_report(db, report, parsed.source, parsed.agency)
+    replaces = parsed.replaces + ((report.id,) if other else ())
+    try:
+        store.save_report(db, report, parsed.source, parsed.agency, replaces)
+    except sqlite3.DatabaseError as e:
+        return Outcome(parsed.job_path, "failed", message=f"写入数据库失败（{e}），该报告未入库")
     return Outcome(parsed.job_path, "stored", report.status, _first_warning(report), report.id)
 
 

@@ -8,6 +8,7 @@ of a damaged row belong (never to invent a value the equations don't force).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from .template import (APPLICANT_KEYS, APPLICANT_PARTS, OUTCOME_PARTS, PROCEEDINGS, T2021, processed_parts)
@@ -35,8 +36,13 @@ def t4(proc: str, outcome: str) -> Cell:
 COLUMN_LABELS = dict(zip(APPLICANT_KEYS, ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织", "总计")))
 
 
-def table3_equations(fmt: str, rows: set[str]) -> list[Equation]:
+def table3_equations(fmt: str, rows) -> list[Equation]:
     """R1, R2, R3 for the rows a table 3 of this format has."""
+    return list(_table3_equations(fmt, frozenset(rows)))
+
+
+@lru_cache(maxsize=64)
+def _table3_equations(fmt: str, rows: frozenset) -> tuple[Equation, ...]:
     eqs: list[Equation] = []
     parts = processed_parts(fmt)
     for col in APPLICANT_KEYS:
@@ -49,12 +55,12 @@ def table3_equations(fmt: str, rows: set[str]) -> list[Equation]:
             "t3_processed_sum", f"request_stats.total_processed.{col}",
             (t3("total_processed", col),), tuple(t3(r, col) for r in parts),
             f"「{COLUMN_LABELS[col]}」列：（七）总计 应等于（一）至（六）各项之和"))
-    for row in rows:
+    for row in sorted(rows):
         eqs.append(Equation(
             "t3_total_column", f"request_stats.{row}.total",
             (t3(row, "total"),), tuple(t3(row, c) for c in APPLICANT_PARTS),
             "总计 应等于各类申请人之和"))
-    return eqs
+    return tuple(eqs)
 
 
 T4_RULES = {
@@ -78,34 +84,45 @@ def propagate(known: dict[Cell, int], equations: list[Equation]) -> Optional[dic
     Returns None when the known values contradict an equation.
     """
     values = dict(known)
-    changed = True
-    while changed:
-        changed = False
-        for eq in equations:
-            sides = []
-            for side in (eq.lhs, eq.rhs):
-                unknown = [c for c in side if c not in values]
-                sides.append((sum(values[c] for c in side if c in values), unknown))
-            (ls, lu), (rs, ru) = sides
-            if not lu and not ru:
-                if ls != rs:
-                    return None
-                continue
-            # move everything known to one side: sum(unknown_a) - sum(unknown_b) = d
-            for (s_a, u_a), (s_b, u_b) in ((sides[0], sides[1]), (sides[1], sides[0])):
-                if u_b:
-                    continue
-                remainder = s_b - s_a  # what the unknowns on side a must add up to
-                if remainder < 0:
-                    return None
-                if len(u_a) == 1:
-                    values[u_a[0]] = remainder
-                    changed = True
-                elif remainder == 0:
-                    for c in u_a:
-                        values[c] = 0
-                    changed = True
-                break
+    touching: dict[Cell, list[int]] = {}
+    for n, eq in enumerate(equations):
+        for c in eq.lhs + eq.rhs:
+            touching.setdefault(c, []).append(n)
+    pending = list(range(len(equations)))
+    queued = set(pending)
+    while pending:
+        n = pending.pop()
+        queued.discard(n)
+        eq = equations[n]
+        sides = []
+        for side in (eq.lhs, eq.rhs):
+            total, unknown = 0, []
+            for c in side:
+                v = values.get(c)
+                if v is None:
+                    unknown.append(c)
+                else:
+                    total += v
+            sides.append((total, unknown))
+        (ls, lu), (rs, ru) = sides
+        if not lu and not ru:
+            if ls != rs:
+                return None
+            continue
+        if lu and ru:
+            continue
+        total_a, unknown = (ls, lu) if lu else (rs, ru)
+        remainder = (rs if lu else ls) - total_a  # what the unknowns on one side must add up to
+        if remainder < 0:
+            return None
+        solved = {unknown[0]: remainder} if len(unknown) == 1 else (
+            {c: 0 for c in unknown} if remainder == 0 else {})
+        for c, v in solved.items():
+            values[c] = v
+            for m in touching.get(c, ()):
+                if m not in queued:
+                    queued.add(m)
+                    pending.append(m)
     return values
 
 

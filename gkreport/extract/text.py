@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -31,11 +32,15 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
+
+
 def _is_text(s: str) -> bool:
+    """Decoded binary shows itself as control characters and replacement marks."""
     if not s:
         return False
-    bad = sum(1 for ch in s[:20000] if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
-    return bad / min(len(s), 20000) < 0.01
+    sample = s[:20000]
+    return len(_CONTROL.findall(sample)) / len(sample) < 0.01
 
 
 def decode(data: bytes, name: str = "") -> tuple[str, str]:

@@ -50,11 +50,24 @@ def resolve_row(cells: Sequence[Cell], values: Sequence[int], known: dict[Cell, 
     return {c: v for c, v in agreed.items() if v is not None}, feasible
 
 
+def _fits(shown: Sequence[int], derived: Sequence[int]) -> bool:
+    """Could the printed numbers be this row with some cells left out (or some extra printed)?"""
+    short, long_ = (shown, derived) if len(shown) <= len(derived) else (derived, shown)
+    it = iter(long_)
+    return all(any(v == w for w in it) for v in short)
+
+
 def resolve_rows(damaged: dict[str, tuple[Sequence[Cell], Sequence[int]]], known: dict[Cell, int],
                  equations: list[Equation]) -> dict[str, dict[Cell, int]]:
     """Resolve several damaged rows; each settled row helps settle the next."""
     known = dict(known)
     settled: dict[str, dict[Cell, int]] = {}
+    # rows the intact rows already force completely need no search, only a consistency test
+    forced = propagate(known, equations) or {}
+    for key, (cells, values) in damaged.items():
+        if all(c in forced for c in cells) and _fits(values, [forced[c] for c in cells]):
+            settled[key] = {c: forced[c] for c in cells}
+            known.update(settled[key])
     progress = True
     while progress and len(settled) < len(damaged):
         progress = False

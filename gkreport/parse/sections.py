@@ -60,8 +60,8 @@ def split_heading(line: str) -> tuple[Optional[int], Optional[str], str]:
 def heading_candidates(lines: list[str]) -> list[Heading]:
     out = []
     for i, line in enumerate(lines):
-        if "\t" in line or not line.strip():
-            continue  # table cells are never headings
+        if "\t" in line or not line.strip() or len(line) > 2 * MAX_HEADING + 20:
+            continue  # table cells and paragraphs are never headings
         number, style, rest = split_heading(line)
         if not rest or len(rest) > MAX_HEADING or rest.endswith(("。", "；", ";")):
             continue
@@ -78,8 +78,12 @@ def heading_candidates(lines: list[str]) -> list[Heading]:
     return out
 
 
-def _score(h: Heading, sec, lines: list[str]) -> float:
-    if not any(re.search(k, h.rest) for k in sec.keywords):
+_KEYWORDS = {sec.no: re.compile("|".join(f"(?:{k})" for k in sec.keywords)) for sec in SECTIONS}
+_ANY_KEYWORD = re.compile("|".join(p.pattern for p in _KEYWORDS.values()))
+
+
+def _score(h: Heading, sec, lines: list[str], windows: dict) -> float:
+    if not _KEYWORDS[sec.no].search(h.rest):
         return 0
     score = 1.0
     if h.number is not None:
@@ -91,7 +95,9 @@ def _score(h: Heading, sec, lines: list[str]) -> float:
     if h.last_line != h.line:
         score -= 0.5  # prefer the one-line reading when both match
     if sec.cues:
-        window = squash("".join(lines[h.last_line + 1: h.last_line + 60]))
+        window = windows.get(h.last_line)
+        if window is None:
+            window = windows[h.last_line] = squash("".join(lines[h.last_line + 1: h.last_line + 60]))
         score += 4 if any(c in window for c in sec.cues) else -1
     return score
 
@@ -99,9 +105,12 @@ def _score(h: Heading, sec, lines: list[str]) -> float:
 def find_headings(lines: list[str]) -> dict[int, Heading]:
     """The best-scoring sequence of section headings in template order."""
     scored = []
+    windows: dict[int, str] = {}
     for h in heading_candidates(lines):
+        if not _ANY_KEYWORD.search(h.rest):
+            continue
         for sec in SECTIONS:
-            s = _score(h, sec, lines)
+            s = _score(h, sec, lines, windows)
             if s > 0:
                 scored.append((h, sec.no, s))
     scored.sort(key=lambda t: (t[0].line, t[1]))

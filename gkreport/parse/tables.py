@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -129,13 +130,17 @@ def _strip_numbering(label: str) -> str:
     return _NUMBERING.sub("", label)
 
 
-def match_request_row(label: str) -> list[str]:
+_ROW_PATTERNS = [(r.key, r.weak, re.compile("|".join(f"(?:{a})" for a in r.anchors))) for r in T.REQUEST_ROWS]
+
+
+@lru_cache(maxsize=16384)
+def match_request_row(label: str) -> tuple[str, ...]:
     """Row keys whose anchors match a label: strong anchors first, weak only when nothing else matches."""
     strong, weak = [], []
-    for r in T.REQUEST_ROWS:
-        if any(re.search(a, label) for a in r.anchors):
-            (weak if r.weak else strong).append(r.key)
-    return strong or weak
+    for key, is_weak, pattern in _ROW_PATTERNS:
+        if pattern.search(label):
+            (weak if is_weak else strong).append(key)
+    return tuple(strong or weak)
 
 
 _CANONICAL = {r.key: squash(_strip_numbering(squash(r.label))) for r in T.REQUEST_ROWS}
@@ -177,7 +182,7 @@ def _assign_rows(rows: list[Row], checks: list[Check]) -> list[_Assigned]:
     floating: list[Row] = []  # label-only rows seen since the last data row
     consumed: set[int] = set()
 
-    def pick(keys: list[str], last: int) -> Optional[str]:
+    def pick(keys, last: int) -> Optional[str]:
         keys = [k for k in keys if k not in used]
         if not keys:
             return None

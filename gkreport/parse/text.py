@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -28,6 +29,7 @@ def clean(text: str) -> str:
     return ARTEFACTS.sub("", text)
 
 
+@lru_cache(maxsize=65536)
 def squash(s: str) -> str:
     """The form labels are matched in: NFKC, no whitespace or markup, unified quotes."""
     s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
@@ -75,8 +77,14 @@ class Num:
         return float(self.value).is_integer()
 
 
+_PLAIN_INT = re.compile(r"\s*-?\d{1,15}\s*$")
+
+
+@lru_cache(maxsize=65536)
 def parse_number(cell: str) -> Union[Num, _Blank, None]:
     """A cell's number, ``BLANK`` for a dash, or None when the cell is text."""
+    if _PLAIN_INT.match(cell):  # most cells: skip normalisation
+        return Num(float(int(cell)), cell.strip())
     s = unicodedata.normalize("NFKC", cell).replace("\u2212", "-").replace("\u2014", "—")
     s = _SPACES.sub("", s)
     if not s:
