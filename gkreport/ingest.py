@@ -109,9 +109,18 @@ def parse_file(path: str, data: bytes, sha256: str) -> Parsed:
     source = {
         "source_path": path, "source_format": extracted.source_format, "sha256": sha256,
         "encoding": extracted.encoding, "parser_version": PARSER_VERSION,
-        "provenance": json.dumps(extracted.provenance, ensure_ascii=False) if extracted.provenance else None,
+        "provenance": _provenance(report, extracted.line_pages),
     }
     return Parsed(path, report, source, agency)
+
+
+def _provenance(report: ParsedReport, line_pages: Optional[list[int]]) -> Optional[str]:
+    """For paged sources: the page where each table starts, as JSON ({"table3": 4})."""
+    if not line_pages:
+        return None
+    pages = {name: line_pages[start] for name, (start, _) in report.tables.regions.items()
+             if start < len(line_pages) and report.tables.found.get(name)}
+    return json.dumps(pages) if pages else None
 
 
 def _parse_job(job: Job) -> Parsed:

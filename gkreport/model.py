@@ -68,6 +68,8 @@ class Tables:
     # proceeding -> outcome -> value
     appeals: dict[str, dict[str, Optional[int]]] = field(default_factory=dict)
     found: dict[str, bool] = field(default_factory=lambda: {"table2": False, "table3": False, "table4": False})
+    # the line range (start, end) of the text each table was read from: maps to PDF pages
+    regions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass

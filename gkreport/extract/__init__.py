@@ -24,8 +24,8 @@ class Extracted:
     text: str
     source_format: str
     encoding: str | None = None
-    # where each table was found (e.g. {"table3": 4} for a PDF page); empty for plain text
-    provenance: dict = field(default_factory=dict)
+    # the page each line of ``text`` came from (PDF), so a table can say where it was found
+    line_pages: list[int] | None = None
 
 
 TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".text": "txt", ".markdown": "md"}
