@@ -43,7 +43,7 @@ def type_checks(tables: Tables) -> list[Check]:
     out: list[Check] = []
 
     def bad(location: str, label: str, v) -> None:
-        if v is None:
+        if v is None or (type(v) is int and v >= 0):
             return
         if v < 0:
             out.append(Check("negative_value", "warning", f"{label}是负数（{v}），这一格只能是非负数。",
@@ -54,6 +54,8 @@ def type_checks(tables: Tables) -> list[Check]:
 
     for row, cols in tables.requests.items():
         for col, v in cols.items():
+            if v is None or (type(v) is int and v >= 0):
+                continue  # the common case, kept cheap
             bad(f"request_stats.{row}.{col}", f"表三「{REQUEST_ROW_BY_KEY[row].label}」的{COLUMN_LABELS[col]}", v)
     for proc, cols in tables.appeals.items():
         for outcome, v in cols.items():

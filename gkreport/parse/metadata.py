@@ -164,5 +164,6 @@ def read_metadata(lines: list[str], preamble: str, text: str) -> tuple[Metadata,
     if agg:
         meta.is_aggregate = True
         meta.scope_note = tidy(agg.group(0).strip("，, "))
-    meta.contact = read_contact(text)
+    # contact details sit in the preamble or the closing lines, never in the tables
+    meta.contact = read_contact(preamble[:3000] + "\n" + text[-2500:])
     return meta, checks

@@ -23,6 +23,8 @@ _PREFIX = re.compile(
     r"|[（(]\s*(?P<paren>[一二三四五六七八九十]{1,2}|\d{1,2})\s*[)）]"
     r"|第(?P<ordinal>[一二三四五六七八九十]{1,2})(?:部分|章)[、.．:：]?)\s*"
 )
+_WS = re.compile(r"\s+")
+CUE_LINES = 30  # how far below a heading its table's first words must appear
 MAX_HEADING = 40  # the preface names all six sections on one long line: that is not a heading
 
 
@@ -42,7 +44,7 @@ def cn_number(s: str) -> Optional[int]:
 class Heading:
     line: int          # first line of the heading
     last_line: int     # last line (a heading broken over two lines)
-    text: str          # as printed, one line
+    raw: str           # the heading line(s) as printed
     number: Optional[int]
     style: Optional[str]  # cn / digit / paren / ordinal / None
     rest: str          # squashed words after the number
@@ -57,29 +59,33 @@ def split_heading(line: str) -> tuple[Optional[int], Optional[str], str]:
     return cn_number(m.group(style)), style, squash(s[m.end():])
 
 
+_KEYWORDS = {sec.no: re.compile("|".join(f"(?:{k})" for k in sec.keywords)) for sec in SECTIONS}
+_ANY_KEYWORD = re.compile("|".join(p.pattern for p in _KEYWORDS.values()))
+
+
 def heading_candidates(lines: list[str]) -> list[Heading]:
     out = []
     for i, line in enumerate(lines):
-        if "\t" in line or not line.strip() or len(line) > 2 * MAX_HEADING + 20:
-            continue  # table cells and paragraphs are never headings
+        if "\t" in line or len(line) > 2 * MAX_HEADING + 20 or not line.strip() \
+                or line.rstrip().endswith(("。", "；", ";")):
+            continue  # table cells and sentences are never headings
         number, style, rest = split_heading(line)
-        if not rest or len(rest) > MAX_HEADING or rest.endswith(("。", "；", ";")):
+        if not rest or len(rest) > MAX_HEADING:
             continue
-        out.append(Heading(i, i, tidy(strip_markup(line)), number, style, rest))
-        # a heading broken over two lines: '三、收到和处理政府信息公开' + '申请情况'
+        out.append(Heading(i, i, line, number, style, rest))
+        if _ANY_KEYWORD.search(rest):
+            continue
+        # a heading broken over two lines: '一、总体' + '情况'
         j = i + 1
         while j < len(lines) and not lines[j].strip():
             j += 1
-        if j < len(lines) and "\t" not in lines[j]:
+        if j < len(lines) and "\t" not in lines[j] and len(lines[j]) <= MAX_HEADING:
             nxt = squash(lines[j])
             if nxt and len(rest + nxt) <= MAX_HEADING and split_heading(lines[j])[1] is None:
-                out.append(Heading(i, j, tidy(strip_markup(line) + strip_markup(lines[j])), number, style,
-                                   rest + nxt))
+                out.append(Heading(i, j, strip_markup(line) + strip_markup(lines[j]), number, style, rest + nxt))
     return out
 
 
-_KEYWORDS = {sec.no: re.compile("|".join(f"(?:{k})" for k in sec.keywords)) for sec in SECTIONS}
-_ANY_KEYWORD = re.compile("|".join(p.pattern for p in _KEYWORDS.values()))
 
 
 def _score(h: Heading, sec, lines: list[str], windows: dict) -> float:
@@ -97,7 +103,8 @@ def _score(h: Heading, sec, lines: list[str], windows: dict) -> float:
     if sec.cues:
         window = windows.get(h.last_line)
         if window is None:
-            window = windows[h.last_line] = squash("".join(lines[h.last_line + 1: h.last_line + 60]))
+            # the cue words are plain CJK: removing whitespace is normalisation enough
+            window = windows[h.last_line] = _WS.sub("", "".join(lines[h.last_line + 1: h.last_line + CUE_LINES]))
         score += 4 if any(c in window for c in sec.cues) else -1
     return score
 
@@ -141,7 +148,7 @@ def split_sections(lines: list[str], headings: dict[int, Heading]) -> list[Secti
     sections = [Section(0, "", _body(lines[:first]))]
     for k, (no, h) in enumerate(order):
         end = order[k + 1][1].line if k + 1 < len(order) else len(lines)
-        sections.append(Section(no, h.text, _body(lines[h.last_line + 1: end])))
+        sections.append(Section(no, tidy(strip_markup(h.raw)), _body(lines[h.last_line + 1: end])))
     return sections
 
 
@@ -156,5 +163,5 @@ def split_free_sections(lines: list[str]) -> list[Section]:
                   None)
         if no:
             used.add(no)
-        sections.append(Section(no, h.text, _body(lines[h.line + 1: end])))
+        sections.append(Section(no, tidy(strip_markup(h.raw)), _body(lines[h.line + 1: end])))
     return sections

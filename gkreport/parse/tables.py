@@ -245,48 +245,22 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
     out.template = fmt if keys & (set(T.OTHER_SUBROWS) | {"other_handling"}) else fallback_fmt
 
     width = len(T.APPLICANT_KEYS)
-    known: dict = {}
     damaged: dict = {}
     for a in assigned:
-        cells = [t3(a.key, c) for c in T.APPLICANT_KEYS]
         values = a.row.values
-        if len(values) == width:
-            for cell, v in zip(cells, values):
-                known[cell] = None if v is BLANK else _int(v.value)
-            blanks = [T.APPLICANT_COLUMNS[n][1] for n, v in enumerate(values) if v is BLANK]
-            if blanks:
-                out.checks.append(Check("t3_blank_cells", "warning",
-                                        f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行的"
-                                        f"{'、'.join(blanks)}留空，勾稽关系按 0 计算。",
-                                        location=f"request_stats.{a.key}"))
-        else:
-            damaged[a.key] = (cells, [_int(v.value) if isinstance(v, Num) else None for v in values])
-
-    equations = table3_equations(fmt, keys)
+        if len(values) != width:
+            damaged[a.key] = [_int(v.value) if isinstance(v, Num) else None for v in values]
+            continue
+        # a None is a cell the report left blank; a cell missing from the dict could not be read
+        out.values[a.key] = {c: (None if v is BLANK else _int(v.value)) for c, v in zip(T.APPLICANT_KEYS, values)}
+        blanks = [T.APPLICANT_COLUMNS[n][1] for n, v in enumerate(values) if v is BLANK]
+        if blanks:
+            out.checks.append(Check("t3_blank_cells", "warning",
+                                    f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行的"
+                                    f"{'、'.join(blanks)}留空，勾稽关系按 0 计算。",
+                                    location=f"request_stats.{a.key}"))
     if damaged:
-        # a dash in a damaged row can't be placed either; only numbers take part
-        numeric = {k: (c, [v for v in vals if v is not None]) for k, (c, vals) in damaged.items()}
-        settled = resolve_rows(numeric, {c: v for c, v in known.items() if v is not None}, equations)
-        for key, (cells, vals) in damaged.items():
-            row = settled.get(key, {})
-            label = T.REQUEST_ROW_BY_KEY[key].label
-            shown = "，".join("空" if v is None else _num_text(v) for v in vals)
-            how = "少于" if len(vals) < width else "多于"
-            if len(row) == width:
-                result = "按勾稽关系可以唯一确定每一格：" + "，".join(_num_text(row[c]) for c in cells) + "。"
-            elif row:
-                result = "按勾稽关系只能确定其中 " + str(len(row)) + " 格，其余留空。"
-            else:
-                result = "无法确定各数字属于哪一格，该行留空。"
-            out.checks.append(Check(
-                "t3_missing_cells" if len(vals) < width else "t3_surplus_cells", "warning",
-                f"表三「{label}」一行有 {len(vals)} 个数字，{how}应有的 7 格；{result}",
-                expected="7 个数字", actual=shown or "无", location=f"request_stats.{key}"))
-            known.update(row)
-    for a in assigned:
-        # cells left out of the dict could not be read; a None is a cell the report left blank
-        out.values[a.key] = {c: known[t3(a.key, c)] for c in T.APPLICANT_KEYS if t3(a.key, c) in known}
-
+        _place_damaged(out, damaged, table3_equations(fmt, keys))
     missing = [k for k in T.request_rows_for(fmt) if k not in keys]
     if missing:
         labels = "、".join(T.REQUEST_ROW_BY_KEY[k].label for k in missing[:6]) + ("等" if len(missing) > 6 else "")
@@ -295,6 +269,35 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
                                 expected=f"{len(T.request_rows_for(fmt))} 行", actual=f"{len(keys)} 行",
                                 location="request_stats"))
     return out
+
+
+def _place_damaged(out: Table3, damaged: dict[str, list], equations) -> None:
+    """Rows printed with too few or too many numbers: keep the cells the arithmetic settles."""
+    width = len(T.APPLICANT_KEYS)
+    known = {t3(k, c): v for k, cols in out.values.items() for c, v in cols.items() if v is not None}
+    cells_of = {k: [t3(k, c) for c in T.APPLICANT_KEYS] for k in damaged}
+    # a dash in a damaged row can't be placed either; only numbers take part
+    numeric = {k: (cells_of[k], [v for v in vals if v is not None]) for k, vals in damaged.items()}
+    settled = resolve_rows(numeric, known, equations)
+    for key, vals in damaged.items():
+        row = settled.get(key, {})
+        cells = cells_of[key]
+        shown = "，".join("空" if v is None else _num_text(v) for v in vals)
+        how = "少于" if len(vals) < width else "多于"
+        if len(row) == width:
+            result = "按勾稽关系可以唯一确定每一格：" + "，".join(_num_text(row[c]) for c in cells) + "。"
+        elif row:
+            result = "按勾稽关系只能确定其中 " + str(len(row)) + " 格，其余留空。"
+        else:
+            result = "无法确定各数字属于哪一格，该行留空。"
+        out.checks.append(Check(
+            "t3_missing_cells" if len(vals) < width else "t3_surplus_cells", "warning",
+            f"表三「{T.REQUEST_ROW_BY_KEY[key].label}」一行有 {len(vals)} 个数字，{how}应有的 7 格；{result}",
+            expected="7 个数字", actual=shown or "无", location=f"request_stats.{key}"))
+        out.values[key] = {c[2]: row[c] for c in cells if c in row}
+    # keep the printed order of rows
+    order = {k: n for n, k in enumerate(T.REQUEST_ORDER)}
+    out.values = dict(sorted(out.values.items(), key=lambda kv: order[kv[0]]))
 
 
 # --- table 4 ---------------------------------------------------------------

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Iterable, Optional, Union
 
 # Word and PDF leftovers that are not part of the report.
 ARTEFACTS = re.compile(r"\[bookmark:[^\]]*\]|\{\\[^}]*\}|\u200b|\ufeff")
@@ -29,9 +29,18 @@ def clean(text: str) -> str:
     return ARTEFACTS.sub("", text)
 
 
-@lru_cache(maxsize=65536)
 def squash(s: str) -> str:
     """The form labels are matched in: NFKC, no whitespace or markup, unified quotes."""
+    # labels recur in every report and are worth caching; long text is not
+    return _squash_label(s) if len(s) <= 120 else _squash(s)
+
+
+@lru_cache(maxsize=32768)
+def _squash_label(s: str) -> str:
+    return _squash(s)
+
+
+def _squash(s: str) -> str:
     s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
     s = s.replace("**", "")
     return _SPACES.sub("", s)
@@ -122,20 +131,24 @@ class Row:
         return [v for v in self.values if isinstance(v, Num)]
 
 
-def _split_cell(cell: str) -> list[Union[Num, _Blank, str]]:
-    """A cell is a number, a dash, text, or several space-separated numbers."""
-    v = parse_number(cell)
+@lru_cache(maxsize=65536)
+def classify_cell(cell: str) -> tuple[Optional[str], tuple]:
+    """A cell → (its label text, or None) and its values: a number, a dash, or several
+    space-separated numbers. Cached: the same cells recur in every report."""
+    label = cell.strip()
+    if not label:
+        return None, ()
+    v = parse_number(label)
     if v is not None:
-        return [v]
-    parts = cell.split()
-    if len(parts) > 1:
-        vals = [parse_number(p) for p in parts]
+        return None, (v,)
+    if " " in label:
+        vals = tuple(parse_number(p) for p in label.split())
         if all(x is not None for x in vals):
-            return vals  # type: ignore[return-value]
-    return [cell]
+            return None, vals
+    return label, ()
 
 
-def _split_trailing_numbers(line: str) -> list[Union[Num, _Blank, str]]:
+def _split_trailing_numbers(line: str) -> tuple[str, list]:
     """'一、本年新收…数量 3001 53 0 0 61 4 3119' → label, then numbers."""
     parts = line.split()
     vals: list = []
@@ -146,19 +159,17 @@ def _split_trailing_numbers(line: str) -> list[Union[Num, _Blank, str]]:
         vals.insert(0, v)
         parts.pop()
     # a label ending in a digit glued to text (e.g. '规章0') is left alone: too risky to split
-    label = " ".join(parts)
-    return ([label] if label else []) + vals
+    return " ".join(parts), vals
 
 
-def _row(cells: list, line_no: int, raw: str) -> Optional[Row]:
+def _row(cells: Iterable[str], line_no: int, raw: str) -> Optional[Row]:
     labels: list[str] = []
     values: list = []
     for c in cells:
-        if isinstance(c, str):
-            if c.strip():
-                labels.append(c.strip())
-        else:
-            values.append(c)
+        label, vals = classify_cell(c)
+        if label:
+            labels.append(label)
+        values.extend(vals)
     if not labels and not values:
         return None
     return Row(labels, values, line_no, raw)
@@ -166,11 +177,13 @@ def _row(cells: list, line_no: int, raw: str) -> Optional[Row]:
 
 def is_cell_per_line(lines: list[str]) -> bool:
     """DOCX extracts put each cell on its own tab-led line; PDF extracts put a row on a line."""
-    tabbed = [ln for ln in lines if "\t" in ln]
-    if len(tabbed) < 3:
-        return False
-    multi = sum(1 for ln in tabbed if sum(1 for c in ln.split("\t") if c.strip()) >= 2)
-    return multi / len(tabbed) < 0.2
+    tabbed = multi = 0
+    for ln in lines:
+        if "\t" in ln:
+            tabbed += 1
+            # a second non-empty cell on the line means a row per line
+            multi += ln.strip().count("\t") > 0 and sum(1 for c in ln.split("\t") if c.strip()) >= 2
+    return tabbed >= 3 and multi / tabbed < 0.2
 
 
 def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
@@ -182,15 +195,12 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
         raw: list[str] = []
 
         def flush() -> None:
-            parsed: list = []
-            for c in cells:
-                parsed.extend(_split_cell(c))
-            r = _row(parsed, start, "\n".join(raw))
+            r = _row(cells, start, "\n".join(raw))
             if r:
                 rows.append(r)
 
         for i, line in enumerate(lines):
-            if PAGE_NUMBER.match(line):
+            if len(line) < 24 and PAGE_NUMBER.match(line):
                 continue
             if not line.strip():
                 if cells:
@@ -209,15 +219,13 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
         return rows
 
     for i, line in enumerate(lines):
-        if not line.strip() or PAGE_NUMBER.match(line):
+        if not line or line.isspace() or (len(line) < 24 and PAGE_NUMBER.match(line)):
             continue
         if "\t" in line:
-            parsed = []
-            for c in line.split("\t"):
-                parsed.extend(_split_cell(c))
+            r = _row(line.split("\t"), first_line_no + i, line)
         else:
-            parsed = _split_trailing_numbers(line)
-        r = _row(parsed, first_line_no + i, line)
+            label, vals = _split_trailing_numbers(line)
+            r = Row([label] if label else [], vals, first_line_no + i, line) if label or vals else None
         if r:
             rows.append(r)
     return rows
