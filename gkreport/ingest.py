@@ -131,9 +131,12 @@ def _parse_job(job: Job) -> Parsed:
     return parsed
 
 
+LEAD_RULES = ("report_incomplete", "table_missing")  # what a one-line summary of a report's problems leads with
+
+
 def _first_warning(report: ParsedReport) -> str:
     serious = sorted((c for c in report.checks if c.severity in ("error", "warning")),
-                     key=lambda c: c.rule not in ("report_incomplete", "table_missing"))
+                     key=lambda c: LEAD_RULES.index(c.rule) if c.rule in LEAD_RULES else len(LEAD_RULES))
     if not serious:
         return ""
     more = f"（另有 {len(serious) - 1} 条）" if len(serious) > 1 else ""

@@ -101,12 +101,16 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
                 db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec["fks"])
         for table, cols in INDEXES:
             db[table].create_index(cols, if_not_exists=True)
+        search.ensure_index(db.conn)
 
 
 def finish(db: sqlite_utils.Database) -> None:
     """Leave a single self-contained file for Datasette's immutable mode."""
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.execute("PRAGMA journal_mode=DELETE")
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.OperationalError:
+        pass  # another program has the database open: it stays in WAL mode, which is just as complete
     db.conn.execute("ANALYZE")
 
 

@@ -71,15 +71,14 @@ def _regions(lines: list[str], headings: dict[int, Heading]) -> dict[int, tuple[
 
 
 def _report_template(t2: Optional[str], t3: Optional[str], year: Optional[int], has_tables: bool) -> str:
+    if year is not None and year <= 2018:
+        return T.PRE2019  # before the national format; any table it has is still read and stored
     if T.T2021 in (t2, t3):
         return T.T2021
     if T.T2019 in (t2, t3):
         return T.T2019
-    if year is None:
-        return T.UNKNOWN
-    if year <= 2018:
-        return T.PRE2019
-    return T.T2019 if year <= 2020 and has_tables else (T.T2021 if has_tables else T.UNKNOWN)
+    # no table to tell: the format in force for the report's year (format spec §1)
+    return _year_format(year) or T.UNKNOWN
 
 
 def _year_format(year: Optional[int]) -> Optional[str]:

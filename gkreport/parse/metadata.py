@@ -30,7 +30,7 @@ ADDRESS = re.compile(r"(?:通讯|通信|联系|办公)?地址\s*[:：]\s*(?:为\
                      r"(?=\s*(?:邮|电话|传真|联系|[；;，,。\n）)]|$))")
 WEBSITE = re.compile(r"(?P<v>https?://[A-Za-z0-9.\-_~/%?=&#:]+|www\.[A-Za-z0-9.\-]+\.[A-Za-z]{2,}[A-Za-z0-9./\-_]*)")
 EMAIL = re.compile(r"(?P<v>[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
-AGGREGATE = re.compile(r"[^。；;]*汇总[^。；;]*")
+AGGREGATE = re.compile(r"[^。；;，,\n]*汇总[^。；;，,\n]*")
 
 
 def cn_year(s: str) -> int:

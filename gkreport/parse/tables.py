@@ -312,17 +312,17 @@ class Table4:
 
 def read_table4(rows: list[Row]) -> Table4:
     out = Table4()
-    header_seen = False
+    header_words: set[str] = set()
     numbers: list = []
     for row in rows:
         label = row.label
-        if any(w in label for w in T.TABLE4_HEADER_WORDS):
-            header_seen = True
+        header_words.update(w for w in T.TABLE4_HEADER_WORDS if w in label)
         if len(label) > 40:
             continue  # narrative text, not a table row
         numbers.extend(row.values)
     if not numbers:
-        out.found = header_seen
+        # an empty table still shows its outcome columns; a sentence naming 行政复议 is not a table
+        out.found = len(header_words - {"行政复议", "行政诉讼", "总计"}) >= 3
         return out
     out.found = True
     cells = [t4(p, o) for p, _ in T.PROCEEDINGS for o in T.OUTCOME_KEYS]

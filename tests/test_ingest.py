@@ -1,0 +1,211 @@
+"""`gkreport ingest` and `gkreport show` end to end, on real files and a real SQLite database."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from gkreport.cli import cli
+
+from conftest import FIXTURES, REPORTS
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def query(db, sql, params=()):
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def dump(db):
+    conn = sqlite3.connect(db)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def folder(tmp_path):
+    target = tmp_path / "reports"
+    shutil.copytree(REPORTS, target)
+    return target
+
+
+def test_ingest_builds_the_contract_tables(folder, tmp_path):
+    db = tmp_path / "g.db"
+    code, out = run("ingest", folder, "--db", db)
+    assert code == 0, out
+    assert "已入库 5 份（其中有警告 3 份，表格无法读取 0 份），失败 0 个，未变化 0 个。" in out
+    assert query(db, "select count(*) from reports") == [(5,)]
+    per_report = dict(query(db, "select r.table3_template, count(*) / count(distinct s.report_id) from request_stats s "
+                                "join reports r on r.id = s.report_id group by 1"))
+    assert per_report == {"2021": 26, "2019": 23}  # 2021: 25 rows + the derived other_handling
+    assert query(db, "select count(*) from reports where agency_id is null") == [(0,)]
+    assert query(db, "pragma foreign_key_check") == []
+    assert query(db, "select status, count(*) from reports group by status") == [("ok", 2), ("warning", 3)]
+    # checks carry a Chinese sentence and a stable rule
+    rules = {r for (r,) in query(db, "select distinct rule from checks")}
+    assert {"t4_cell_count", "t2_missing_cells", "t3_missing_cells"} <= rules
+    assert query(db, "select count(*) from checks where message not glob '*[一-龥]*'") == [(0,)]
+
+
+def test_rerun_changes_nothing_and_says_so(folder, tmp_path):
+    db = tmp_path / "g.db"
+    run("ingest", folder, "--db", db)
+    before = dump(db)
+    code, out = run("ingest", folder, "--db", db)
+    assert code == 0
+    assert "未变化 5 个" in out and "没有变化" in out
+    assert dump(db) == before
+
+
+def test_changed_file_replaces_its_old_version(folder, tmp_path):
+    db = tmp_path / "g.db"
+    run("ingest", folder, "--db", db)
+    path = folder / "004_59f3838da1fae8cc.txt"
+    (old_id,) = query(db, "select id from reports where source_path = ?", [str(path)])[0]
+    path.write_text(path.read_text(encoding="utf-8").replace("\t行政规范性文件\n\t1\n\t1\n\t35",
+                                                            "\t行政规范性文件\n\t2\n\t1\n\t36"), encoding="utf-8")
+    code, out = run("ingest", folder, "--db", db)
+    assert "已入库 1 份" in out and "未变化 4 个" in out
+    rows = query(db, "select id from reports where source_path = ?", [str(path)])
+    assert len(rows) == 1 and rows[0][0] != old_id
+    assert query(db, "select count(*) from request_stats where report_id = ?", [old_id]) == [(0,)]
+    assert query(db, "select value from active_disclosure where report_id = ? and item = 'normative_documents' "
+                     "and measure = 'in_force'", [rows[0][0]]) == [(36.0,)]
+    assert query(db, "select count(*) from reports") == [(5,)]
+
+
+def test_force_reparses(folder, tmp_path):
+    db = tmp_path / "g.db"
+    run("ingest", folder, "--db", db)
+    code, out = run("ingest", folder, "--db", db, "--force")
+    assert "已入库 5 份" in out and "未变化 0 个" in out
+    assert query(db, "select count(*) from reports") == [(5,)]
+    assert query(db, "select count(*) from sections") == query(db, "select count(*) from sections")
+
+
+def test_bad_files_get_one_line_each_and_the_batch_goes_on(folder, tmp_path):
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    (folder / "notes.md").write_text("# 会议纪要\n\n今天讨论了食堂的菜单。\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "truncated_section3.txt", folder / "truncated.txt")
+    db = tmp_path / "g.db"
+    code, out = run("ingest", folder, "--db", db)
+    assert code == 1
+    lines = out.splitlines()
+    assert any("失败" in x and "empty.txt" in x and "文件为空" in x for x in lines)
+    assert any("失败" in x and "image.txt" in x and "二进制" in x for x in lines)
+    assert any("失败" in x and "notes.md" in x and "不是政府信息公开工作年度报告" in x for x in lines)
+    assert any("警告" in x and "truncated.txt" in x and "不完整" in x for x in lines)
+    assert "已入库 6 份（其中有警告 4 份，表格无法读取 0 份），失败 3 个，未变化 0 个。" in out
+    assert query(db, "select count(*) from reports") == [(6,)]
+
+
+def test_report_without_readable_tables_is_stored_as_error(tmp_path):
+    text = (REPORTS / "000_16db74812dfc7d92.txt").read_text(encoding="utf-8")
+    start, end = text.index("第二十条第（一）项"), text.index("五、存在的主要问题")
+    damaged = text[:start] + "（表格无法显示）\n\n" + text[end:]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.txt").write_text(damaged, encoding="utf-8")
+    db = tmp_path / "g.db"
+    code, out = run("ingest", tmp_path / "in", "--db", db)
+    assert code == 0 and "表格无法读取 1 份" in out
+    assert query(db, "select status from reports") == [("error",)]
+    bodies = [b for (b,) in query(db, "select body from sections where section_no = 1")]
+    assert "全面落实上级政务公开工作任务" in bodies[0]
+
+
+def test_gbk_and_utf16_files_in_one_folder(tmp_path):
+    (tmp_path / "in").mkdir()
+    text = (REPORTS / "004_59f3838da1fae8cc.txt").read_text(encoding="utf-8")
+    (tmp_path / "in" / "gbk.txt").write_bytes(text.encode("gb18030"))
+    (tmp_path / "in" / "u16.txt").write_bytes(text.encode("utf-16"))
+    db = tmp_path / "g.db"
+    code, out = run("ingest", tmp_path / "in", "--db", db)
+    assert code == 0
+    # the same document twice: stored once, the second copy said to be a duplicate
+    assert query(db, "select agency_name, encoding from reports") in ([("上犹县人民政府办公室", "gb18030")],
+                                                                       [("上犹县人民政府办公室", "utf-16 (BOM)")])
+    assert "未变化 1 个" in out
+
+
+def test_no_progress_bar_when_not_a_terminal(folder, tmp_path):
+    code, out = run("ingest", folder, "--db", tmp_path / "g.db")
+    assert "\r" not in out and "it/s" not in out and "份/s" not in out
+
+
+def test_killed_run_leaves_every_stored_report_whole(tmp_path):
+    src = tmp_path / "many"
+    src.mkdir()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(REPORTS.glob("*.txt"))]
+    for i in range(600):
+        (src / f"{i:04d}.txt").write_text(texts[i % 5] + f"\n附注 {i}\n", encoding="utf-8")
+    db = tmp_path / "g.db"
+    proc = subprocess.Popen([sys.executable, "-m", "gkreport.cli", "ingest", str(src), "--db", str(db), "-j", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        time.sleep(0.2)
+        try:
+            if query(db, "select count(*) from reports")[0][0] >= 50:
+                break
+        except sqlite3.OperationalError:
+            pass
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    stored = query(db, "select id, table3_template, template from reports")
+    assert 0 < len(stored) < 600
+    for rid, t3, template in stored:
+        n_rows = query(db, "select count(*) from request_stats where report_id = ?", [rid])[0][0]
+        assert n_rows == {"2021": 26, "2019": 23}[t3], rid
+        assert query(db, "select count(*) from sections where report_id = ?", [rid])[0][0] == 7
+        assert query(db, "select count(*) from appeal_stats where report_id = ?", [rid])[0][0] == 3
+    assert query(db, "pragma integrity_check") == [("ok",)]
+    # and the next run finishes the job
+    code, out = run("ingest", src, "--db", db)
+    assert code == 0, [x for x in out.splitlines() if "失败" in x][:3]
+    assert query(db, "select count(*) from reports") == [(600,)]
+
+
+def test_show_prints_the_tables_and_the_checks():
+    code, out = run("show", REPORTS / "002_dc17ca86c1b8bf45.txt")
+    assert code == 0
+    assert "殷都区人民政府办公室" in out and "2021" in out
+    assert "表三  收到和处理政府信息公开申请情况" in out
+    line = next(x for x in out.splitlines() if x.startswith("（二）部分公开"))
+    assert line.split()[1:] == ["5", "0", "0", "0", "0", "0", "5"]
+    assert re.search(r"^行政规范性文件\s+—\*\s+—\*\s+—\*$", out, re.M)  # cells a check concerns are marked
+    assert "[警告] t2_missing_cells" in out
+
+
+def test_show_json_is_the_parsed_report():
+    code, out = run("show", REPORTS / "001_08fe1e56ee831c9d.txt", "--json")
+    data = json.loads(out)
+    assert data["meta"]["agency_name"] == "将乐县人民政府"
+    assert data["tables"]["requests"]["unable_not_held"]["total"] == 2
+    assert data["checks"][0]["rule"] == "t4_cell_count"
+
+
+def test_show_a_file_that_is_not_a_report(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_bytes(b"")
+    code, out = run("show", path)
+    assert code == 1 and "文件为空" in out
