@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .model import Check, Tables
+import re
+
+from .model import Check, Section, Tables
 from .rules import COLUMN_LABELS, evaluate, t3, t4, table3_equations, table4_equations
 from .template import (ACTIVE_ITEM_BY_KEY, ACTIVE_MEASURE_BY_KEY, OUTCOMES, PROCEEDINGS, REQUEST_ROW_BY_KEY,
                        T2021)
@@ -68,6 +70,29 @@ def type_checks(tables: Tables) -> list[Check]:
         elif not measure.decimal and not float(cell.value).is_integer():
             bad(f"active_disclosure.{cell.item}.{cell.measure}", label, cell.value)
     return out
+
+
+_RECEIVED_IN_TEXT = re.compile(r"(?:收到|受理|接到|接收)(?:了)?(?:各类)?(?:政府)?(?:信息)?(?:公开)?申请\s*(?:共)?\s*(\d+)\s*件")
+
+
+def narrative_checks(sections: list[Section], tables: Tables) -> list[Check]:
+    """Rule R11: a count of requests quoted in the text should match table 3. Soft: the text may
+    count carried-over requests as received, so either reading passes, and a mismatch is only noted."""
+    row = tables.requests.get("new_received", {})
+    if row.get("total") is None:
+        return []
+    new = row["total"]
+    carried = tables.requests.get("carried_over", {}).get("total") or 0
+    for s in sections:
+        m = _RECEIVED_IN_TEXT.search(s.body) if s.section_no in (0, 1, 3) else None
+        if m:
+            quoted = int(m.group(1))
+            if quoted not in (new, new + carried):
+                return [Check("text_vs_table3", "info",
+                              f"正文说收到申请 {quoted} 件，表三「本年新收」为 {new} 件（加上年结转共 {new + carried} 件）。",
+                              expected=str(new), actual=str(quoted), location="request_stats.new_received.total")]
+            return []
+    return []
 
 
 def status_of(checks: list[Check], tables_readable: bool) -> str:

@@ -10,7 +10,7 @@ import re
 from typing import Optional
 
 from .. import template as T
-from ..checks import arithmetic_checks, status_of
+from ..checks import arithmetic_checks, narrative_checks, status_of
 from ..extract import ExtractError
 from ..model import Check, ParsedReport, Tables
 from .metadata import TITLE_WORDS, read_metadata
@@ -126,6 +126,7 @@ def parse_report(raw_text: str) -> ParsedReport:
     )
     checks += t2.checks + t3.checks + t4.checks
     checks += arithmetic_checks(tables)
+    checks += narrative_checks(sections, tables)
     checks += completeness_checks(template, tables, t2, headings)
     if tables.table2_template and tables.table3_template and tables.table2_template != tables.table3_template:
         checks.append(Check("template_mixed", "info",
