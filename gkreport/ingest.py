@@ -13,14 +13,16 @@ import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Callable, Iterable, Iterator, Optional
 
 from . import store
+from . import template as T
 from .agency import identify
 from .checks import status_of
-from .extract import ExtractError, extract, supported_suffixes
-from .model import ParsedReport
+from .extract import ExtractError, ScannedPDF, extract, format_of, report_suffixes, supported_suffixes
+from .extract.archive import members, outer_path
+from .model import Check, Metadata, ParsedReport, Tables
 from .parse import PARSER_VERSION, parse_report
 
 BATCH = 256  # files read ahead per batch: keeps memory flat however many files there are
@@ -96,8 +98,11 @@ class Parsed:
 def parse_file(path: str, data: bytes, sha256: str) -> Parsed:
     """Bytes of one file → a parsed report, or the reason it is not one. Never raises."""
     try:
-        extracted = extract(path, data)
-        report = parse_report(extracted.text)
+        try:
+            extracted = extract(path, data)
+            report = parse_report(extracted.text)
+        except ScannedPDF as e:
+            extracted, report = None, scanned_report(path, sha256, e.message)
         agency, agency_checks = identify(report.meta, report.sections[0].body if report.sections else "")
         if agency_checks:
             report.checks.extend(agency_checks)
@@ -107,11 +112,26 @@ def parse_file(path: str, data: bytes, sha256: str) -> Parsed:
     except Exception as e:  # a parser bug must not stop the batch; say what happened
         return Parsed(path, error=f"解析时出错（{type(e).__name__}: {e}）")
     source = {
-        "source_path": path, "source_format": extracted.source_format, "sha256": sha256,
-        "encoding": extracted.encoding, "parser_version": PARSER_VERSION,
-        "provenance": _provenance(report, extracted.line_pages),
+        "source_path": path, "source_format": extracted.source_format if extracted else "pdf", "sha256": sha256,
+        "encoding": extracted and extracted.encoding, "parser_version": PARSER_VERSION,
+        "provenance": _provenance(report, extracted and extracted.line_pages),
     }
     return Parsed(path, report, source, agency)
+
+
+def scanned_report(path: str, sha256: str, message: str) -> ParsedReport:
+    """A PDF of page images: stored as an error report so the batch shows it, with the agency and
+    year its file name gives (“某某区2023年政府信息公开工作年度报告.pdf”)."""
+    title = PurePath(path).stem  # a member path ends in the member's own name
+    try:
+        report = parse_report(title)
+        report.sections = []
+    except ExtractError:  # the file name names no report: store it without metadata
+        report = ParsedReport("", title, Metadata(), [], Tables(), [], T.UNKNOWN, "error")
+    report.id = sha256[:16]  # the title alone would make every scan of the same name one report
+    report.checks = [Check("table_missing", "error", message, location="reports")]
+    report.status = "error"
+    return report
 
 
 def _provenance(report: ParsedReport, line_pages: Optional[list[int]]) -> Optional[str]:
@@ -165,11 +185,11 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         for start in range(0, len(files), BATCH):
             batch: list[Job] = []
             for path, named in files[start:start + BATCH]:
-                job_or_outcome = _prepare(db, path, named, force)
-                if isinstance(job_or_outcome, Outcome):
-                    done(job_or_outcome)
-                else:
-                    batch.append(job_or_outcome)
+                for job_or_outcome in _prepare(db, path, named, force):
+                    if isinstance(job_or_outcome, Outcome):
+                        done(job_or_outcome)
+                    else:
+                        batch.append(job_or_outcome)
             results = pool.imap(_parse_job, batch, chunksize=8) if pool else map(_parse_job, batch)
             committed = time.monotonic()
             db.execute("BEGIN")
@@ -193,16 +213,32 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
     return summary
 
 
-def _prepare(db, path: Path, named: bool, force: bool) -> Job | Outcome:
+def _prepare(db, path: Path, named: bool, force: bool) -> Iterator[Job | Outcome]:
+    """The jobs for one file: itself, or each report inside it when it is an archive."""
     shown = str(path)
     if not path.exists():
-        return Outcome(shown, "failed", message="文件不存在")
+        yield Outcome(shown, "failed", message="文件不存在")
+        return
     if named and path.suffix.lower() not in supported_suffixes():
-        return Outcome(shown, "failed", message=f"不支持的文件类型「{path.suffix or '无扩展名'}」")
+        yield Outcome(shown, "failed", message=f"不支持的文件类型「{path.suffix or '无扩展名'}」")
+        return
     try:
         data = path.read_bytes()
     except OSError as e:
-        return Outcome(shown, "failed", message=f"无法读取文件（{e.strerror}）")
+        yield Outcome(shown, "failed", message=f"无法读取文件（{e.strerror}）")
+        return
+    if format_of(shown, data) != "zip":
+        yield _job(db, shown, data, force)
+        return
+    try:
+        for member in members(shown, data, report_suffixes()):
+            yield _job(db, member.path, member.data, force) if member.error is None else \
+                Outcome(member.path, "failed", message=member.error)
+    except ExtractError as e:
+        yield Outcome(shown, "failed", message=e.message)
+
+
+def _job(db, shown: str, data: bytes, force: bool) -> Job | Outcome:
     sha = hashlib.sha256(data).hexdigest()
     stored = store.stored_version(db, shown)
     if stored and not force and stored[1] == sha and stored[2] == PARSER_VERSION:
@@ -228,4 +264,4 @@ def _store(db, parsed: Parsed) -> Outcome:
 
 
 def _same_path_exists(path: str) -> bool:
-    return Path(path).exists()
+    return Path(outer_path(path)).exists()  # an archive member lives as long as its archive

@@ -2,6 +2,14 @@
 # Install gkreport with its test dependencies into .venv and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Debian packages the format tests use: a CJK font to render PDFs, catdoc to read .doc files.
+# Installed only when missing, and only where we may (CI runs as root).
+need=()
+[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
+command -v catdoc >/dev/null || need+=(catdoc)
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
