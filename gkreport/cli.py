@@ -68,6 +68,18 @@ def show(file, as_json):
     click.echo(render_json(report, str(file)) if as_json else render_text(report, str(file)))
 
 
+@cli.command()
+@click.option("--db", "db_path", default="gkreport.db", show_default=True, type=click.Path(path_type=Path),
+              help="SQLite 数据库文件（不存在时先导入自带的样例报告）")
+@click.option("--port", default=8001, show_default=True, help="端口")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（公开服务用 0.0.0.0）")
+def serve(db_path, port, host):
+    """启动只读的公开网站（Datasette）：浏览、搜索、常见问题、JSON 接口。"""
+    from .site import serve as run_site
+
+    run_site(db_path, host=host, port=port, echo=lambda line: click.echo(line, err=True))
+
+
 cli.add_command(agencies_command)
 
 

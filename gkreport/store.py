@@ -12,6 +12,7 @@ from typing import Optional
 
 import sqlite_utils
 
+from . import search, summaries
 from .model import ParsedReport
 from .regions import region_rows
 from .template import APPLICANT_KEYS, OUTCOME_KEYS, lookup_rows
@@ -105,7 +106,9 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
 
 
 def finish(db: sqlite_utils.Database) -> None:
-    """Leave a single self-contained file for Datasette's immutable mode."""
+    """Rebuild the summary tables; leave a single self-contained file for Datasette's immutable mode."""
+    with db.atomic():
+        summaries.rebuild(db.conn)
     try:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.execute("PRAGMA journal_mode=DELETE")
@@ -134,6 +137,7 @@ def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
 
 
 def delete_report(db: sqlite_utils.Database, report_id: str) -> None:
+    search.unindex_report(db.conn, report_id)  # before its sections go: the index is told what to forget
     for table in CHILD_TABLES:
         db.conn.execute(f"delete from [{table}] where report_id = ?", [report_id])
     db.conn.execute("delete from reports where id = ?", [report_id])
@@ -144,13 +148,15 @@ def save_report(db: sqlite_utils.Database, report: ParsedReport, source: dict, a
     """Write one report and everything under it atomically (a transaction, or a savepoint inside the
     caller's), first removing the reports it replaces: older versions from the same source path."""
     with db.atomic():
-        for old_id in set(replaces):
+        # the report's own id too: a report saved again replaces itself whole, search index included
+        for old_id in set(replaces) | {report.id}:
             delete_report(db, old_id)
         if agency.get("id"):
             _insert(db, "agencies", [{k: agency.get(k) for k in AGENCY_COLUMNS}])
         _insert(db, "reports", [report_row(report, source, agency)])
         for table, rows in child_rows(report).items():
             _insert(db, table, rows)
+        search.index_report(db.conn, report.id)
 
 
 def report_row(report: ParsedReport, source: dict, agency: dict) -> dict:

@@ -1,0 +1,91 @@
+"""Summary tables, rebuilt from the contract tables at the end of each ingest (store.finish).
+
+The site's canned queries and charts ask the same few questions of millions of
+table-3 cells: how many requests, how many granted, how many refused and why,
+by year and region. Answering them from `request_stats` directly takes seconds
+at 100,000 reports; these tables hold the answers pre-added, so every page
+stays under a few hundred milliseconds. They are derived data: always rebuilt
+whole, in one transaction, never edited.
+
+- `report_figures`: one row per report, its headline numbers side by side.
+- `request_totals`: table 3 added up by year, province, level and row.
+"""
+
+from __future__ import annotations
+
+from .template import APPLICANT_KEYS
+
+# (column, SQL over one report's request_stats rows joined to request_rows as q)
+_REQUEST_FIGURES = [
+    ("new_received", "s.row_key = 'new_received'"),
+    ("carried_over", "s.row_key = 'carried_over'"),
+    ("granted", "s.row_key = 'granted'"),
+    ("partially_granted", "s.row_key = 'partially_granted'"),
+    ("denied", "q.category = 'denied'"),
+    ("unable", "q.category = 'unable'"),
+    ("rejected", "q.category = 'rejected'"),
+    ("other_handling", "s.row_key = 'other_handling'"),
+    ("total_processed", "s.row_key = 'total_processed'"),
+    ("carried_forward", "s.row_key = 'carried_forward'"),
+]
+_APPEAL_FIGURES = [
+    ("review_total", "total", "proceeding = 'review'"),
+    ("review_corrected", "corrected", "proceeding = 'review'"),
+    ("review_pending", "pending", "proceeding = 'review'"),
+    ("litigation_total", "total", "proceeding like 'litigation%'"),
+    ("litigation_corrected", "corrected", "proceeding like 'litigation%'"),
+    ("litigation_pending", "pending", "proceeding like 'litigation%'"),
+]
+_ACTIVE_FIGURES = [
+    ("fees_10k_yuan", "item = 'fees' and measure = 'amount_10k_yuan'"),
+    ("normative_in_force", "item = 'normative_documents' and measure = 'in_force'"),
+    ("normative_issued", "item = 'normative_documents' and measure in ('issued', 'new_made')"),
+]
+REPORT_COLUMNS = ("report_id", "agency_id", "agency_name", "year", "province", "city", "county", "level",
+                  "template", "status", "warning_count")
+FIGURES = ([c for c, _ in _REQUEST_FIGURES] + [c for c, _, _ in _APPEAL_FIGURES]
+           + [c for c, _ in _ACTIVE_FIGURES])
+
+INDEXES = {
+    "report_figures": [("year", "new_received"), ("province", "year"), ("agency_id", "year"),
+                       ("year", "litigation_total"), ("agency_name",)],
+    "request_totals": [("row_key", "year")],
+}
+
+
+def rebuild(conn) -> None:
+    """Rebuild every summary table from the contract tables (call inside a transaction)."""
+    conn.execute("drop table if exists report_figures")
+    conn.execute(
+        "create table report_figures (report_id text primary key references reports(id), "
+        "agency_id text references agencies(id), agency_name text, year integer, province text, city text, "
+        "county text, level text, template text, status text, warning_count integer, "
+        + ", ".join(f"{c} {'real' if c == 'fees_10k_yuan' else 'integer'}" for c in FIGURES) + ")")
+    requests = ", ".join(f"sum(case when {cond} then s.total end) as {col}" for col, cond in _REQUEST_FIGURES)
+    appeals = ", ".join(f"sum(case when {cond} then {field} end) as {col}" for col, field, cond in _APPEAL_FIGURES)
+    active = ", ".join(f"max(case when {cond} then value end) as {col}" for col, cond in _ACTIVE_FIGURES)
+    conn.execute(f"""
+        insert into report_figures
+        select r.id, r.agency_id, r.agency_name, r.year, r.province, r.city, r.county, r.level, r.template,
+               r.status, r.warning_count, {", ".join(FIGURES)}
+        from reports r
+        left join (select s.report_id, {requests} from request_stats s join request_rows q on q.key = s.row_key
+                   group by s.report_id) t3 on t3.report_id = r.id
+        left join (select report_id, {appeals} from appeal_stats group by report_id) t4 on t4.report_id = r.id
+        left join (select report_id, {active} from active_disclosure
+                   where item in ('fees', 'normative_documents') group by report_id) t2 on t2.report_id = r.id
+    """)
+    conn.execute("drop table if exists request_totals")
+    conn.execute(
+        "create table request_totals (year integer, province text, level text, "
+        "row_key text references request_rows(key), reports integer, "
+        + ", ".join(f"{c} integer" for c in APPLICANT_KEYS) + ")")
+    conn.execute(f"""
+        insert into request_totals
+        select r.year, r.province, r.level, s.row_key, count(*), {", ".join(f"sum(s.{c})" for c in APPLICANT_KEYS)}
+        from request_stats s join reports r on r.id = s.report_id
+        group by r.year, r.province, r.level, s.row_key
+    """)
+    for table, indexes in INDEXES.items():
+        for cols in indexes:
+            conn.execute(f"create index [idx_{table}_{'_'.join(cols)}] on [{table}] ({', '.join(cols)})")

@@ -1,0 +1,287 @@
+"""The public site on the sample reports: canned queries answer right, pages read in Chinese, nothing can be written."""
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from gkreport import template as T
+from gkreport.site import build, inspect, load_metadata
+
+from conftest import EXPECTED
+
+CONTRACT = ["reports", "agencies", "active_disclosure", "request_stats", "appeal_stats", "sections", "checks",
+            "request_rows", "active_items", "active_measures", "proceedings", "check_rules"]
+
+
+@pytest.fixture(scope="module")
+def app(seed_db):
+    return build(seed_db)
+
+
+@pytest.fixture(scope="module")
+def ids(seed_db):
+    """Sample file prefix (000…004) → report id."""
+    conn = sqlite3.connect(seed_db)
+    return {path.rsplit("/", 1)[-1][:3]: rid for rid, path in conn.execute("select id, source_path from reports")}
+
+
+async def rows(app, query, **params):
+    qs = "&".join(f"{k}={v}" for k, v in params.items())
+    r = await app.client.get(f"/gkreport/{query}.json?_shape=array&{qs}")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+# --- canned queries: one test each, on rows -------------------------------------------------------------
+
+
+async def test_litigation_by_agency(app, ids):
+    got = await rows(app, "litigation_by_agency")
+    assert [(r["年度"], r["机关"], r["行政诉讼数"], r["报告编号"]) for r in got] == [
+        (2021, "殷都区人民政府办公室", 2, ids["002"])]
+    assert await rows(app, "litigation_by_agency", year=2020) == []
+
+
+async def test_refusal_reasons_by_year(app):
+    got = await rows(app, "refusal_reasons_by_year")
+    assert len(got) == 3 * 8  # three years, eight reasons each, in the template's order
+    assert [r["不予公开理由"] for r in got[:8]] == [r.label for r in T.REQUEST_ROWS if r.category == "denied"]
+    nonzero = [(r["年度"], r["不予公开理由"], r["件数"], r["占比百分比"]) for r in got if r["件数"]]
+    assert nonzero == [(2021, "5.属于三类内部事务信息", 1, 100.0), (2020, "5.属于三类内部事务信息", 1, 100.0)]
+    assert all(r["件数"] == 0 for r in await rows(app, "refusal_reasons_by_year", province="江西省"))
+
+
+async def test_requests_by_agency(app, ids):
+    latest = await rows(app, "requests_by_agency")
+    assert [(r["排名"], r["机关"], r["本年新收申请"]) for r in latest] == [(1, "上犹县人民政府办公室", 7)]
+    got = await rows(app, "requests_by_agency", year=2021)
+    assert [(r["排名"], r["机关"], r["本年新收申请"]) for r in got] == [
+        (1, "殷都区人民政府办公室", 7), (2, "上杭县人民政府办公室", 5), (3, "上高县行政服务中心管委会", 0)]
+
+
+async def test_agency_history(app, ids):
+    got = await rows(app, "agency_history", agency="上杭县")
+    assert [(r["机关"], r["年度"], r["本年新收申请"], r["予以公开"], r["不予公开"], r["报告编号"]) for r in got] == [
+        ("上杭县人民政府办公室", 2021, 5, 4, 1, ids["000"])]
+    assert len(await rows(app, "agency_history", agency="县")) == 4  # every agency whose name has 县
+    assert len(await rows(app, "agency_history")) == 1  # the default: one agency's history
+
+
+async def test_grant_rate_by_region(app):
+    got = {r["地区"]: (r["办理总计"], r["予以公开"], r["部分公开"], r["公开率百分比"])
+           for r in await rows(app, "grant_rate_by_region")}
+    assert got == {"福建省": (13, 9, 0, 69.2), "河南省": (8, 3, 5, 100.0), "江西省": (7, 6, 1, 100.0)}
+    cities = {r["地区"]: r["公开率百分比"] for r in await rows(app, "grant_rate_by_region", province="江西省")}
+    assert cities == {"赣州市": 100.0, "宜春市": None}  # 上高县 processed nothing: no rate, not 0
+
+
+async def test_correction_rate(app):
+    got = {r["年度"]: r for r in await rows(app, "correction_rate")}
+    assert set(got) == {2020, 2021, 2023}
+    assert (got[2021]["行政诉讼"], got[2021]["诉讼纠正"], got[2021]["诉讼纠错率百分比"]) == (2, 0, 0.0)
+    assert got[2021]["复议纠错率百分比"] is None  # no review concluded: no rate
+
+
+async def test_failed_checks(app, ids):
+    got = {r["报告编号"]: (r["问题数"], r["未通过的检查"]) for r in await rows(app, "failed_checks")}
+    assert got == {ids["003"]: (21, "表三：缺少单元格"), ids["002"]: (2, got[ids["002"]][1]),
+                   ids["001"]: (1, "表四：单元格数量")}
+    assert set(got[ids["002"]][1].split(",")) == {"表二：缺少单元格", "表三：缺少单元格"}
+    only = await rows(app, "failed_checks", rule="t4_cell_count")
+    assert [r["报告编号"] for r in only] == [ids["001"]]
+
+
+async def test_fees_collected(app):
+    got = [(r["年度"], r["省份"], r["填报的报告数"], r["收费金额合计万元"]) for r in await rows(app, "fees_collected")]
+    # the 2019 format (将乐县, 2020) prints no amount: it is absent, not 0
+    assert sorted(got) == [(2021, "江西省", 1, 0.0), (2021, "河南省", 1, 0.0), (2021, "福建省", 1, 0.0),
+                           (2023, "江西省", 1, 0.0)]
+
+
+async def test_normative_documents_in_force(app):
+    got = [(r["机关"], r["现行有效件数"], r["本年制发件数"]) for r in await rows(app, "normative_documents_in_force")]
+    # 殷都区's row could not be read (two numbers for three cells): it is left out, never guessed
+    assert got == [("上杭县人民政府办公室", 361, 22), ("上犹县人民政府办公室", 35, 1), ("上高县行政服务中心管委会", 0, 0)]
+
+
+async def test_search_narrative_default(app, ids):
+    got = await rows(app, "search_narrative")  # default: 政策解读
+    assert {r["报告编号"] for r in got} == {ids[k] for k in ("000", "001", "002", "004")}
+
+
+async def test_reports_by_region(app):
+    got = [(r["省份"], r["年度"], r["报告数"], r["通过检查"], r["有警告"]) for r in await rows(app, "reports_by_region")]
+    assert got == [("江西省", 2023, 1, 1, 0), ("江西省", 2021, 1, 0, 1), ("河南省", 2021, 1, 0, 1),
+                   ("福建省", 2021, 1, 1, 0), ("福建省", 2020, 1, 0, 1)]
+
+
+async def test_applicants_by_type(app):
+    got = {r["年度"]: (r["自然人"], r["总计"]) for r in await rows(app, "applicants_by_type")}
+    assert got == {2023: (7, 7), 2021: (12, 12), 2020: (8, 8)}
+
+
+async def test_outcomes_by_year(app):
+    got = {(r["年度"], r["办理结果"]): (r["件数"], r["占比百分比"]) for r in await rows(app, "outcomes_by_year")}
+    assert got[(2023, "予以公开")] == (6, 85.7) and got[(2023, "部分公开")] == (1, 14.3)
+    assert got[(2021, "予以公开")] == (7, 53.8) and got[(2021, "不予公开")] == (1, 7.7)
+    assert got[(2020, "无法提供")] == (2, 25.0)
+
+
+async def test_common_checks(app):
+    got = [(r["规则键"], r["次数"], r["报告数"]) for r in await rows(app, "common_checks")]
+    assert got == [("t3_missing_cells", 22, 2), ("t2_missing_cells", 1, 1), ("t4_cell_count", 1, 1)]
+
+
+def test_every_canned_query_is_tested_and_described():
+    queries = load_metadata()["databases"]["gkreport"]["queries"]
+    assert len(queries) >= 12
+    tested = {name[len("test_"):] for name in globals() if name.startswith("test_")}
+    assert set(queries) - {"search_narrative"} <= tested
+    for q in queries.values():
+        assert q["title"] and q["description"] and q["params"]
+
+
+# --- metadata, pages -----------------------------------------------------------------------------------
+
+
+def test_every_contract_table_and_column_has_a_chinese_label(seed_db):
+    tables = load_metadata()["databases"]["gkreport"]["tables"]
+    conn = sqlite3.connect(seed_db)
+    for table in CONTRACT + ["report_figures", "request_totals", "regions"]:
+        assert tables[table]["title"], table
+        columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
+        missing = [c for c in columns if not tables[table].get("columns", {}).get(c)]
+        assert not missing, (table, missing)
+    # the labels of table 3's and table 4's columns are the template's
+    for key, label in T.APPLICANT_COLUMNS[:-1]:
+        assert tables["request_stats"]["columns"][key].startswith(label)
+
+
+async def test_home_page_is_chinese_with_search_and_queries(app):
+    html = (await app.client.get("/")).text
+    assert '<html lang="zh-CN">' in html and "政府信息公开工作年度报告数据库" in html
+    assert 'action="/gkreport/sections"' in html and "有行政诉讼的机关（按年度）" in html
+    assert "共收录 <strong>5</strong> 份报告" in html
+
+
+async def test_reports_table_opens_with_facets_and_labels(app):
+    html = (await app.client.get("/gkreport/reports")).text
+    for facet in ("year", "province", "level", "template", "status"):
+        assert f'data-column="{facet}"' in html
+    assert "福建省" in html and "年度：统计年度" in html
+    r = await app.client.get("/gkreport/request_stats.json?_labels=on&_size=1&row_key=granted")
+    assert r.json()["rows"][0]["row_key"] == {"value": "granted", "label": "（一）予以公开"}
+
+
+async def test_report_page_lays_out_tables_and_marks_checked_cells(app, ids):
+    html = (await app.client.get(f"/report/{ids['002']}")).text
+    assert "殷都区人民政府办公室" in html and "三、收到和处理政府信息公开申请情况" in html
+    assert "四、结转下年度继续办理" in html and "行政诉讼" in html
+    # the check on request_stats.carried_forward marks that whole row: its seven cells
+    flagged = html.count('data-location="request_stats.carried_forward.')
+    marked = html.count('class="gk-flag" title="表三「四、结转下年度继续办理」')
+    assert flagged == 7 and marked == 7
+    assert 'data-location="request_stats.granted.total">3<' in html  # an unflagged cell, as printed
+    # a whole-table location (appeal_stats) marks all 15 cells of 将乐县's table 4
+    html = (await app.client.get(f"/report/{ids['001']}")).text
+    assert html.count('class="gk-flag" title="表四') == 15
+    assert "查看原文文件" in html
+
+
+async def test_report_source_is_the_ingested_file(app, ids):
+    r = await app.client.get(f"/report/{ids['000']}/source")
+    assert r.status_code == 200 and "上杭县" in r.text
+    assert (await app.client.get("/report/nonexistent")).status_code == 404
+
+
+# --- JSON API, read-only and safe ---------------------------------------------------------------------
+
+
+async def test_json_api_with_cors(app, ids):
+    r = await app.client.get(f"/gkreport/reports/{ids['004']}.json?_shape=array")
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert r.json()[0]["agency_name"] == "上犹县人民政府办公室"
+
+
+@pytest.mark.parametrize("sql", [
+    "update reports set year = 1",
+    "with x as (select 1) delete from reports",
+    "attach database '/tmp/other.db' as other",
+    "pragma query_only = 0",
+    "select * from reports; drop table reports",
+])
+async def test_no_write_sql(app, sql):
+    r = await app.client.get("/gkreport.json", params={"sql": sql})
+    assert r.status_code in (400, 403), r.text
+    count = await app.client.get("/gkreport.json?sql=select+count(*)+from+reports+where+year+%3E+1&_shape=array")
+    assert list(count.json()[0].values()) == [5]
+
+
+async def test_no_post(app):
+    r = await app.client.post("/gkreport/litigation_by_agency", data={"year": "2021"})
+    assert r.status_code == 405
+
+
+async def test_select_sql_works_and_a_hostile_query_is_stopped(app):
+    r = await app.client.get("/gkreport.json", params={"sql": "select count(*) as n from sections", "_shape": "array"})
+    assert r.json() == [{"n": 35}]
+    start = time.monotonic()
+    r = await app.client.get("/gkreport.json", params={
+        "sql": "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"})
+    assert r.status_code == 400 and "interrupted" in r.text.lower()
+    assert time.monotonic() - start < 10
+    r = await app.client.get("/gkreport.json", params={"sql": "select length(zeroblob(100000000))"})
+    assert r.status_code == 400
+
+
+def test_inspect_file_is_written_once(seed_db):
+    data = inspect(seed_db)
+    assert data["gkreport"]["tables"]["reports"]["count"] == 5
+    cache = Path(str(seed_db) + ".inspect.json")
+    assert json.loads(cache.read_text())["inspect"] == data
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(cwd: Path, db: str) -> tuple[subprocess.Popen, str]:
+    """`gkreport serve` as a user runs it, on a free port; returns once it answers."""
+    port = _free_port()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "gkreport.cli", "serve", "--db", db, "--port", str(port)],
+                            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(proc.stdout.read())
+        try:
+            urllib.request.urlopen(url + "/-/versions.json", timeout=2)
+            return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError("gkreport serve did not start")
+
+
+def test_serve_from_any_folder_ingests_the_bundled_reports(tmp_path):
+    proc, url = start_server(tmp_path, "site.db")
+    try:
+        data = json.load(urllib.request.urlopen(url + "/gkreport/reports.json?_shape=array&_col=source_path"))
+        assert sorted(r["source_path"] for r in data) == sorted(
+            f"data/reports/{c['file']}" for c in EXPECTED["reports"])
+        assert (tmp_path / "site.db.inspect.json").exists()
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -1,0 +1,118 @@
+"""Chinese full-text search: the pair expansion, the index kept in step by the store, and the site's search."""
+
+import sqlite3
+
+import pytest
+
+from gkreport import search, store
+from gkreport.ingest import ingest
+
+from conftest import EXPECTED, REPORTS
+from test_site import app, ids  # noqa: F401  (the same fixtures: the site on the sample reports)
+
+SEARCH = EXPECTED["search"]
+
+
+def test_expand_pairs_every_character_with_the_next():
+    assert search.expand("政策\n解读、培训").split() == ["政策", "策解", "解读", "读|", "|培", "培训", "训|"]
+    assert search.expand("") == ""
+
+
+@pytest.mark.parametrize("query, expression", [
+    ("培训", '"培训"'),
+    ("政策解读", '"政策 策解 解读"'),
+    ("疫", '"疫"*'),
+    ("培训 疫情", '"培训" "疫情"'),
+    ('"政策 解读"', '"政策 策解 解读"'),
+    ('AND OR "', '"AN ND" "OR"'),  # operators and stray quotes are plain words, never FTS syntax
+    ("、、", '""'),
+])
+def test_match_expression(query, expression):
+    assert search.match_expression(query) == expression
+
+
+def test_snippet_marks_hits_across_line_breaks():
+    text = "今年开展了政策\n解读和业务培训，" * 3
+    out = search.snippet(text, "政策解读 培训", width=10)
+    assert "<mark>政策解读</mark>" in out and "<mark>培训</mark>" in out
+    assert search.snippet("没有命中的正文", "培训") == "没有命中的正文"
+
+
+def _files(ids, report_ids):
+    """Report ids → the sample files they came from, as expected.json names them."""
+    by_id = {rid: prefix for prefix, rid in ids.items()}
+    names = {c["file"][:3]: c["file"] for c in EXPECTED["reports"]}
+    return sorted({names[by_id[r]] for r in report_ids})
+
+
+@pytest.mark.parametrize("word", sorted(SEARCH))
+async def test_table_search_finds_exactly_the_expected_reports(app, ids, word):
+    r = await app.client.get(f"/gkreport/sections.json?_search={word}&_shape=array&_size=max")
+    assert r.status_code == 200
+    assert _files(ids, [row["report_id"] for row in r.json()]) == SEARCH[word]
+
+
+@pytest.mark.parametrize("word", sorted(SEARCH))
+async def test_canned_search_finds_the_same_and_highlights(app, ids, word):
+    r = await app.client.get(f"/gkreport/search_narrative.json?_shape=array&q={word}")
+    rows = r.json()
+    assert _files(ids, [row["报告编号"] for row in rows]) == SEARCH[word]
+    assert all(f"<mark>{word}</mark>" in row["摘录"] for row in rows)
+
+
+async def test_one_character_is_found(app, ids):
+    r = await app.client.get("/gkreport/sections.json?_search=疫&_shape=array&_size=max")
+    assert _files(ids, [row["report_id"] for row in r.json()]) == SEARCH["疫情"]
+
+
+async def test_search_page_shows_the_search_box_and_hits(app):
+    html = (await app.client.get("/gkreport/sections?_search=培训")).text
+    assert 'name="_search"' in html and "培训" in html
+    # the canned query's page shows the passage with the hit highlighted, everything else escaped
+    html = (await app.client.get("/gkreport/search_narrative?q=疫情")).text
+    assert '<span class="gk-snippet">' in html and "<mark>疫情</mark>" in html
+
+
+async def test_markup_in_a_cell_stays_escaped(app):
+    r = await app.client.get("/gkreport?sql=select+'<mark>a</mark><script>x</script>'+as+s")
+    assert "<mark>a</mark>&lt;script&gt;" in r.text
+
+
+def _hits(db_path, word):
+    conn = sqlite3.connect(db_path)
+    return conn.execute("select count(*) from sections_fts where sections_fts match ?",
+                        [search.match_expression(word)]).fetchone()[0]
+
+
+def test_index_follows_saves_and_deletes(tmp_path):
+    db_path = tmp_path / "t.db"
+    ingest([REPORTS], db_path)
+    before = _hits(db_path, "培训")
+    assert before > 0
+    db = store.connect(db_path)
+    rid = db.execute("select id from reports where source_path like '%000_%'").fetchone()[0]
+    with db.atomic():
+        store.delete_report(db, rid)
+    assert _hits(db_path, "疫情") == 0
+    assert 0 < _hits(db_path, "培训") < before
+    db.close()
+    # ingesting again restores exactly what was there, and forcing a re-save adds nothing twice
+    ingest([REPORTS], db_path)
+    ingest([REPORTS], db_path, force=True)
+    assert _hits(db_path, "培训") == before and _hits(db_path, "疫情") == 1
+    conn = sqlite3.connect(db_path)
+    conn.execute("insert into sections_fts(sections_fts, rank) values ('integrity-check', 0)")
+
+
+def test_index_is_rebuilt_when_missing(tmp_path):
+    db_path = tmp_path / "t.db"
+    ingest([REPORTS], db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute("drop table sections_fts")
+    conn.commit()
+    conn.close()
+    db = store.connect(db_path)
+    store.ensure_db_shape(db)
+    db.conn.commit()
+    db.close()
+    assert _hits(db_path, "疫情") == 1
