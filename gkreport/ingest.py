@@ -83,6 +83,7 @@ class Job:
     data: bytes
     sha256: str
     replaces: tuple[str, ...] = ()  # ids stored earlier for this path
+    ocr: bool = False  # read scanned PDFs with tesseract
 
 
 @dataclass
@@ -95,11 +96,11 @@ class Parsed:
     replaces: tuple[str, ...] = ()
 
 
-def parse_file(path: str, data: bytes, sha256: str) -> Parsed:
+def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False) -> Parsed:
     """Bytes of one file → a parsed report, or the reason it is not one. Never raises."""
     try:
         try:
-            extracted = extract(path, data)
+            extracted = extract(path, data, ocr=ocr)
             report = parse_report(extracted.text)
         except ScannedPDF as e:
             extracted, report = None, scanned_report(path, sha256, e.message)
@@ -144,7 +145,7 @@ def _provenance(report: ParsedReport, line_pages: Optional[list[int]]) -> Option
 
 
 def _parse_job(job: Job) -> Parsed:
-    parsed = parse_file(job.path, job.data, job.sha256)
+    parsed = parse_file(job.path, job.data, job.sha256, job.ocr)
     parsed.replaces = job.replaces
     if parsed.report:
         parsed.report.text = ""  # not stored: don't ship it back from the worker
@@ -164,7 +165,7 @@ def _first_warning(report: ParsedReport) -> str:
 
 
 def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = False, jobs: int = 0,
-           on_outcome: Optional[Callable[[Outcome], None]] = None,
+           ocr: bool = False, on_outcome: Optional[Callable[[Outcome], None]] = None,
            on_total: Optional[Callable[[int], None]] = None) -> Summary:
     """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped."""
     db = store.connect(db_path)
@@ -189,6 +190,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
                     if isinstance(job_or_outcome, Outcome):
                         done(job_or_outcome)
                     else:
+                        job_or_outcome.ocr = ocr
                         batch.append(job_or_outcome)
             results = pool.imap(_parse_job, batch, chunksize=8) if pool else map(_parse_job, batch)
             committed = time.monotonic()

@@ -271,3 +271,80 @@ def test_blank_official_template_docx_reads_every_table_label():
     assert lines[lines.index("行政复议\t\t\t\t\t行政诉讼") + 1].startswith("结果维持\t")
     r = parse_report(text)
     assert all(v is None for row in r.tables.requests.values() for v in row.values())
+
+
+# --- old Word and WPS files, scans ------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
+
+
+@pytest.mark.parametrize("name", ["002_dc17ca86c1b8bf45.doc", "004_59f3838da1fae8cc.wps"])
+def test_doc_and_wps_give_the_same_values(name):
+    from gkreport.extract import legacy
+
+    if legacy.available() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install catdoc: see scripts/test.sh")
+        pytest.skip("no .doc converter installed (LibreOffice, catdoc or antiword)")
+    case = next(c for c in CASES if c["file"][:3] == name[:3])
+    extracted = extract(name, (FIXTURES / name).read_bytes())
+    assert extracted.source_format == name[-3:]
+    for check in ev.ALL_CHECKS:
+        check(case, parse_report(extracted.text))
+
+
+def test_doc_without_a_converter_names_the_ones_to_install(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty PATH: no converter can be found
+    with pytest.raises(ExtractError) as e:
+        extract("x.doc", (FIXTURES / "002_dc17ca86c1b8bf45.doc").read_bytes())
+    assert all(word in e.value.message for word in ("没有安装转换工具", "LibreOffice", "catdoc", "antiword"))
+
+
+def test_ocr_reads_a_scanned_page(tmp_path):
+    """--ocr: a page that is only a picture of the report is read by tesseract's Chinese model."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("tesseract")
+    if not exe or "chi_sim" not in subprocess.run([exe, "--list-langs"], capture_output=True, text=True).stdout:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install tesseract-ocr-chi-sim: see scripts/test.sh")
+        pytest.skip("tesseract with Chinese data is not installed")
+    _need_font()
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    page = pdfium.PdfDocument(rendered(CASES[0]["file"], "pdf")[0])[0].render(scale=200 / 72).to_pil()
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    c.drawImage(ImageReader(page), 0, 0, *A4)
+    c.save()
+    (tmp_path / "scan.pdf").write_bytes(out.getvalue())
+    ingest([tmp_path], tmp_path / "o.db", ocr=True)
+    row = sqlite3.connect(tmp_path / "o.db").execute("select agency_name, year, source_format from reports").fetchone()
+    assert row == ("上杭县人民政府办公室", 2021, "pdf")  # read off the picture: the file is called scan.pdf
+
+
+def test_the_content_decides_over_the_suffix():
+    """Sites serve Word-HTML as .doc, and people rename .doc to .docx: read what the bytes are."""
+    case = CASES[0]
+    page = extract("年报.doc", rendered(case["file"], "html")[0])
+    assert page.source_format == "html"
+    ev.check_table3(case, parse_report(page.text))
+    with pytest.raises(ExtractError, match="不是有效的 .doc 文件"):
+        extract("x.doc", b"\x00\x01 binary junk")
+
+
+def test_html_grid_resolves_overlapping_spans_and_layout_tables():
+    from bs4 import BeautifulSoup
+
+    cells = BeautifulSoup("""<table><tr><td rowspan="2">A</td><td colspan="2">B</td><td rowspan="3">C</td></tr>
+        <tr><td>d</td><td rowspan="0">e</td></tr><tr><th>f</th><td>g</td></tr></table>""", "lxml").table
+    assert table_grid(cells) == [["A", "B", "", "C"], ["", "d", "e", ""], ["f", "g", "", ""]]
+    # old government sites wrap the whole page in a layout table: its cells are read as paragraphs
+    page = f"""<html><body><table><tr><td>导航 首页</td></tr><tr><td>
+        {rendered(CASES[4]["file"], "html")[0].decode()}</td></tr></table></body></html>"""
+    text = extract("p.html", page.encode()).text
+    ev.check_table2(CASES[4], parse_report(text))
