@@ -152,9 +152,13 @@ def register_routes():
 
 
 @hookimpl
-def render_cell(value, column, table, datasette):
-    """Report ids link to the report's page: the reports table's id, and 报告编号 in canned queries."""
-    if isinstance(value, str) and ((table == "reports" and column == "id") or column == "报告编号"):
-        href = datasette.urls.path(f"/report/{value}")
-        return Markup(f'<a href="{escape(href)}" title="查看报告原貌">{escape(value)}</a>')
-    return None
+def render_cell(row, value, column, table, datasette):
+    """Links to the report's page: a report's title in the reports table, and 报告编号 in canned queries."""
+    if table == "reports" and column == "title" and "id" in row.keys():
+        report_id = row["id"]
+    elif column == "报告编号" and isinstance(value, str):
+        report_id = value
+    else:
+        return None
+    href = datasette.urls.path(f"/report/{report_id}")
+    return Markup(f'<a href="{escape(href)}" title="查看报告原貌">{escape(value or report_id)}</a>')
