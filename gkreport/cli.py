@@ -30,7 +30,8 @@ def cli():
 @click.option("--force", is_flag=True, help="重新解析已入库且未变化的文件")
 @click.option("--jobs", "-j", default=0, help="解析进程数（默认：文件多时用全部核心）")
 @click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
-def ingest(paths, db_path, force, jobs, quiet):
+@click.option("--ocr", is_flag=True, help="用 tesseract 识别扫描件 PDF（需安装 tesseract-ocr-chi-sim）")
+def ingest(paths, db_path, force, jobs, quiet, ocr):
     """读取报告文件或文件夹（递归），写入数据库。重复运行是安全的：未变化的文件会跳过。"""
     bar = None
 
@@ -45,7 +46,8 @@ def ingest(paths, db_path, force, jobs, quiet):
         if label and not (quiet and o.status != "failed"):
             tqdm.write(f"{label}  {o.path}：{o.message}", file=sys.stderr)
 
-    summary = run_ingest(paths, db_path, force=force, jobs=jobs, on_outcome=on_outcome, on_total=on_total)
+    summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, on_outcome=on_outcome,
+                         on_total=on_total)
     bar.close()
     click.echo(summary.line())
     if summary.stored == 0 and summary.failed == 0 and summary.unchanged:

@@ -130,7 +130,7 @@ def scanned_report(path: str, sha256: str, message: str) -> ParsedReport:
     except ExtractError:  # the file name names no report: store it without metadata
         report = ParsedReport("", title, Metadata(), [], Tables(), [], T.UNKNOWN, "error")
     report.id = sha256[:16]  # the title alone would make every scan of the same name one report
-    report.checks = [Check("table_missing", "error", message, location="reports")]
+    report.checks = [Check("scanned_pdf", "error", message, location="reports")]
     report.status = "error"
     return report
 
@@ -152,7 +152,7 @@ def _parse_job(job: Job) -> Parsed:
     return parsed
 
 
-LEAD_RULES = ("report_incomplete", "table_missing")  # what a one-line summary of a report's problems leads with
+LEAD_RULES = ("scanned_pdf", "report_incomplete", "table_missing")  # what a one-line summary of a report's problems leads with
 
 
 def _first_warning(report: ParsedReport) -> str:

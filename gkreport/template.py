@@ -275,6 +275,7 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("t3_blank_cells", "表三：空白单元格", "表三有留空的单元格，按 0 计算勾稽关系"),
     RuleDef("t4_cell_count", "表四：单元格数量", "表四应有 15 个数字"),
     RuleDef("table_missing", "缺少统计表", "报告中找不到应有的统计表"),
+    RuleDef("scanned_pdf", "扫描件", "PDF 的页面是图片，没有文本层，无法读取"),
     RuleDef("report_incomplete", "报告不完整", "报告在中途截断，部分内容缺失"),
     RuleDef("sections_missing", "缺少章节", "报告缺少模板规定的章节"),
     RuleDef("agency_unknown", "无法识别机关", "报告中找不到发布机关的名称"),

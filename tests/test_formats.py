@@ -221,11 +221,11 @@ def test_scanned_pdf_is_stored_as_error_with_metadata_from_its_name(tmp_path):
     assert summary.stored == 2 and summary.errors == 2 and summary.failed == 0
     con = sqlite3.connect(tmp_path / "s.db")
     rows = {Path(p).name: rest for p, *rest in con.execute(
-        "select r.source_path, r.status, r.agency_name, r.year, r.source_format, c.message "
+        "select r.source_path, r.status, r.agency_name, r.year, r.source_format, c.message, c.rule "
         "from reports r join checks c on c.report_id = r.id")}
     named = rows["洪泽区人民政府2023年政府信息公开工作年度报告.pdf"]
     assert named[:4] == ["error", "洪泽区人民政府", 2023, "pdf"]
-    assert "扫描件，没有文本层" in named[4]
+    assert "扫描件，没有文本层" in named[4] and named[5] == "scanned_pdf"
     assert rows["扫描001.pdf"][:3] == ["error", None, None]
     assert con.execute("pragma foreign_key_check").fetchall() == []
 
