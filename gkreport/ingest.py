@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Callable, Iterable, Iterator, Optional
 
-from . import store
+from . import crosscheck, store
 from . import template as T
 from .agency import identify
 from .checks import status_of
@@ -206,6 +206,8 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
             except BaseException:
                 db.rollback()
                 raise
+        if summary.stored:
+            crosscheck.refresh(db)  # a new year may sit next to one stored before
     finally:
         if pool:
             pool.close()

@@ -31,6 +31,8 @@ def test_consecutive_years_are_compared(tmp_path):
     db_path = tmp_path / "g.db"
     ingest([folder], db_path)
     db = store.connect(db_path)
+    assert db.execute("select count(*) from checks where severity = 'info' and rule in "
+                      "('t3_carried_over_last_year', 't2_in_force_change')").fetchone() == (3,)
     assert crosscheck.refresh(db) == 3
     rows = db.execute("select r.year, c.rule, c.severity, c.location, c.expected, c.actual from checks c "
                       "join reports r on r.id = c.report_id where c.rule in ('t3_carried_over_last_year', "
