@@ -1,0 +1,313 @@
+"""Ask a question of the database, in Chinese or English; get a sentence, the table behind it, the SQL.
+
+    from gkreport.ask import ask
+    ask("上犹县政府办历年收到多少申请？", "gkreport.db")
+
+The offline engine (no model, no network) reads the question against a catalogue
+of question types kept as data (catalogue.yaml), the report format's terms
+(gkreport/template.py + lexicon.yaml) and the names in the database; an optional
+language model (gkreport/ask/model.py) can choose the type and slots when the
+engine does not understand.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any, Callable, Optional
+from urllib.parse import urlencode
+
+from . import answer as A
+from .engine import (Understanding, build, catalogue, choose, language, slots_of, too_long, type_by_id,
+                     understand)
+from .entities import Index, build_index, qualified_name
+from .text import MAX_CHARS
+
+__all__ = ["ask", "Asker", "answer_question", "index_for", "examples"]
+
+TIME_LIMIT_S = 5.0
+SEARCH_HITS = 5
+_INDEXES: dict[tuple, Index] = {}
+
+MESSAGES = {
+    "too_long": {"zh": f"问题太长了（超过 {MAX_CHARS} 个字）。请把问题缩短成一句话再问。",
+                 "en": f"That question is too long (over {MAX_CHARS} characters). Please ask it in one short sentence."},
+    "not_understood": {"zh": "抱歉，我没有看懂这个问题。", "en": "Sorry, I did not understand that question."},
+    "recognized": {"zh": "我认出了：{items}。", "en": "I recognized: {items}."},
+    "nothing": {"zh": "没有认出任何单位、地区、年份或报告中的术语。",
+                "en": "I recognized no agency, region, year or term of the reports."},
+    "try": {"zh": "可以试试这样问：", "en": "You could ask:"},
+    "clarify": {"zh": "「{text}」对应{n}个{what}，您指的是哪一个？", "en": "“{text}” matches {n} {what_en}; which one do you mean?"},
+    "timeout": {"zh": "查询超时，请把问题限定到某一年或某个地区再试。",
+                "en": "The query took too long; please narrow the question to a year or a region."},
+    "empty": {"zh": "请输入一个问题。", "en": "Please type a question."},
+}
+RECOGNIZED_LABELS = {
+    "measure": ("统计项", "figure"), "applicant": ("申请人", "applicant"), "outcome": ("结果", "outcome"),
+    "agencies": ("单位", "agency"), "regions": ("地区", "region"), "years": ("年份", "years"),
+    "level": ("层级", "level"), "terms": ("搜索词", "search words"), "corrections": ("纠正", "corrected"),
+    "cues": ("提问方式", "question words"),
+}
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to a database file."""
+    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=False)
+    return conn
+
+
+def index_for(conn: sqlite3.Connection, key: Any = None) -> Index:
+    """The names index of a database, built once per key (the file's path, size and time)."""
+    if key is None:
+        row = conn.execute("pragma database_list").fetchone()
+        path = Path(row[2]) if row and row[2] else None
+        key = (str(path), path.stat().st_size, path.stat().st_mtime_ns) if path and path.exists() else id(conn)
+    idx = _INDEXES.get(key)
+    if idx is None:
+        if len(_INDEXES) > 8:
+            _INDEXES.clear()
+        idx = _INDEXES[key] = build_index(conn)
+    return idx
+
+
+def run_sql(conn: sqlite3.Connection, sql: str, params: dict, limit_s: float = TIME_LIMIT_S,
+            max_rows: int = 1000) -> tuple[list[str], list[dict]]:
+    deadline = time.monotonic() + limit_s
+    conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10000)
+    try:
+        cur = conn.execute(sql, params)
+        columns = [d[0] for d in cur.description or ()]
+        rows = [dict(zip(columns, r)) for r in cur.fetchmany(max_rows)]
+    finally:
+        conn.set_progress_handler(None, 0)
+    return columns, rows
+
+
+def datasette_link(sql: str, params: dict, db_name: str, base: str = "/") -> str:
+    query = {"sql": sql}
+    query.update({k: ("" if v is None else v) for k, v in params.items()})
+    return f"{base}{db_name}?{urlencode(query)}"
+
+
+# ---------------------------------------------------------------------------
+# Examples that work on this database
+
+
+def _example_values(idx: Index) -> dict[str, str]:
+    """Names for the example questions, from the database: its busiest agency, its newest year …"""
+    from collections import Counter
+
+    agency = next(iter(idx.agencies.values()), None)
+    names = [a for a in idx.agencies.values() if a.kind == "general_office"] or list(idx.agencies.values())
+    provinces = Counter(a.province for a in idx.agencies.values() if a.province)
+    values = {"year": str(idx.newest or 2021), "oldest": str(idx.oldest or 2020), "agency": (names[0] if names else agency).name if agency else "",
+              "agency2": names[1].name if len(names) > 1 else "", "province": "", "province2": ""}
+    common = [p for p, _ in provinces.most_common(2)]
+    if common:
+        values["province"] = common[0]
+    if len(common) > 1:
+        values["province2"] = common[1]
+    return values
+
+
+def examples(idx: Index, lang: str = "zh") -> list[dict]:
+    """Each question type's example questions, with names of this database filled in."""
+    values = _example_values(idx)
+    out = []
+    for t in catalogue()["types"]:
+        for q in (t.get("examples") or {}).get(lang, []):
+            try:
+                text = q.format(**values)
+            except KeyError:
+                continue
+            if "{" in text or ("{agency2}" in q and not values["agency2"]) or ("{province2}" in q and not values["province2"]):
+                continue
+            out.append({"question": text, "type": t["id"], "title": t["title"][lang]})
+    return out
+
+
+def _close_examples(u: Understanding, idx: Index, lang: str, n: int = 3) -> list[str]:
+    def grams(s: str) -> set[str]:
+        s = re.sub(r"\s+", "", s.lower())
+        return {s[i:i + 2] for i in range(len(s) - 1)}
+
+    q = grams(u.text)
+    scored = []
+    for k, ex in enumerate(examples(idx, lang)):
+        t = type_by_id(ex["type"])
+        wants = set(t.get("when", {}).get("all", ())) | set(t.get("when", {}).get("any", ()))
+        score = len(q & grams(ex["question"])) / (len(q | grams(ex["question"])) or 1) + 0.2 * len(wants & u.features)
+        scored.append((-score, k, ex["question"]))
+    seen, out = set(), []
+    for _, _, question in sorted(scored):
+        if question not in seen:
+            seen.add(question)
+            out.append(question)
+        if len(out) == n:
+            break
+    return out
+
+
+def _search_hits(conn: sqlite3.Connection, words: list[str], db_name: str) -> list[dict]:
+    from .. import search
+
+    hits: list[dict] = []
+    if not words or not conn.execute("select 1 from sqlite_master where name = ?", [search.FTS_TABLE]).fetchone():
+        return hits
+    seen = set()
+    for word in words[:3]:
+        try:
+            rows = conn.execute(
+                f"select s.report_id, r.agency_name, r.year, s.heading, s.body from {search.FTS_TABLE} "
+                f"join sections s on s.rowid = {search.FTS_TABLE}.rowid join reports r on r.id = s.report_id "
+                f"where {search.FTS_TABLE} match ? limit ?", [search.match_expression(word), SEARCH_HITS]).fetchall()
+        except sqlite3.OperationalError:
+            continue
+        for rid, agency, year, heading, body in rows:
+            if (rid, heading) in seen:
+                continue
+            seen.add((rid, heading))
+            hits.append({"word": word, "report_id": rid, "agency": agency, "year": year, "heading": heading,
+                         "snippet": search.snippet(body, word), "href": f"/{db_name}/reports/{rid}"})
+    return hits[:SEARCH_HITS]
+
+
+def _recognized_text(rec: dict, lang: str) -> str:
+    k = 0 if lang == "zh" else 1
+    items = []
+    for key, value in rec.items():
+        label = RECOGNIZED_LABELS.get(key, (key, key))[k]
+        if isinstance(value, list):
+            value = "、".join(v if isinstance(v, str) else "/".join(map(str, v)) if isinstance(v, list) else str(v)
+                             for v in value)
+        items.append(f"{label}：{value}" if lang == "zh" else f"{label}: {value}")
+    return ("；" if lang == "zh" else "; ").join(items)
+
+
+# ---------------------------------------------------------------------------
+# The answer
+
+
+def _base(question: str, lang: str) -> dict:
+    return {"question": question, "lang": lang, "status": None, "intent": None, "intent_title": None, "slots": {},
+            "recognized": {}, "sql": None, "params": {}, "columns": [], "rows": [], "answer": "", "links": [],
+            "choices": [], "examples": [], "search_hits": [], "source": "engine", "context": None}
+
+
+def not_understood(out: dict, u: Understanding, idx: Index, conn, db_name: str, lang: str) -> dict:
+    rec = u.recognized(idx)
+    out.update(status="not_understood", recognized=rec)
+    parts = [MESSAGES["not_understood"][lang],
+             MESSAGES["recognized"][lang].format(items=_recognized_text(rec, lang)) if rec else MESSAGES["nothing"][lang],
+             MESSAGES["try"][lang]]
+    out["examples"] = _close_examples(u, idx, lang)
+    out["answer"] = "".join(parts) if lang == "zh" else " ".join(parts)
+    words = list(dict.fromkeys(([u.terms] if u.terms else []) + u.leftover))
+    out["search_hits"] = _search_hits(conn, words, db_name)
+    return out
+
+
+def _clarify(out: dict, u: Understanding, idx: Index, lang: str) -> dict | None:
+    for mentions, what in ((u.agencies, ("单位", "agencies")), (u.regions, ("地区", "regions"))):
+        for mention in mentions:
+            if len(mention) < 2:
+                continue
+            text = u.mention_text.get(id(mention), "")
+            names = ([qualified_name(idx.agencies[a]) for a in mention] if what[0] == "单位"
+                     else [r.full for r in mention])
+            names = sorted(dict.fromkeys(names))
+            q = normalize_question(u.question)
+            out.update(status="clarify", recognized=u.recognized(idx))
+            out["answer"] = MESSAGES["clarify"][lang].format(text=text, n=len(names), what=what[0], what_en=what[1])
+            out["choices"] = [{"label": name, "question": q.replace(text, name, 1) if text and text in q else
+                               f"{name} {q}"} for name in names]
+            return out
+    return None
+
+
+def normalize_question(q: str) -> str:
+    from .text import normalize
+
+    text = normalize(q)
+    return text if language(q) == "en" else text.replace(" ", "")
+
+
+def answer_question(question: str, conn: sqlite3.Connection, idx: Index, *, context: dict | None = None,
+                    db_name: str = "gkreport", lang: str | None = None, base_url: str = "/",
+                    model: Optional[Callable] = None) -> dict:
+    """The whole answer to one question, as a JSON-ready dict (see README: /-/ask.json)."""
+    question = (question or "").strip()
+    lang = lang or language(question)
+    out = _base(question, lang)
+    if not question:
+        out.update(status="not_understood", answer=MESSAGES["empty"][lang], examples=[
+            e["question"] for e in examples(idx, lang)[:3]])
+        return out
+    if too_long(question):
+        out.update(status="refused", answer=MESSAGES["too_long"][lang])
+        return out
+    u = understand(question, idx, context)
+    if _clarify(out, u, idx, lang):
+        return out
+    t = choose(u)
+    if t is None and model is not None:
+        return model(question=question, understanding=u, out=out, conn=conn, idx=idx, db_name=db_name,
+                     base_url=base_url, lang=lang)
+    if t is None:
+        return not_understood(out, u, idx, conn, db_name, lang)
+    return execute(t, u, out, conn, idx, db_name=db_name, base_url=base_url, lang=lang)
+
+
+def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: str, base_url: str, lang: str) -> dict:
+    q = build(t, u, idx)
+    out.update(intent=t["id"], intent_title=t["title"][lang], slots=q.slots, recognized=u.recognized(idx),
+               sql=q.sql, params=q.params)
+    try:
+        columns, rows = run_sql(conn, q.sql, q.params)
+    except sqlite3.OperationalError as e:
+        if "interrupted" not in str(e):
+            raise
+        out.update(status="timeout", answer=MESSAGES["timeout"][lang])
+        return out
+    if t["id"] == "mention_search":
+        from .. import search
+
+        for r in rows:
+            r["snippet"] = search.snippet(r.pop("body", None), u.terms)
+        columns = [c for c in columns if c != "body"] + ["snippet"]
+    text = A.sentence(t, rows, q.slots, u, lang)
+    out.update(columns=columns, rows=rows, status="answered", answer=text[:1].upper() + text[1:])
+    if A.empty(rows, t["id"]):
+        out["status"] = "no_data"
+    out["links"] = [{"label": "在 Datasette 中打开这个查询" if lang == "zh" else "Open this query in Datasette",
+                     "href": datasette_link(q.sql, q.params, db_name, base_url)}]
+    out["context"] = {"intent": t["id"], "slots": q.slots}
+    return out
+
+
+class Asker:
+    """Questions against one database file, its names index built once."""
+
+    def __init__(self, db_path: str | Path, db_name: str | None = None, model: Optional[Callable] = None):
+        self.path = Path(db_path)
+        self.db_name = db_name or self.path.stem
+        self.conn = connect(self.path)
+        self.index = index_for(self.conn)
+        self.model = model
+
+    def __call__(self, question: str, context: dict | None = None, **kw) -> dict:
+        return answer_question(question, self.conn, self.index, context=context, db_name=self.db_name,
+                               model=self.model, **kw)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def ask(question: str, db_path: str | Path = "gkreport.db", context: dict | None = None, **kw) -> dict:
+    asker = Asker(db_path)
+    try:
+        return asker(question, context, **kw)
+    finally:
+        asker.close()
