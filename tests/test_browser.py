@@ -57,7 +57,7 @@ def test_a_reader_searches_opens_a_report_and_runs_a_question(site, browser, tmp
     page.fill("input#_search", "培训")
     page.locator("form.filters input[type=submit]").click()
     page.wait_for_url("**_search=*")
-    assert page.locator("h3").first.inner_text().startswith("5 rows")
+    assert page.locator("h3").first.inner_text().startswith("共 5 行，搜索“培训”")
     marks = page.locator("table.rows-and-columns mark")
     assert marks.count() >= 5 and set(marks.all_inner_texts()) == {"培训"}
     page.screenshot(path=tmp_path / "2-search.png", full_page=True)
