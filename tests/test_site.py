@@ -285,3 +285,10 @@ def test_serve_from_any_folder_ingests_the_bundled_reports(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+async def test_question_page_reads_in_chinese(app):
+    html = (await app.client.get("/gkreport/requests_by_agency?year=2021")).text
+    assert "收到申请最多的机关" in html and "年度（如 2021）" in html and "查询：3 行" in html
+    assert "select row_number()" not in html  # the answer first; the SQL one click away
+    assert "殷都区人民政府办公室" in html and ">首页</a>" in html
