@@ -292,3 +292,31 @@ async def test_question_page_reads_in_chinese(app):
     assert "收到申请最多的机关" in html and "年度（如 2021）" in html and "查询：3 行" in html
     assert "select row_number()" not in html  # the answer first; the SQL one click away
     assert "殷都区人民政府办公室" in html and ">首页</a>" in html
+
+
+def test_prepare_upgrades_an_older_database_and_leaves_a_current_one_alone(tmp_path):
+    from gkreport.ingest import ingest
+    from gkreport.site import prepare
+
+    from conftest import REPORTS
+
+    db = tmp_path / "old.db"
+    ingest([REPORTS], db)
+    conn = sqlite3.connect(db)
+    conn.executescript("drop table sections_fts; drop table search_index; drop table report_figures;")
+    conn.close()
+    prepare(db, echo=lambda line: None)
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from report_figures").fetchone() == (5,)
+    assert conn.execute("select count(*) from sections_fts where sections_fts match '\"疫情\"'").fetchone() == (1,)
+    conn.close()
+    before = db.stat().st_mtime_ns
+    prepare(db, echo=lambda line: None)
+    assert db.stat().st_mtime_ns == before
+
+
+async def test_database_and_row_pages_read_in_chinese(app, ids):
+    html = (await app.client.get("/gkreport")).text
+    assert "表三 收到和处理政府信息公开申请情况" in html and "常见问题" in html and "下载整个 SQLite 数据库" in html
+    html = (await app.client.get(f"/gkreport/reports/{ids['000']}")).text
+    assert "其他表中引用这一行的记录" in html and f'href="/report/{ids["000"]}"' in html
