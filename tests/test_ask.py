@@ -244,3 +244,60 @@ def test_question_file(asker, db_path, capsys):
             print(f"  ✗ {q}\n      {problem}")
     assert n >= 150 and chinese * 3 >= n * 2
     assert accuracy >= 0.95
+
+
+# ---------------------------------------------------------------------------
+# The command
+
+
+def test_cli_ask_text_and_json(db_path):
+    from click.testing import CliRunner
+
+    from gkreport.cli import cli
+
+    runner = CliRunner()
+    r = runner.invoke(cli, ["ask", "上犹县政府办历年收到多少申请？", "--db", str(db_path)])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("上犹县人民政府办公室") and "SQL:" in r.output and "series" in r.output
+    r = runner.invoke(cli, ["ask", "2021年哪些单位被提起行政诉讼？", "--db", str(db_path), "--json"])
+    out = json.loads(r.output)
+    assert out["intent"] == "agencies_with" and out["params"]["year"] == 2021 and out["rows"]
+    assert out["links"][0]["href"].startswith("/gkreport?sql=")
+    r = runner.invoke(cli, ["ask", "今天天气怎么样", "--db", str(db_path)])
+    assert r.exit_code == 1 and r.output.startswith("抱歉") and r.output.count("  · ") >= 3
+
+
+def test_catalogue_has_at_least_30_types_each_with_answers_and_working_examples(asker):
+    from gkreport.ask import examples
+    from gkreport.ask.engine import catalogue
+
+    types = catalogue()["types"]
+    assert len(types) >= 30
+    for t in types:
+        assert t["answer"]["zh"] and t["answer"]["en"] and t["title"]["zh"] and t["examples"]["zh"], t["id"]
+    for lang in ("zh", "en"):
+        for e in examples(asker.index, lang):
+            out = asker(e["question"])
+            assert out["status"] in ("answered", "no_data"), (e, out["answer"])
+
+
+@pytest.mark.parametrize("text,values,start,end", [
+    ("2021年", [2021], None, None), ("二〇二一年", [2021], None, None), ("二零二二年度", [2022], None, None),
+    ("21年", [2021], None, None), ("去年", [2022], None, None), ("今年", [2023], None, None), ("前年", [2021], None, None),
+    ("2019到2022年", [], 2019, 2022), ("2019—2022年", [], 2019, 2022), ("近三年", [], 2021, 2023),
+    ("最近5年", [], 2019, 2023), ("2020年以来", [], 2020, 2023), ("since 2021", [], 2021, 2023),
+    ("last 2 years", [], 2022, 2023), ("between 2019 and 2021", [], 2019, 2021), ("2021年和2022年", [2021, 2022], None, None),
+    ("收到2000件以上", [], None, None), ("前10名", [], None, None),
+])
+def test_years_in_every_form(text, values, start, end):
+    from gkreport.ask.text import normalize, parse_years
+
+    y = parse_years(normalize(text), 2023, 2019)
+    assert (y.values, y.start, y.end) == (values, start, end)
+
+
+def test_question_file_without_the_summary_table(asker, db_path, monkeypatch):
+    """The same answers from the contract tables alone, for databases without the site's request_totals."""
+    monkeypatch.setattr(asker.index, "has_totals", False)
+    entries, failures = run_question_file(asker, db_path)
+    assert 1 - len(failures) / len(entries) >= 0.95, failures

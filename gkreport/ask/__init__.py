@@ -252,6 +252,8 @@ def answer_question(question: str, conn: sqlite3.Connection, idx: Index, *, cont
     if _clarify(out, u, idx, lang):
         return out
     t = choose(u)
+    if t is not None and t.get("weak") and any(re.match(r"[\u3400-\u9fff]", w) for w in u.leftover):
+        t = None  # 上犹县政府办的营商环境怎么样: the words that matter were not understood
     if t is None and model is not None:
         return model(question=question, understanding=u, out=out, conn=conn, idx=idx, db_name=db_name,
                      base_url=base_url, lang=lang)

@@ -427,14 +427,10 @@ def measure_condition(m: Measure, params: dict, base: bool = False) -> str:
         if base:
             params["base_row_key"] = m.row_keys[0]
             return frags["row"]
-        if m.category:
-            params["category"] = m.category
-            return frags["category"]
-        if len(m.row_keys) == 1:
-            params["row_key"] = m.row_keys[0]
-            return frags["row"]
-        params["row_keys"] = json.dumps(list(m.row_keys))
-        return frags["rows"]
+        kind = _request_kind(m)
+        params[{"row": "row_key", "category": "category", "rows": "row_keys"}[kind]] = (
+            m.row_keys[0] if kind == "row" else m.category if kind == "category" else json.dumps(list(m.row_keys)))
+        return frags[kind]
     if m.family == "appeal":
         if len(m.proceedings) == 1:
             params["proceeding"] = m.proceedings[0]
@@ -442,6 +438,21 @@ def measure_condition(m: Measure, params: dict, base: bool = False) -> str:
         params["proceedings"] = json.dumps(list(m.proceedings))
         return frags["proceedings"]
     return frags["item"]
+
+
+def _request_kind(m: Measure) -> str:
+    return "category" if m.category else "row" if len(m.row_keys) == 1 else "rows"
+
+
+def either_condition(m: Measure, measure_sql: str, base_sql: str) -> str:
+    """The rows of a share: its measure's and its base's, as one list the index can serve (no OR)."""
+    if base_sql == measure_sql:
+        return measure_sql
+    keys = catalogue()["fragments"]["keys"]
+    return f"f.row_key in ({keys[_request_kind(m)]} union all {keys['base']})"
+
+
+_ALIAS = re.compile(r"\b[fr]\.(?=\w)")
 
 
 @dataclass
@@ -523,7 +534,9 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         parts = [c for c in first if c] + conds
         return ("where " + "\n  and ".join(parts)) if parts else ""
 
-    sql = t["sql"].strip()
+    totals = (t.get("sql_totals") and idx.has_totals and m is not None and m.family == "request"
+              and not u.agencies and all(r[0].level == "province" for r in u.regions) and len(u.regions) <= 1)
+    sql = (t["sql_totals"] if totals else t["sql"]).strip()
     value = value_expression(u) if m else ""
     replacements = {
         "{table}": _TABLES[m.family] if m else "",
@@ -532,11 +545,11 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         "{measure}": measure_sql,
         "{base}": base_sql,
         "{order}": order,
-        "{where_either}": where([f"({measure_sql} or {base_sql})" if base_sql != measure_sql else measure_sql]),
+        "{where_either}": where([either_condition(m, measure_sql, base_sql)] if base_sql else []),
         "{where}": where([measure_sql] if uses_measure else []),
     }
     for key, val in replacements.items():
-        sql = sql.replace(key, val)
+        sql = sql.replace(key, _ALIAS.sub("t.", val) if totals else val)
     slots = slots_of(u, idx)
     slots["order"] = order
     if "limit" in params:

@@ -88,6 +88,7 @@ class Index:
     en: dict[str, list[tuple[str, object]]] = field(default_factory=dict)
     max_zh: int = 1
     max_en: int = 1
+    has_totals: bool = False  # the site's summary table request_totals is there
     _pinyin: dict | None = None
 
     @property
@@ -107,43 +108,57 @@ class Index:
     # -- matching -----------------------------------------------------------
 
     def scan(self, text: str) -> list[Token]:
-        """The longest known word at each place, left to right: Chinese by characters, English by words."""
-        tokens: list[Token] = []
-        i, n = 0, len(text)
-        while i < n:
+        """The known words of a text: the reading that leaves the fewest characters unread, then the one with
+        the fewest (so the longest) words. Chinese is read by characters, English by whole words. The best
+        reading, not the longest word first: 平利县政府办 + 和 is not 和平 + 利县….
+        """
+        n = len(text)
+        # best[i] = (characters left unread, words) for text[i:], and the step taken at i
+        best: list[tuple[int, int]] = [(0, 0)] * (n + 1)
+        step: list[tuple[int, list[Token]]] = [(1, [])] * (n + 1)
+        for i in range(n - 1, -1, -1):
             c = text[i]
             if "a" <= c <= "z" and (i == 0 or not text[i - 1].isalpha()):
-                tok = self._scan_en(text, i)
-                if tok:
-                    tokens.extend(tok)
-                    i = tok[0].end
-                    continue
-                while i < n and (text[i].isalpha() or text[i] in "'-"):
-                    i += 1
-                continue
-            for length in range(min(self.max_zh, n - i), 0, -1):
-                meanings = self.zh.get(text[i:i + length])
-                if meanings:
-                    tokens.extend(Token(k, v, i, i + length, text[i:i + length]) for k, v in meanings)
-                    i += length
-                    break
+                end = i
+                while end < n and (text[end].isalpha() or text[end] in "'-"):
+                    end += 1
+                options = [((best[end][0] + end - i, best[end][1]), end, [])]
+                for tokens in self._scan_en_all(text, i):
+                    e = tokens[0].end
+                    options.append(((best[e][0], best[e][1] + 1), e, tokens))
             else:
-                i += 1
-        return tokens
+                unread = 0 if c in " ,.?!，。？！、；;:：\"'“”（）()" else 1
+                options = [((best[i + 1][0] + unread, best[i + 1][1]), i + 1, [])]
+                for length in range(min(self.max_zh, n - i), 0, -1):
+                    meanings = self.zh.get(text[i:i + length])
+                    if meanings:
+                        e = i + length
+                        options.append(((best[e][0], best[e][1] + 1), e,
+                                        [Token(k, v, i, e, text[i:e]) for k, v in meanings]))
+            cost, end, tokens = min(options, key=lambda o: o[0])
+            best[i], step[i] = cost, (end, tokens)
+        out: list[Token] = []
+        i = 0
+        while i < n:
+            end, tokens = step[i]
+            out.extend(tokens)
+            i = end
+        return out
 
-    def _scan_en(self, text: str, i: int) -> list[Token]:
+    def _scan_en_all(self, text: str, i: int) -> list[list[Token]]:
+        """Every English phrase the lexicon knows that starts at i (longest first)."""
         words = list(re.finditer(r"[a-z][a-z'\-]*\.?|\d+", text[i:i + 120]))
+        found = []
         for count in range(min(self.max_en, len(words)), 0, -1):
             span = words[:count]
-            # the words must be consecutive (only spaces between them)
             if any(text[i + a.end():i + b.start()].strip() for a, b in zip(span, span[1:])):
                 continue
             phrase = " ".join(w.group().rstrip(".") for w in span)
             meanings = self.en.get(phrase)
-            if meanings and (count > 1 or True):
+            if meanings:
                 end = i + span[-1].end()
-                return [Token(k, v, i, end, text[i:end]) for k, v in meanings]
-        return []
+                found.append([Token(k, v, i, end, text[i:end]) for k, v in meanings])
+        return found
 
     def pinyin_index(self) -> dict[tuple[str, ...], set[str]]:
         """Pinyin (no tones) of every Chinese word of two or more characters → the words."""
@@ -242,6 +257,8 @@ def agency_aliases(name: str, province: str | None, city: str | None) -> set[str
 def build_index(conn: sqlite3.Connection) -> Index:
     lex: Lexicon = lexicon()
     idx = Index()
+    columns = {r[1] for r in conn.execute("select * from pragma_table_info('request_totals')")}
+    idx.has_totals = {"year", "province", "level", "row_key", "reports", "total"} <= columns
     idx.years = [r[0] for r in conn.execute("select distinct year from reports where year is not null order by year")]
     for row in conn.execute(
             "select a.id, a.name, a.province, a.city, a.county, a.level, a.kind from agencies a "

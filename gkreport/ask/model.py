@@ -256,18 +256,20 @@ def single_select(sql: str) -> str | None:
     return sql
 
 
-_ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
+_ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
 
 
 def run_readonly(conn: sqlite3.Connection, sql: str, limit_s: float, max_rows: int = 1000):
-    """Run a model's SELECT: reading only (an authorizer refuses anything else), stopped after limit_s."""
+    """Run a model's SELECT on a connection of its own: read-only, an authorizer that permits reading alone,
+    stopped after limit_s. (Its own, so the caller's connection keeps whatever guards it has.)"""
+    path = conn.execute("pragma database_list").fetchone()[2]
+    own = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     deadline = time.monotonic() + limit_s
-    conn.set_authorizer(lambda action, *args: sqlite3.SQLITE_OK if action in _ALLOWED else sqlite3.SQLITE_DENY)
-    conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10000)
+    own.set_authorizer(lambda action, *args: sqlite3.SQLITE_OK if action in _ALLOWED else sqlite3.SQLITE_DENY)
+    own.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10000)
     try:
-        cur = conn.execute(sql)
+        cur = own.execute(sql)
         columns = [d[0] for d in cur.description or ()]
         return columns, [dict(zip(columns, r)) for r in cur.fetchmany(max_rows)]
     finally:
-        conn.set_progress_handler(None, 0)
-        conn.set_authorizer(None)
+        own.close()

@@ -1,0 +1,165 @@
+"""Ask a question: the chat page /-/ask, its JSON endpoint /-/ask.json, a menu link and a box on the home page.
+
+    /-/ask.json?q=上犹县政府办历年收到多少申请？
+    /-/ask.json?q=2021年呢&context={"intent": …, "slots": …}   (a follow-up: the previous answer's context)
+
+Both are GET only (the site refuses every other method). The engine is gkreport.ask: it runs on
+the database's own read-only connection, inside Datasette's thread for it. An optional model
+is configured under `plugins: gkreport-ask:` in metadata.yml (see gkreport/ask/model.py).
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+
+from gkreport.ask import answer_question, examples, index_for
+from gkreport.ask.engine import type_by_id
+from gkreport.ask.model import backend
+from gkreport.site import NAME
+
+PLUGIN = "gkreport-ask"
+LABELS = {"zh": "在 Datasette 中打开相关的现成查询：", "en": "Related ready-made query: "}
+
+
+def _database(datasette):
+    try:
+        return datasette.get_database(NAME)
+    except KeyError:
+        return next(iter(datasette.databases.values()))
+
+
+def _index_key(db):
+    return ("datasette", db.name, db.path, db.hash or getattr(db, "cached_hash", None))
+
+
+async def _index(datasette):
+    db = _database(datasette)
+    return db, await db.execute_fn(lambda conn: index_for(conn, _index_key(db)))
+
+
+def _context(raw: str | None) -> dict | None:
+    if not raw:
+        return None
+    try:
+        ctx = json.loads(raw)
+    except ValueError:
+        return None
+    return ctx if isinstance(ctx, dict) else None
+
+
+async def _canned_link(datasette, db_name: str, out: dict) -> None:
+    """A link to the site's ready-made query for this kind of question (catalogue.yaml `canned`), if it has one."""
+    if not out.get("intent") or out.get("source") != "engine":
+        return
+    slots = out["slots"]
+    specs = [s for s in type_by_id(out["intent"]).get("canned") or ()
+             if not s.get("measure") or slots.get("measure") == s["measure"]]
+    if not specs:
+        return
+    queries = await datasette.get_canned_queries(db_name, None)
+    spec = next((s for s in specs if s["query"] in queries), None)
+    if spec is None:
+        return
+    years = (slots.get("years") or {}).get("values") or []
+    regions = slots.get("regions") or []
+    values = {"year": years[0] if len(years) == 1 else None,
+              "province": regions[0]["province"] if len(regions) == 1 else None,
+              "agency": (slots.get("agencies") or [None])[0], "terms": slots.get("terms"), "level": slots.get("level")}
+    params = {param: values.get(source) for param, source in (spec.get("params") or {}).items()}
+    query = urlencode({k: "" if v is None else v for k, v in params.items()})
+    out["links"].append({"label": LABELS[out["lang"]] + (queries[spec["query"]].get("title") or spec["query"]),
+                         "href": datasette.urls.query(db_name, spec["query"]) + ("?" + query if query else "")})
+
+
+async def ask(datasette, question: str, context: dict | None, lang: str | None = None) -> dict:
+    db, idx = await _index(datasette)
+    model = backend(plugin_config=datasette.plugin_config(PLUGIN))
+    base = datasette.urls.path("/")
+    out = await db.execute_fn(lambda conn: answer_question(
+        question, conn, idx, context=context, db_name=db.name, lang=lang, base_url=base, model=model))
+    await _canned_link(datasette, db.name, out)
+    return out
+
+
+async def ask_json(request, datasette):
+    q = request.args.get("q") or ""
+    out = await ask(datasette, q, _context(request.args.get("context")), request.args.get("lang") or None)
+    return Response.json(out, default=str, headers={"Cache-Control": "no-store"})
+
+
+async def ask_page(request, datasette):
+    db, idx = await _index(datasette)
+    q = request.args.get("q") or ""
+    out = await ask(datasette, q, _context(request.args.get("context"))) if q else None
+    return Response.html(await datasette.render_template("ask.html", {
+        "q": q, "out": out, "context_json": json.dumps(out["context"], ensure_ascii=False) if out and out.get("context")
+        else "", "examples_zh": examples(idx, "zh")[:8], "examples_en": examples(idx, "en")[:4],
+        "ask_json_url": datasette.urls.path("/-/ask.json"), "ask_url": datasette.urls.path("/-/ask"),
+    }, request=request))
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/ask$", ask_page), (r"^/-/ask\.json$", ask_json)]
+
+
+@hookimpl
+def menu_links(datasette):
+    return [{"href": datasette.urls.path("/-/ask"), "label": "提问 Ask a question"}]
+
+
+@hookimpl
+def extra_body_script(view_name, datasette):
+    """On the home page, a question box with example questions that work on this database."""
+    if view_name != "index":
+        return None
+
+    async def script():
+        _, idx = await _index(datasette)
+        data = {"url": datasette.urls.path("/-/ask"),
+                "examples": [e["question"] for e in examples(idx, "zh")[:5]] + [e["question"] for e in examples(idx, "en")[:1]]}
+        return (f"window.gkAskHome = {json.dumps(data, ensure_ascii=False)};\n"
+                + HOME_SCRIPT)
+
+    return script
+
+
+HOME_SCRIPT = """
+(function () {
+  var d = window.gkAskHome, h1 = document.querySelector('.content h1, main h1, h1');
+  if (!d || !h1) return;
+  var box = document.createElement('section');
+  box.className = 'gk-ask-home';
+  var form = document.createElement('form');
+  form.action = d.url; form.method = 'get';
+  var label = document.createElement('label');
+  label.htmlFor = 'gk-ask-q';
+  label.innerHTML = '<strong>提问</strong>（中文或英文，例如“哪些单位被提起行政诉讼”）<small>Ask in Chinese or English</small>';
+  var input = document.createElement('input');
+  input.type = 'search'; input.name = 'q'; input.id = 'gk-ask-q'; input.maxLength = 500;
+  input.placeholder = d.examples[0] || '';
+  var button = document.createElement('input');
+  button.type = 'submit'; button.value = '提问 Ask';
+  form.appendChild(label); form.appendChild(document.createElement('br'));
+  form.appendChild(input); form.appendChild(button);
+  box.appendChild(form);
+  var ul = document.createElement('ul');
+  ul.className = 'gk-ask-examples';
+  d.examples.forEach(function (q) {
+    var li = document.createElement('li'), a = document.createElement('a');
+    a.href = d.url + '?q=' + encodeURIComponent(q); a.textContent = q;
+    li.appendChild(a); ul.appendChild(li);
+  });
+  box.appendChild(ul);
+  h1.parentNode.insertBefore(box, h1.nextSibling);
+})();
+"""
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [{"url": datasette.urls.path("/gk-static/ask.css")}]
