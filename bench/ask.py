@@ -1,6 +1,7 @@
 """Time per question of the question box: the engine alone, and end to end through /-/ask.json.
 
 Usage: python bench/ask.py [N ...]   (default: 100000)
+       python bench/ask.py --db FILE    (any gkreport database)
 
 Uses the synthetic database of N reports that bench/site.py builds (and keeps in its cache
 folder; built here if it is not there yet). The questions are the kinds people ask, with agency,
@@ -100,14 +101,18 @@ async def site_times(db: Path, qs: list[str]) -> dict[str, list[float]]:
     return times
 
 
-def main(ns: list[int]) -> None:
-    site = bench_site()
-    for n in ns:
-        db = site.build_db(n)
+def main(args: list[str]) -> None:
+    if args[:1] == ["--db"]:
+        dbs = [(Path(args[1]).stem, Path(args[1]))]
+    else:
+        site = bench_site()
+        dbs = [(f"{int(n):,} reports", None) for n in args or ["100000"]]
+        dbs = [(label, site.build_db(int(n))) for (label, _), n in zip(dbs, args or ["100000"])]
+    for label, db in dbs:
         qs = questions(db)
         index_s, engine, intents = engine_times(db, qs)
         e2e = asyncio.run(site_times(db, qs))
-        print(f"\nN = {n:,} reports, {len(qs)} questions × {REPEAT}; names index built in {index_s * 1000:.0f} ms")
+        print(f"\n{label}: {len(qs)} questions × {REPEAT}; names index built in {index_s * 1000:.0f} ms")
         print(f"{'question':46} {'type':22} {'engine p50':>10} {'p95':>7} {'/-/ask.json p50':>15} {'p95':>7}")
         for q in qs:
             print(f"{q[:44]:46} {intents[q][:22]:22} {statistics.median(engine[q]):10.1f} "
@@ -121,4 +126,4 @@ def main(ns: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [100000])
+    main(sys.argv[1:])
