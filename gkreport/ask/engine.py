@@ -371,6 +371,8 @@ def features(u: Understanding, idx: Index) -> set[str]:
         f.add("multi_region")
     if u.level:
         f.add("level")
+    if u.applicant:
+        f.add("applicant")
     y = u.years
     if len(y.values) > 1:
         f.add("multi_year")
@@ -483,11 +485,14 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         if m.family == "active":
             params["item"] = m.item
             params["item_measures"] = json.dumps(list(u.item_measures or m.measures))
-    base = None
+    base_value = "f.total" if m and m.family == "appeal" else None
     if "{base}" in t["sql"]:
-        base = u.base or (lex.measures["total_processed"] if m.family == "request" else m)
-        base_sql = measure_condition(base, params, base=True) if m.family == "request" else measure_sql
-        u.base = base
+        if u.base is None and u.applicant and m.family == "request":
+            # 自然人申请占比: the applicants' share of the same requests
+            u.base, base_sql, base_value = m, measure_sql, "f.total"
+        else:
+            u.base = u.base or (lex.measures["total_processed"] if m.family == "request" else m)
+            base_sql = measure_condition(u.base, params, base=True) if m.family == "request" else measure_sql
     if "agency" in scope and len(u.agencies) == 1:
         params["agency_id"] = u.agencies[0][0]
         conds.append(frags["agency"])
@@ -541,7 +546,7 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     replacements = {
         "{table}": _TABLES[m.family] if m else "",
         "{value}": value,
-        "{base_value}": "f.total" if m and m.family == "appeal" else value,
+        "{base_value}": base_value or value,
         "{measure}": measure_sql,
         "{base}": base_sql,
         "{order}": order,
