@@ -26,7 +26,8 @@ from .model import Check, Metadata, ParsedReport, Tables
 from .parse import PARSER_VERSION, parse_report
 
 BATCH = 256  # files read ahead per batch: keeps memory flat however many files there are
-COMMIT_EVERY = 0.5  # seconds; each report is its own savepoint, so a kill loses only uncommitted whole reports
+COMMIT_EVERY = 5.0  # seconds; each report is its own savepoint, so a kill loses only whole uncommitted reports
+# (a commit flushes the full-text index: committing often makes it the largest cost of an ingest)
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Parsed:
     agency: dict = field(default_factory=dict)
     error: Optional[str] = None
     replaces: tuple[str, ...] = ()
+    prepared: Optional[store.Prepared] = None  # the rows to write, built where the report was parsed
 
 
 def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False) -> Parsed:
@@ -117,7 +119,7 @@ def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False) -> Parsed
         "encoding": extracted and extracted.encoding, "parser_version": PARSER_VERSION,
         "provenance": _provenance(report, extracted and extracted.line_pages),
     }
-    return Parsed(path, report, source, agency)
+    return Parsed(path, report, source, agency, prepared=store.prepare(report, source, agency))
 
 
 def scanned_report(path: str, sha256: str, message: str) -> ParsedReport:
@@ -148,7 +150,8 @@ def _parse_job(job: Job) -> Parsed:
     parsed = parse_file(job.path, job.data, job.sha256, job.ocr)
     parsed.replaces = job.replaces
     if parsed.report:
-        parsed.report.text = ""  # not stored: don't ship it back from the worker
+        # the writer needs only the prepared rows, the id, the status and the checks
+        parsed.report.text, parsed.report.sections = "", []
     return parsed
 
 
@@ -261,7 +264,7 @@ def _store(db, parsed: Parsed) -> Outcome:
         return Outcome(parsed.job_path, "duplicate", report_id=report.id, message=f"与已入库的 {other} 内容相同")
     replaces = parsed.replaces + ((report.id,) if other else ())
     try:
-        store.save_report(db, report, parsed.source, parsed.agency, replaces)
+        store.write(db, parsed.prepared, replaces)
     except sqlite3.DatabaseError as e:
         return Outcome(parsed.job_path, "failed", message=f"写入数据库失败（{e}），该报告未入库")
     return Outcome(parsed.job_path, "stored", report.status, _first_warning(report), report.id)

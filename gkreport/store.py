@@ -7,6 +7,7 @@ is written in one transaction, so a killed run leaves every stored report whole.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -128,14 +129,6 @@ def report_exists(db: sqlite_utils.Database, report_id: str) -> Optional[str]:
     return row[0] if row else None
 
 
-def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
-    if not rows:
-        return
-    cols = list(rows[0])
-    sql = f"insert or replace into [{table}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))})"
-    db.conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
-
-
 def delete_report(db: sqlite_utils.Database, report_id: str) -> None:
     search.unindex_report(db.conn, report_id)  # before its sections go: the index is told what to forget
     for table in CHILD_TABLES:
@@ -143,20 +136,53 @@ def delete_report(db: sqlite_utils.Database, report_id: str) -> None:
     db.conn.execute("delete from reports where id = ?", [report_id])
 
 
+# Column orders of the rows a report is written as; checks get their id from SQLite.
+COLUMNS = {"agencies": tuple(AGENCY_COLUMNS), "reports": tuple(REPORT_COLUMNS),
+           **{t: tuple(c for c in spec["columns"] if not (t == "checks" and c == "id")) for t, spec in TABLES.items()}}
+INSERT = {t: f"insert or replace into [{t}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))})"
+          for t, cols in COLUMNS.items()}
+
+
+@dataclass
+class Prepared:
+    """A report as the rows it is written as: built in the worker that parsed it, written by the one writer."""
+
+    report_id: str
+    rows: dict[str, list[tuple]]
+    search: list[tuple[int, str, str]]  # section position, expanded heading, expanded body
+
+
+def prepare(report: ParsedReport, source: dict, agency: dict) -> Prepared:
+    rows = {"agencies": [tuple(agency.get(c) for c in COLUMNS["agencies"])] if agency.get("id") else [],
+            "reports": [tuple(report_row(report, source, agency)[c] for c in COLUMNS["reports"])]}
+    for table, dicts in child_rows(report).items():
+        rows[table] = [tuple(d.get(c) for c in COLUMNS[table]) for d in dicts]
+    fts = [(n, search.expand(s.heading), search.expand(s.body)) for n, s in enumerate(report.sections)]
+    return Prepared(report.id, rows, fts)
+
+
+def write(db: sqlite_utils.Database, prepared: Prepared, replaces: tuple[str, ...] = ()) -> None:
+    """Write a prepared report atomically (a transaction, or a savepoint inside the caller's), first
+    removing the reports it replaces: older versions from the same source path, and itself."""
+    conn = db.conn
+    with db.atomic():
+        for old_id in set(replaces) | {prepared.report_id}:
+            if conn.execute("select 1 from reports where id = ?", [old_id]).fetchone():
+                delete_report(db, old_id)
+        for table, rows in prepared.rows.items():
+            if rows:
+                conn.executemany(INSERT[table], rows)
+        # the index rows take the rowids the sections were just given
+        rowids = dict(conn.execute("select position, rowid from sections where report_id = ?",
+                                   [prepared.report_id]).fetchall())
+        conn.executemany(f"insert into [{search.FTS_TABLE}] (rowid, heading, body) values (?, ?, ?)",
+                         [(rowids[n], h, b) for n, h, b in prepared.search])
+
+
 def save_report(db: sqlite_utils.Database, report: ParsedReport, source: dict, agency: dict,
                 replaces: tuple[str, ...] = ()) -> None:
-    """Write one report and everything under it atomically (a transaction, or a savepoint inside the
-    caller's), first removing the reports it replaces: older versions from the same source path."""
-    with db.atomic():
-        # the report's own id too: a report saved again replaces itself whole, search index included
-        for old_id in set(replaces) | {report.id}:
-            delete_report(db, old_id)
-        if agency.get("id"):
-            _insert(db, "agencies", [{k: agency.get(k) for k in AGENCY_COLUMNS}])
-        _insert(db, "reports", [report_row(report, source, agency)])
-        for table, rows in child_rows(report).items():
-            _insert(db, table, rows)
-        search.index_report(db.conn, report.id)
+    """Write one report and everything under it in one transaction (see ``write``)."""
+    write(db, prepare(report, source, agency), replaces)
 
 
 def report_row(report: ParsedReport, source: dict, agency: dict) -> dict:
