@@ -1,16 +1,53 @@
-"""Chinese search in SQL: Datasette's `escape_fts` replaced by our pair expansion, and `gk_snippet`.
+"""Chinese search in SQL and on the narrative's table page.
 
 Datasette wraps every table-page search and `?_search=` in `escape_fts(:search)`. Registering
 ours last (trylast) means it replaces the core function on every connection, so the search box,
-the JSON API and canned queries all expand a query the way the index was written.
+the JSON API and canned queries all expand a query the way the index was written. `gk_snippet`
+gives the passage around the hits.
+
+At 100,000 reports a common word (培训) matches half of 700,000 sections, and Datasette's count
+of a search looks up every match in `sections`: as slow as the page itself. The HTML page of
+`sections` therefore takes its count from the index, which counts the same rows in a few
+milliseconds; the JSON API keeps Datasette's own count.
 """
+
+from urllib.parse import parse_qs
 
 from datasette import hookimpl
 
-from gkreport.search import match_expression, snippet
+from gkreport.search import FTS_TABLE, match_expression, snippet
+from gkreport.site import NAME
+
+SEARCHED_PAGE = f"/{NAME}/sections"
 
 
 @hookimpl(trylast=True)
 def prepare_connection(conn):
     conn.create_function("escape_fts", 1, match_expression, deterministic=True)
     conn.create_function("gk_snippet", 2, snippet, deterministic=True)
+
+
+@hookimpl
+def asgi_wrapper():
+    def wrap(app):
+        async def counted_by_index(scope, receive, send):
+            if scope["type"] == "http" and scope.get("path") == SEARCHED_PAGE:
+                args = parse_qs(scope.get("query_string", b"").decode("utf-8", "replace"))
+                if args.get("_search") and "_nocount" not in args:
+                    scope = dict(scope, query_string=scope["query_string"] + b"&_nocount=1")
+            await app(scope, receive, send)
+        return counted_by_index
+    return wrap
+
+
+@hookimpl
+def extra_template_vars(template, table, request, datasette):
+    if template != "table.html" or table != "sections" or not request or not request.args.get("_search"):
+        return {}
+
+    async def gk_search_count():
+        db = datasette.get_database(NAME)
+        sql = f"select count(*) from [{FTS_TABLE}] where [{FTS_TABLE}] match escape_fts(:q)"
+        return (await db.execute(sql, {"q": request.args["_search"]})).first()[0]
+
+    return {"gk_search_count": gk_search_count}

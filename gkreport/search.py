@@ -25,7 +25,9 @@ import re
 from array import array
 from operator import add
 
-# the version of the expansion below: the index is rebuilt when it changes (see store.ensure_search_index)
+from . import summaries
+
+# the version of the expansion below: the index is rebuilt when it changes (see ensure_index)
 VERSION = 1
 
 _BREAK = re.compile(r"[\W_]+")
@@ -111,35 +113,29 @@ def snippet(text: str | None, query: str | None, width: int = 60) -> str | None:
 # The index: a contentless FTS5 table over the expanded headings and bodies of
 # `sections`, its rowids those of `sections`. Contentless, because the expanded
 # text is three times the size of the text and is never shown: the site shows
-# `sections.body`. Rows are written and removed by store.save_report and
-# store.delete_report, in the report's own transaction.
+# `sections.body`. Rows are written by store.write (expanded in the ingest
+# workers) and removed by store.delete_report, in the report's own transaction.
 
 FTS_TABLE = "sections_fts"
 
 
 def ensure_index(conn) -> None:
     """Create the index; rebuild it from `sections` when it is new or was built by another VERSION."""
-    conn.execute("create table if not exists search_index (fts_table text primary key, version integer)")
-    row = conn.execute("select version from search_index where fts_table = ?", [FTS_TABLE]).fetchone()
     exists = conn.execute("select 1 from sqlite_master where name = ?", [FTS_TABLE]).fetchone()
-    if exists and row and row[0] == VERSION:
+    if exists and summaries.recorded(conn, FTS_TABLE) == str(VERSION):
         return
     conn.execute(f"drop table if exists [{FTS_TABLE}]")
     conn.execute(f"create virtual table [{FTS_TABLE}] using fts5(heading, body, content='', tokenize='ascii')")
     conn.executemany(f"insert into [{FTS_TABLE}] (rowid, heading, body) values (?, ?, ?)",
                      ((rowid, expand(h), expand(b)) for rowid, h, b in
                       conn.execute("select rowid, heading, body from sections")))
-    conn.execute("insert or replace into search_index values (?, ?)", [FTS_TABLE, VERSION])
+    summaries.record(conn, FTS_TABLE, str(VERSION))
 
 
 def _rows(conn, report_id: str):
     for rowid, heading, body in conn.execute("select rowid, heading, body from sections where report_id = ?",
                                              [report_id]).fetchall():
         yield rowid, expand(heading), expand(body)
-
-
-def index_report(conn, report_id: str) -> None:
-    conn.executemany(f"insert into [{FTS_TABLE}] (rowid, heading, body) values (?, ?, ?)", _rows(conn, report_id))
 
 
 def unindex_report(conn, report_id: str) -> None:

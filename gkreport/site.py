@@ -20,7 +20,7 @@ import yaml
 
 import datasette_plugins
 
-from . import search, store
+from . import search, store, summaries
 
 NAME = "gkreport"
 PLUGINS = Path(datasette_plugins.__file__).resolve().parent
@@ -100,10 +100,11 @@ def _up_to_date(db_path: Path) -> bool:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         names = {r[0] for r in conn.execute("select name from sqlite_master")}
-        if not {"reports", "report_figures", "request_totals", search.FTS_TABLE, "search_index"} <= names:
+        if not {"reports", "report_figures", "request_totals", search.FTS_TABLE, summaries.DERIVED} <= names:
             return False
-        row = conn.execute("select version from search_index where fts_table = ?", [search.FTS_TABLE]).fetchone()
-        return bool(row) and row[0] == search.VERSION
+        versions = dict(conn.execute(f"select name, version from {summaries.DERIVED}").fetchall())
+        return (versions.get(search.FTS_TABLE) == str(search.VERSION)
+                and versions.get("summaries") == summaries.fingerprint(conn))
     finally:
         conn.close()
 

@@ -303,7 +303,7 @@ def test_prepare_upgrades_an_older_database_and_leaves_a_current_one_alone(tmp_p
     db = tmp_path / "old.db"
     ingest([REPORTS], db)
     conn = sqlite3.connect(db)
-    conn.executescript("drop table sections_fts; drop table search_index; drop table report_figures;")
+    conn.executescript("drop table sections_fts; drop table derived_tables; drop table report_figures;")
     conn.close()
     prepare(db, echo=lambda line: None)
     conn = sqlite3.connect(db)

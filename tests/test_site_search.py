@@ -60,6 +60,12 @@ async def test_canned_search_finds_the_same_and_highlights(app, ids, word):
     assert all(f"<mark>{word}</mark>" in row["摘录"] for row in rows)
 
 
+async def test_the_page_counts_from_the_index_and_json_counts_as_datasette_does(app):
+    html = (await app.client.get("/gkreport/sections?_search=培训")).text
+    assert "共 5 行，搜索“培训”" in html
+    assert (await app.client.get("/gkreport/sections.json?_search=培训")).json()["filtered_table_rows_count"] == 5
+
+
 async def test_one_character_is_found(app, ids):
     r = await app.client.get("/gkreport/sections.json?_search=疫&_shape=array&_size=max")
     assert _files(ids, [row["report_id"] for row in r.json()]) == SEARCH["疫情"]
@@ -102,17 +108,3 @@ def test_index_follows_saves_and_deletes(tmp_path):
     assert _hits(db_path, "培训") == before and _hits(db_path, "疫情") == 1
     conn = sqlite3.connect(db_path)
     conn.execute("insert into sections_fts(sections_fts, rank) values ('integrity-check', 0)")
-
-
-def test_index_is_rebuilt_when_missing(tmp_path):
-    db_path = tmp_path / "t.db"
-    ingest([REPORTS], db_path)
-    conn = sqlite3.connect(db_path)
-    conn.execute("drop table sections_fts")
-    conn.commit()
-    conn.close()
-    db = store.connect(db_path)
-    store.ensure_db_shape(db)
-    db.conn.commit()
-    db.close()
-    assert _hits(db_path, "疫情") == 1
