@@ -11,12 +11,13 @@ is configured under `plugins: gkreport-ask:` in metadata.yml (see gkreport/ask/m
 from __future__ import annotations
 
 import json
+import threading
 from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from gkreport.ask import answer_question, examples, index_for
+from gkreport.ask import answer_question, connect, featured_examples, index_for
 from gkreport.ask.engine import type_by_id
 from gkreport.ask.model import backend
 from gkreport.site import NAME
@@ -33,7 +34,8 @@ def _database(datasette):
 
 
 def _index_key(db):
-    return ("datasette", db.name, db.path, db.hash or getattr(db, "cached_hash", None))
+    # an immutable database's hash stands for its content; a mutable one is keyed by its file's size and time
+    return ("datasette", db.name, db.path, db.hash) if db.hash else None
 
 
 async def _index(datasette):
@@ -97,9 +99,26 @@ async def ask_page(request, datasette):
     out = await ask(datasette, q, _context(request.args.get("context"))) if q else None
     return Response.html(await datasette.render_template("ask.html", {
         "q": q, "out": out, "context_json": json.dumps(out["context"], ensure_ascii=False) if out and out.get("context")
-        else "", "examples_zh": examples(idx, "zh")[:8], "examples_en": examples(idx, "en")[:4],
+        else "", "examples_zh": featured_examples(idx, "zh", 10), "examples_en": featured_examples(idx, "en", 4),
         "ask_json_url": datasette.urls.path("/-/ask.json"), "ask_url": datasette.urls.path("/-/ask"),
     }, request=request))
+
+
+@hookimpl
+def startup(datasette):
+    """Build the names index in a thread while the site starts, so the first question need not wait for it.
+    (A thread, not a task: `gkreport serve` runs start-up in an event loop of its own.)"""
+    db = _database(datasette)
+    key = _index_key(db)
+    if db.path and key is not None:
+        def build():
+            conn = connect(db.path)
+            try:
+                index_for(conn, key)
+            finally:
+                conn.close()
+
+        threading.Thread(target=build, name="gkreport-ask-index", daemon=True).start()
 
 
 @hookimpl
@@ -113,6 +132,20 @@ def menu_links(datasette):
 
 
 @hookimpl
+def extra_template_vars(template, datasette):
+    """For a home page template that shows the question box itself: ask_url and ask_examples."""
+    if template != "index.html":
+        return {}
+
+    async def ask_vars():
+        _, idx = await _index(datasette)
+        return {"ask_url": datasette.urls.path("/-/ask"),
+                "ask_examples": [e["question"] for e in featured_examples(idx, "zh", 5)]}
+
+    return ask_vars
+
+
+@hookimpl
 def extra_body_script(view_name, datasette):
     """On the home page, a question box with example questions that work on this database."""
     if view_name != "index":
@@ -121,7 +154,8 @@ def extra_body_script(view_name, datasette):
     async def script():
         _, idx = await _index(datasette)
         data = {"url": datasette.urls.path("/-/ask"),
-                "examples": [e["question"] for e in examples(idx, "zh")[:5]] + [e["question"] for e in examples(idx, "en")[:1]]}
+                "examples": [e["question"] for e in featured_examples(idx, "zh", 5)]
+                + [e["question"] for e in featured_examples(idx, "en", 1)]}
         return (f"window.gkAskHome = {json.dumps(data, ensure_ascii=False)};\n"
                 + HOME_SCRIPT)
 

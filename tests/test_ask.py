@@ -296,8 +296,10 @@ def test_years_in_every_form(text, values, start, end):
     assert (y.values, y.start, y.end) == (values, start, end)
 
 
-def test_question_file_without_the_summary_table(asker, db_path, monkeypatch):
-    """The same answers from the contract tables alone, for databases without the site's request_totals."""
-    monkeypatch.setattr(asker.index, "has_totals", False)
+@pytest.mark.parametrize("totals,figures", [(False, False), (False, True), (True, False)])
+def test_question_file_without_the_summary_tables(asker, db_path, monkeypatch, totals, figures):
+    """The same answers from the contract tables alone, for databases without the site's summary tables."""
+    monkeypatch.setattr(asker.index, "has_totals", totals)
+    monkeypatch.setattr(asker.index, "has_figures", figures)
     entries, failures = run_question_file(asker, db_path)
     assert 1 - len(failures) / len(entries) >= 0.95, failures

@@ -54,7 +54,7 @@
     }
     if (out.rows && out.rows.length) {
       var table = el('table', 'gk-ask-table'), tr = el('tr');
-      out.columns.forEach(function (c) { tr.appendChild(el('th', null, c)); });
+      out.columns.forEach(function (c) { tr.appendChild(el('th', null, (out.column_labels || {})[c] || c)); });
       var thead = el('thead'); thead.appendChild(tr); table.appendChild(thead);
       var tbody = el('tbody');
       out.rows.slice(0, 50).forEach(function (r) {

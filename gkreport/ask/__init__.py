@@ -25,7 +25,7 @@ from .engine import (Understanding, build, catalogue, choose, language, slots_of
 from .entities import Index, build_index, qualified_name
 from .text import MAX_CHARS
 
-__all__ = ["ask", "Asker", "answer_question", "index_for", "examples"]
+__all__ = ["ask", "Asker", "answer_question", "index_for", "examples", "featured_examples"]
 
 TIME_LIMIT_S = 5.0
 SEARCH_HITS = 5
@@ -128,6 +128,18 @@ def examples(idx: Index, lang: str = "zh") -> list[dict]:
     return out
 
 
+FEATURED = ("agencies_with", "series", "rank_provinces", "share", "compare_regions", "mention_search", "breakdown_reasons",
+            "rank_agencies", "compare_years", "checks_reports")
+
+
+def featured_examples(idx: Index, lang: str = "zh", n: int = 6) -> list[dict]:
+    """A varied handful of working examples, for the home page and the top of /-/ask."""
+    every = examples(idx, lang)
+    first = [next((e for e in every if e["type"] == t), None) for t in FEATURED]
+    chosen = [e for e in first if e]
+    return (chosen + [e for e in every if e not in chosen])[:n]
+
+
 def _close_examples(u: Understanding, idx: Index, lang: str, n: int = 3) -> list[str]:
     def grams(s: str) -> set[str]:
         s = re.sub(r"\s+", "", s.lower())
@@ -193,7 +205,7 @@ def _recognized_text(rec: dict, lang: str) -> str:
 def _base(question: str, lang: str) -> dict:
     return {"question": question, "lang": lang, "status": None, "intent": None, "intent_title": None, "slots": {},
             "recognized": {}, "sql": None, "params": {}, "columns": [], "rows": [], "answer": "", "links": [],
-            "choices": [], "examples": [], "search_hits": [], "source": "engine", "context": None}
+            "choices": [], "examples": [], "search_hits": [], "source": "engine", "context": None, "column_labels": {}}
 
 
 def not_understood(out: dict, u: Understanding, idx: Index, conn, db_name: str, lang: str) -> dict:
@@ -280,7 +292,8 @@ def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: 
             r["snippet"] = search.snippet(r.pop("body", None), u.terms)
         columns = [c for c in columns if c != "body"] + ["snippet"]
     text = A.sentence(t, rows, q.slots, u, lang)
-    out.update(columns=columns, rows=rows, status="answered", answer=text[:1].upper() + text[1:])
+    out.update(columns=columns, rows=rows, status="answered", answer=text[:1].upper() + text[1:],
+               column_labels={c: A.column_label(c, lang) for c in columns})
     if A.empty(rows, t["id"]):
         out["status"] = "no_data"
     out["links"] = [{"label": "在 Datasette 中打开这个查询" if lang == "zh" else "Open this query in Datasette",

@@ -21,6 +21,23 @@ APPLICANTS_EN = {"natural_person": "natural persons", "commercial": "businesses"
                  "nonprofit": "nonprofits", "legal_service": "legal services", "other_org": "others",
                  "organizations": "organisations"}
 MAX_LISTED = 5
+COLUMNS = {"year": "年度", "value": "数值", "reports": "报告数", "agency": "机关", "province": "省份", "city": "城市",
+           "county": "区县", "region": "地区", "level": "层级", "base": "基数", "share": "比例（%）", "average": "平均",
+           "agencies": "机关数", "years": "年度", "reason": "理由", "category": "类别", "group_label": "分组",
+           "proceeding": "程序", "upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结",
+           "total": "总计", "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
+           "nonprofit": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他", "title": "标题",
+           "status": "状态", "report_id": "报告编号", "heading": "章节", "body": "正文", "snippet": "摘录",
+           "rule": "检查规则", "label": "检查", "checks": "次数", "severity": "严重程度", "message": "说明",
+           "template": "格式", "item": "信息内容", "measure": "统计项", "first_year": "最早年度", "last_year": "最近年度",
+           "new_received": "收到申请", "granted": "予以公开", "partially_granted": "部分公开", "denied": "不予公开",
+           "review": "行政复议", "litigation": "行政诉讼"}
+
+
+def column_label(column: str, lang: str) -> str:
+    """How a result column is headed: Chinese first (with its key), the key alone in English answers."""
+    zh = COLUMNS.get(column)
+    return f"{zh} {column}" if zh and lang == "zh" else column
 
 
 def fmt(v: Any) -> str:

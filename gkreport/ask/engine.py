@@ -410,6 +410,33 @@ def choose(u: Understanding) -> dict | None:
 # SQL
 
 _TABLES = {"request": "request_stats", "appeal": "appeal_stats", "active": "active_disclosure"}
+# report_figures columns (the site's summary table) for the figures a question may ask about
+_FIGURE_COLUMNS = {
+    **{(k, None): k for k in ("new_received", "carried_over", "granted", "partially_granted", "denied", "unable",
+                             "rejected", "other_handling", "total_processed", "carried_forward")},
+    ("review", None): "review_total", ("review", "corrected"): "review_corrected", ("review", "pending"): "review_pending",
+    ("litigation", None): "litigation_total", ("litigation", "corrected"): "litigation_corrected",
+    ("litigation", "pending"): "litigation_pending",
+    ("fees", None): "fees_10k_yuan",
+}
+_JOIN = re.compile(r"from reports r\n(\s*)join \{table\} f on f\.report_id = r\.id")
+
+
+def figure_column(u: Understanding) -> str | None:
+    """The report_figures column holding the figure asked for, if it has one."""
+    m = u.measure
+    if m is None or (u.applicant not in (None, "total")):
+        return None
+    if m.family == "active" and tuple(u.item_measures or m.measures) != tuple(m.measures):
+        return None
+    return _FIGURE_COLUMNS.get((m.key, u.outcome if u.outcome != "total" else None))
+
+
+def figures_sql(sql: str, column: str) -> str:
+    """A query over reports joined to a figure's table, read from report_figures instead."""
+    sql = _JOIN.sub("from report_figures r", sql)
+    sql = re.sub(r"\br\.id\b", "r.report_id", sql)
+    return sql.replace("{value}", f"r.{column}")
 
 
 def value_expression(u: Understanding) -> str:
@@ -542,6 +569,12 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     totals = (t.get("sql_totals") and idx.has_totals and m is not None and m.family == "request"
               and not u.agencies and all(r[0].level == "province" for r in u.regions) and len(u.regions) <= 1)
     sql = (t["sql_totals"] if totals else t["sql"]).strip()
+    column = figure_column(u) if t.get("figures") and idx.has_figures and not totals else None
+    if column:
+        sql = figures_sql(sql, column)
+        measure_sql = f"r.{column} is not null"
+        params = {k: v for k, v in params.items()
+                  if k not in ("row_key", "category", "row_keys", "proceeding", "proceedings", "item", "item_measures")}
     value = value_expression(u) if m else ""
     replacements = {
         "{table}": _TABLES[m.family] if m else "",

@@ -89,6 +89,7 @@ class Index:
     max_zh: int = 1
     max_en: int = 1
     has_totals: bool = False  # the site's summary table request_totals is there
+    has_figures: bool = False  # and report_figures
     _pinyin: dict | None = None
 
     @property
@@ -259,6 +260,9 @@ def build_index(conn: sqlite3.Connection) -> Index:
     idx = Index()
     columns = {r[1] for r in conn.execute("select * from pragma_table_info('request_totals')")}
     idx.has_totals = {"year", "province", "level", "row_key", "reports", "total"} <= columns
+    columns = {r[1] for r in conn.execute("select * from pragma_table_info('report_figures')")}
+    idx.has_figures = {"report_id", "agency_id", "agency_name", "year", "province", "city", "county", "level",
+                       "new_received", "review_total", "litigation_total", "fees_10k_yuan"} <= columns
     idx.years = [r[0] for r in conn.execute("select distinct year from reports where year is not null order by year")]
     for row in conn.execute(
             "select a.id, a.name, a.province, a.city, a.county, a.level, a.kind from agencies a "
