@@ -7,7 +7,6 @@ whatever its file is called, so the metadata and the URLs are always the same.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
@@ -160,6 +159,7 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, echo=p
 
     db_path = prepare(db_path, echo)
     ds = build(db_path)
-    asyncio.run(ds.invoke_startup())
+    # Datasette runs the plugins' start-up hooks on the first request, inside the server's event
+    # loop, so that tasks they start live as long as the server
     echo(f"网站：http://{host}:{port}/    （数据库 {db_path}，只读；Ctrl+C 停止）")
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

@@ -320,3 +320,18 @@ async def test_database_and_row_pages_read_in_chinese(app, ids):
     assert "表三 收到和处理政府信息公开申请情况" in html and "常见问题" in html and "下载整个 SQLite 数据库" in html
     html = (await app.client.get(f"/gkreport/reports/{ids['000']}")).text
     assert "其他表中引用这一行的记录" in html and f'href="/report/{ids["000"]}"' in html
+
+
+def test_a_check_marks_its_table_row_or_cell():
+    from datasette_plugins.report_page import flags_for, grid_rows
+    from gkreport import layout
+
+    def marked(location):
+        checks = [{"location": location, "severity": "warning", "message": "说明"}]
+        rows = grid_rows(layout.table3_grid({}, "2021"), flags_for(checks))
+        return sorted(c["location"] for row in rows for c in row if c["flagged"])
+
+    assert marked("request_stats.granted.total") == ["request_stats.granted.total"]
+    assert marked("request_stats.granted") == sorted(f"request_stats.granted.{k}" for k in T.APPLICANT_KEYS)
+    assert len(marked("request_stats")) == len(T.request_rows_for("2021")) * len(T.APPLICANT_KEYS)
+    assert marked("appeal_stats") == []
