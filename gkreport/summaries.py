@@ -8,6 +8,7 @@ stays under a few hundred milliseconds. They are derived data: always rebuilt
 whole, in one transaction, never edited.
 
 - `report_figures`: one row per report, its headline numbers side by side.
+- `region_totals`: those numbers added up by year, province, city and level.
 - `request_totals`: table 3 added up by year, province, level and row.
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 from .template import APPLICANT_KEYS
 
 # the definitions below: the tables are rebuilt when this changes
-VERSION = 2
+VERSION = 3
 
 # (column, SQL over one report's request_stats rows joined to request_rows as q)
 _REQUEST_FIGURES = [
@@ -53,6 +54,7 @@ FIGURES = ([c for c, _ in _REQUEST_FIGURES] + [c for c, _, _ in _APPEAL_FIGURES]
 INDEXES = {
     "report_figures": [("year", "new_received"), ("agency_id", "year"), ("year", "litigation_total"),
                        ("province", "year", "status"), ("year", "province", "fees_10k_yuan")],
+    "region_totals": [("year",), ("province",)],
     "request_totals": [("row_key", "year")],
 }
 
@@ -108,6 +110,16 @@ def rebuild(conn) -> None:
         left join (select report_id, {appeals} from appeal_stats group by report_id) t4 on t4.report_id = r.id
         left join (select report_id, {active} from active_disclosure
                    where item in ('fees', 'normative_documents') group by report_id) t2 on t2.report_id = r.id
+    """)
+    conn.execute("drop table if exists region_totals")
+    conn.execute(f"""
+        create table region_totals as
+        select year, province, city, level, count(*) as reports,
+               sum(status = 'ok') as status_ok, sum(status = 'warning') as status_warning,
+               sum(status = 'error') as status_error, count(fees_10k_yuan) as fees_reports,
+               max(fees_10k_yuan) as fees_max_10k_yuan, {", ".join(f"sum({c}) as {c}" for c in FIGURES)}
+        from report_figures
+        group by year, province, city, level
     """)
     conn.execute("drop table if exists request_totals")
     conn.execute(

@@ -155,7 +155,7 @@ def test_every_canned_query_is_tested_and_described():
 def test_every_contract_table_and_column_has_a_chinese_label(seed_db):
     tables = load_metadata()["databases"]["gkreport"]["tables"]
     conn = sqlite3.connect(seed_db)
-    for table in CONTRACT + ["report_figures", "request_totals", "regions"]:
+    for table in CONTRACT + ["report_figures", "region_totals", "request_totals", "regions"]:
         assert tables[table]["title"], table
         columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
         missing = [c for c in columns if not tables[table].get("columns", {}).get(c)]
@@ -168,7 +168,7 @@ def test_every_contract_table_and_column_has_a_chinese_label(seed_db):
 async def test_home_page_is_chinese_with_search_and_queries(app):
     html = (await app.client.get("/")).text
     assert '<html lang="zh-CN">' in html and "政府信息公开工作年度报告数据库" in html
-    assert 'action="/gkreport/sections"' in html and "有行政诉讼的机关（按年度）" in html
+    assert 'action="/gkreport/search_narrative"' in html and "有行政诉讼的机关（按年度）" in html
     assert "共收录 <strong>5</strong> 份报告" in html
 
 
