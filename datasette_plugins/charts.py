@@ -1,0 +1,130 @@
+"""Charts: the canned queries they read, the bundled chart library, and charts beside the ready-made questions.
+
+Every chart is drawn in the browser by static/charts/gk-charts.js with the bundled Apache ECharts
+5.6.0 (static/charts/echarts-5.6.0.min.js; no CDN), from the site's own JSON API: one canned
+query each, `/gkreport/<query>.json?_shape=array`, which anyone may reuse. The queries added here
+read only the summary tables built at ingest (gkreport/summaries.py), so they stay fast at 100,000
+reports. The other charts read the existing canned queries (refusal_reasons_by_year,
+correction_rate, grant_rate_by_region) and are drawn above their tables.
+"""
+
+from __future__ import annotations
+
+import json
+
+from datasette import hookimpl
+from markupsafe import Markup, escape
+
+from gkreport.site import NAME
+
+STATIC = "/gk-static/charts/"
+LIBRARY = "echarts-5.6.0.min.js"
+
+QUERIES = {
+    "chart_agency": {
+        "title": "图表数据：一个机关的历年数字",
+        "description": "机关历年的收到申请、办理结果、行政复议和行政诉讼，供机关页面的图表读取。agency_id = 机关编号。",
+        "params": ["agency_id"],
+        "hide_sql": True,
+        "sql": """select year as 年度, agency_name as 机关, new_received as 本年新收申请, total_processed as 办理总计,
+       granted as 予以公开, partially_granted as 部分公开, denied as 不予公开, unable as 无法提供,
+       rejected as 不予处理, other_handling as 其他,
+       review_total as 行政复议, review_corrected as 复议纠正, review_pending as 复议未审结,
+       litigation_total as 行政诉讼, litigation_corrected as 诉讼纠正, litigation_pending as 诉讼未审结,
+       report_id as 报告编号
+from report_figures
+where agency_id = :agency_id
+order by year""",
+    },
+    "chart_years": {
+        "title": "图表数据：全部报告按年度合计",
+        "description": "每年的报告数、收到和办理的申请、办理结果、行政复议和行政诉讼合计，供年度概览的图表读取。",
+        "params": [],
+        "hide_sql": True,
+        "sql": """select year as 年度, sum(reports) as 报告数, sum(new_received) as 本年新收申请,
+       sum(total_processed) as 办理总计, sum(granted) as 予以公开, sum(partially_granted) as 部分公开,
+       sum(denied) as 不予公开, sum(unable) as 无法提供, sum(rejected) as 不予处理, sum(other_handling) as 其他,
+       sum(review_total) as 行政复议, sum(litigation_total) as 行政诉讼
+from region_totals
+where year is not null
+group by year
+order by year""",
+    },
+    "chart_top_regions": {
+        "title": "图表数据：收到申请最多的省份",
+        "description": "按本年新收申请合计排列的前 15 个省份。年度留空 = 全部年度。",
+        "params": ["year"],
+        "hide_sql": True,
+        "sql": """select coalesce(province, '（未知）') as 地区, sum(reports) as 报告数,
+       sum(new_received) as 本年新收申请, sum(total_processed) as 办理总计
+from region_totals
+where (nullif(:year, '') is null or year = :year)
+group by 1
+order by 本年新收申请 desc nulls last, 地区
+limit 15""",
+    },
+}
+
+# ready-made question → the chart drawn above its table
+BESIDE_QUERIES = {
+    "refusal_reasons_by_year": "refusal_reasons",
+    "correction_rate": "litigation_by_year",
+    "grant_rate_by_region": "grant_rate_by_region",
+}
+
+
+def script_urls(datasette) -> list[str]:
+    return [datasette.urls.path(STATIC + LIBRARY), datasette.urls.path(STATIC + "gk-charts.js")]
+
+
+def chart_div(datasette, chart: str, params: dict | None = None, height: str = "320px", target: str = "") -> Markup:
+    """The placeholder gk-charts.js draws into (used by the agency, overview and embed templates)."""
+    attrs = {"data-chart": chart, "data-params": json.dumps(params or {}, ensure_ascii=False),
+             "data-base": datasette.urls.path("/"), "data-height": height}
+    if target:
+        attrs["data-target"] = target
+    inner = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
+    return Markup(f'<figure class="gk-chart" {inner}></figure>')
+
+
+@hookimpl
+def canned_queries(database):
+    if database == NAME:
+        return QUERIES
+    return None
+
+
+def _beside(request) -> str | None:
+    if request is None:
+        return None
+    prefix = f"/{NAME}/"
+    path = request.path
+    if path.startswith(prefix) and path[len(prefix):] in BESIDE_QUERIES:
+        return BESIDE_QUERIES[path[len(prefix):]]
+    return None
+
+
+@hookimpl
+def extra_js_urls(template, request, datasette):
+    if template == "query.html" and _beside(request):
+        return script_urls(datasette)
+    return []
+
+
+@hookimpl
+def extra_body_script(template, request, datasette):
+    """Above a ready-made question's table, its chart, drawn from the same question and parameters."""
+    chart = _beside(request) if template == "query.html" else None
+    if not chart:
+        return ""
+    params = {k: v for k in request.args.keys() for v in [request.args.get(k)] if not k.startswith("_") and v}
+    div = chart_div(datasette, chart, params)
+    return (f"(function(){{var t=document.querySelector('table.rows-and-columns')||document.querySelector('form.sql');"
+            f"if(!t)return;var d=document.createElement('div');d.innerHTML={json.dumps(str(div))};"
+            f"t.parentNode.insertBefore(d.firstChild,t.closest('.table-wrapper')||t);"
+            f"if(window.gkCharts)gkCharts.drawAll();}})();")
+
+
+@hookimpl
+def menu_links(datasette):
+    return [{"href": datasette.urls.path("/-/overview"), "label": "年度概览（图表）"}]
