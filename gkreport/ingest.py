@@ -197,18 +197,12 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
                         batch.append(job_or_outcome)
             results = pool.imap(_parse_job, batch, chunksize=8) if pool else map(_parse_job, batch)
             committed = time.monotonic()
-            db.execute("BEGIN")
-            try:
+            with store.Batch(db) as batch_writer:
                 for parsed in results:
-                    done(_store(db, parsed))
+                    done(_store(batch_writer, parsed))
                     if time.monotonic() - committed > COMMIT_EVERY:
-                        db.execute("COMMIT")
-                        db.execute("BEGIN")
+                        batch_writer.commit()
                         committed = time.monotonic()
-                db.execute("COMMIT")
-            except BaseException:
-                db.rollback()
-                raise
         if summary.stored:
             crosscheck.refresh(db)  # a new year may sit next to one stored before
     finally:
@@ -253,18 +247,18 @@ def _job(db, shown: str, data: bytes, force: bool) -> Job | Outcome:
     return Job(shown, data, sha, (stored[0],) if stored else ())
 
 
-def _store(db, parsed: Parsed) -> Outcome:
+def _store(writer: store.Batch, parsed: Parsed) -> Outcome:
     if parsed.error:
         return Outcome(parsed.job_path, "failed", message=parsed.error)
     report = parsed.report
-    other = store.report_exists(db, report.id)
+    other = store.report_exists(writer.db, report.id)
     if other and other != parsed.job_path and not _same_path_exists(other):
         other = None  # the earlier copy is gone: this path takes over the report
     if other and other != parsed.job_path:
         return Outcome(parsed.job_path, "duplicate", report_id=report.id, message=f"与已入库的 {other} 内容相同")
     replaces = parsed.replaces + ((report.id,) if other else ())
     try:
-        store.write(db, parsed.prepared, replaces)
+        writer.write(parsed.prepared, replaces)
     except sqlite3.DatabaseError as e:
         return Outcome(parsed.job_path, "failed", message=f"写入数据库失败（{e}），该报告未入库")
     return Outcome(parsed.job_path, "stored", report.status, _first_warning(report), report.id)

@@ -129,8 +129,9 @@ def report_exists(db: sqlite_utils.Database, report_id: str) -> Optional[str]:
     return row[0] if row else None
 
 
-def delete_report(db: sqlite_utils.Database, report_id: str) -> None:
-    search.unindex_report(db.conn, report_id)  # before its sections go: the index is told what to forget
+def delete_report(db: sqlite_utils.Database, report_id: str, indexed: bool = True) -> None:
+    if indexed:
+        search.unindex_report(db.conn, report_id)  # before its sections go: the index is told what to forget
     for table in CHILD_TABLES:
         db.conn.execute(f"delete from [{table}] where report_id = ?", [report_id])
     db.conn.execute("delete from reports where id = ?", [report_id])
@@ -161,22 +162,72 @@ def prepare(report: ParsedReport, source: dict, agency: dict) -> Prepared:
     return Prepared(report.id, rows, fts)
 
 
-def write(db: sqlite_utils.Database, prepared: Prepared, replaces: tuple[str, ...] = ()) -> None:
+def write(db: sqlite_utils.Database, prepared: Prepared, replaces: tuple[str, ...] = (),
+          pending: Optional[dict[str, list[tuple]]] = None) -> None:
     """Write a prepared report atomically (a transaction, or a savepoint inside the caller's), first
-    removing the reports it replaces: older versions from the same source path, and itself."""
+    removing the reports it replaces: older versions from the same source path, and itself.
+
+    With ``pending``, the report's index rows are left there for ``flush_search`` to write before the
+    transaction commits, instead of being written now (see ``Batch``)."""
     conn = db.conn
     with db.atomic():
         for old_id in set(replaces) | {prepared.report_id}:
             if conn.execute("select 1 from reports where id = ?", [old_id]).fetchone():
-                delete_report(db, old_id)
+                # rows still waiting in `pending` never reached the index: nothing to unindex
+                waiting = pending is not None and pending.pop(old_id, None) is not None
+                delete_report(db, old_id, indexed=not waiting)
         for table, rows in prepared.rows.items():
             if rows:
                 conn.executemany(INSERT[table], rows)
         # the index rows take the rowids the sections were just given
         rowids = dict(conn.execute("select position, rowid from sections where report_id = ?",
                                    [prepared.report_id]).fetchall())
-        conn.executemany(f"insert into [{search.FTS_TABLE}] (rowid, heading, body) values (?, ?, ?)",
-                         [(rowids[n], h, b) for n, h, b in prepared.search])
+        rows = [(rowids[n], h, b) for n, h, b in prepared.search]
+        if pending is None:
+            conn.executemany(SEARCH_INSERT, rows)
+    if pending is not None:
+        pending[prepared.report_id] = rows
+
+
+SEARCH_INSERT = f"insert into [{search.FTS_TABLE}] (rowid, heading, body) values (?, ?, ?)"
+
+
+class Batch:
+    """Many reports in one transaction, each whole in its own savepoint.
+
+    SQLite's FTS5 writes its pending index out at every savepoint, which made the
+    index the largest cost of an ingest; the index rows of a batch are written
+    together just before it commits, still inside the same transaction.
+    """
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.pending: dict[str, list[tuple]] = {}
+
+    def __enter__(self) -> "Batch":
+        self.db.execute("BEGIN")
+        return self
+
+    def write(self, prepared: Prepared, replaces: tuple[str, ...] = ()) -> None:
+        write(self.db, prepared, replaces, self.pending)
+
+    def _flush(self) -> None:
+        self.db.conn.executemany(SEARCH_INSERT, [r for rows in self.pending.values() for r in rows])
+        self.pending.clear()
+
+    def commit(self) -> None:
+        """Commit what is written so far and go on in a new transaction."""
+        self._flush()
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self._flush()
+            self.db.execute("COMMIT")
+        else:
+            self.pending.clear()
+            self.db.rollback()
 
 
 def save_report(db: sqlite_utils.Database, report: ParsedReport, source: dict, agency: dict,

@@ -209,3 +209,18 @@ def test_show_a_file_that_is_not_a_report(tmp_path):
     path.write_bytes(b"")
     code, out = run("show", path)
     assert code == 1 and "文件为空" in out
+
+
+def test_search_index_stays_whole_when_a_report_is_replaced_in_the_same_run(folder, tmp_path):
+    db = tmp_path / "g.db"
+    # the same folder twice: each report is written, then replaced by itself before the batch commits
+    code, out = run("ingest", folder, folder, "--db", db)
+    assert code == 0
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("insert into sections_fts(sections_fts, rank) values ('integrity-check', 1)")
+        hits = conn.execute("select count(*) from sections_fts where sections_fts match '\"培训\"'").fetchone()
+    finally:
+        conn.close()
+    assert query(db, "select count(*) from reports") == [(5,)]
+    assert hits[0] > 0
