@@ -121,7 +121,7 @@ def extra_body_script(template, request, datasette):
     div = chart_div(datasette, chart, params)
     return (f"(function(){{var t=document.querySelector('table.rows-and-columns')||document.querySelector('form.sql');"
             f"if(!t)return;var d=document.createElement('div');d.innerHTML={json.dumps(str(div))};"
-            f"t.parentNode.insertBefore(d.firstChild,t.closest('.table-wrapper')||t);"
+            f"var at=t.closest('.table-wrapper')||t;at.parentNode.insertBefore(d.firstChild,at);"
             f"if(window.gkCharts)gkCharts.drawAll();}})();")
 
 
