@@ -10,15 +10,22 @@ correction_rate, grant_rate_by_region) and are drawn above their tables.
 
 from __future__ import annotations
 
+import gzip
 import json
+from functools import lru_cache
+from pathlib import Path
 
 from datasette import hookimpl
+from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from gkreport.site import NAME
 
-STATIC = "/gk-static/charts/"
+# served by chart_file below (compressed, and cached by browsers: the library's name holds its version)
+STATIC = "/-/charts/"
+FILES = Path(__file__).resolve().parent / "static" / "charts"
 LIBRARY = "echarts-5.6.0.min.js"
+TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
 
 QUERIES = {
     "chart_agency": {
@@ -85,6 +92,30 @@ def chart_div(datasette, chart: str, params: dict | None = None, height: str = "
         attrs["data-target"] = target
     inner = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
     return Markup(f'<figure class="gk-chart" {inner}></figure>')
+
+
+@lru_cache(maxsize=None)
+def _file(name: str) -> tuple[bytes, bytes]:
+    body = (FILES / name).read_bytes()
+    return body, gzip.compress(body, 6)
+
+
+async def chart_file(request):
+    """A file of static/charts/, gzipped when the browser accepts it; the versioned library is cached for a year."""
+    name = request.url_vars["name"]
+    if not (FILES / name).is_file() or Path(name).suffix not in TYPES:
+        raise NotFound("没有这个文件")
+    body, packed = _file(name)
+    headers = {"Cache-Control": "public, max-age=31536000, immutable" if name == LIBRARY else "public, max-age=300",
+               "Vary": "Accept-Encoding", "Access-Control-Allow-Origin": "*"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        body, headers["Content-Encoding"] = packed, "gzip"
+    return Response(body, headers=headers, content_type=TYPES[Path(name).suffix])
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/charts/(?P<name>[A-Za-z0-9_.-]{1,64})$", chart_file)]
 
 
 @hookimpl

@@ -70,9 +70,8 @@ async def test_agency_page_has_three_charts_its_reports_and_the_bundled_library(
     assert "<h1>殷都区人民政府办公室</h1>" in html
     assert re.findall(r'data-chart="(\w+)"', html) == ["agency_requests", "agency_outcomes", "agency_appeals"]
     assert f'href="/report/{f["report_id"]}"' in html
-    assert "/gk-static/charts/echarts-5.6.0.min.js" in scripts(html)
+    assert "/-/charts/echarts-5.6.0.min.js" in scripts(html)
     no_outside_links(html)
-    assert (await app.client.get("/gk-static/charts/echarts-5.6.0.min.js")).status_code == 200
     assert (await app.client.get("/-/agency/nobody")).status_code == 404
 
 
@@ -90,7 +89,7 @@ async def test_overview_page_draws_totals_refusals_and_regions(app):
                                          ("grant_rate_by_region", "grant_rate_by_region")])
 async def test_charts_beside_the_ready_made_questions(app, query, chart):
     html = (await app.client.get(f"/gkreport/{query}?province=福建省")).text
-    assert "/gk-static/charts/gk-charts.js" in scripts(html)
+    assert "/-/charts/gk-charts.js" in scripts(html)
     assert f'data-chart=\\"{chart}\\"' in html and "\\u798f\\u5efa\\u7701" in html  # with the page's 福建省
     assert "gk-charts.js" not in (await app.client.get("/gkreport/failed_checks")).text
 
@@ -99,3 +98,15 @@ async def test_agency_ids_link_to_their_charts(app, figures):
     f = figures["上杭县人民政府办公室"]
     html = (await app.client.get("/gkreport/agencies")).text
     assert f'href="/-/agency/{f["agency_id"]}"' in html
+
+
+async def test_the_bundled_library_is_served_compressed_and_cached(app):
+    r = await app.client.get("/-/charts/echarts-5.6.0.min.js", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
+    assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert r.headers["content-encoding"] == "gzip"  # 1 MB → about 340 kB
+    assert r.text.lstrip().startswith("/*") and "Licensed to the Apache Software Foundation" in r.text[:400]
+    assert 't.version="5.6.0"' in r.text[-2000:] and len(r.text) > 900_000
+    assert (await app.client.get("/-/charts/gk-charts.js")).headers["cache-control"] == "public, max-age=300"
+    assert (await app.client.get("/-/charts/..")).status_code == 404
+    assert (await app.client.get("/-/charts/ECHARTS-LICENSE.txt")).status_code == 200

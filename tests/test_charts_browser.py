@@ -30,6 +30,12 @@ def open_page(browser, url):  # noqa: F811
     return page
 
 
+def snap(page, tmp_path, name: str) -> None:
+    page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
+    assert (tmp_path / f"{name}.png").stat().st_size > 10000
+    page.close()
+
+
 def drawn(page, chart: str) -> dict:
     """The chart's drawn series (name → data), its SVG's texts and its footer, once it has drawn."""
     el = page.locator(f'.gk-chart[data-chart="{chart}"]')
@@ -69,9 +75,7 @@ def test_agency_page_draws_requests_outcomes_and_appeals(site, browser, agencies
     page.wait_for_function("document.body.innerText.includes('本年新收申请') && "
                            "[...document.querySelectorAll('div')].some(d => d.style.position === 'absolute' && "
                            "d.innerText.includes('本年新收申请') && d.innerText.includes('7'))")
-    page.screenshot(path=tmp_path / "agency.png", full_page=True)
-    assert (tmp_path / "agency.png").stat().st_size > 10000
-    page.close()
+    snap(page, tmp_path, "agency")
 
 
 def test_year_overview_draws_totals_refusal_reasons_and_regions(site, browser, tmp_path):  # noqa: F811
@@ -89,9 +93,7 @@ def test_year_overview_draws_totals_refusal_reasons_and_regions(site, browser, t
     regions = drawn(page, "top_regions")
     assert regions["series"]["本年新收申请"][-1] == 13  # 福建省 on top (drawn last, at the top)
     assert "福建省" in regions["texts"] and "13" in regions["texts"]
-    page.screenshot(path=tmp_path / "overview.png", full_page=True)
-    assert (tmp_path / "overview.png").stat().st_size > 10000
-    page.close()
+    snap(page, tmp_path, "overview")
 
 
 def test_ready_made_question_draws_its_chart_above_the_table(site, browser, tmp_path):  # noqa: F811
@@ -103,8 +105,7 @@ def test_ready_made_question_draws_its_chart_above_the_table(site, browser, tmp_
     # the chart comes before the table of the same rows
     assert page.evaluate("document.querySelector('.gk-chart').compareDocumentPosition("
                          "document.querySelector('table.rows-and-columns')) & Node.DOCUMENT_POSITION_FOLLOWING")
-    page.screenshot(path=tmp_path / "question.png", full_page=True)
-    page.close()
+    snap(page, tmp_path, "question")
 
 
 @pytest.fixture
@@ -151,6 +152,4 @@ def test_example_page_on_another_origin_shows_both_widgets(other_origin, browser
     years.locator('.gk-chart[data-ready="1"] svg').wait_for()
     assert json.loads(years.locator(".gk-chart").get_attribute("data-points"))[0]["data"] == [8, 12, 7]
     page.wait_for_timeout(300)
-    page.screenshot(path=tmp_path / "embed-example.png", full_page=True)
-    assert (tmp_path / "embed-example.png").stat().st_size > 10000
-    page.close()
+    snap(page, tmp_path, "embed-example")

@@ -171,6 +171,15 @@
     return q.join("&");
   }
 
+  // charts reading the same query (the agency page's three) share one request
+  var fetched = {};
+  function rowsOf(url) {
+    if (!fetched[url]) {
+      fetched[url] = fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    }
+    return fetched[url];
+  }
+
   function draw(el) {
     var def = CHARTS[el.dataset.chart];
     if (!def) return;
@@ -185,8 +194,7 @@
     var foot = document.createElement("p");
     foot.className = "gk-chart-foot";
     el.appendChild(foot);
-    fetch(page + ".json?_shape=array&_size=max" + (qs ? "&" + qs : ""))
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+    rowsOf(page + ".json?_shape=array&_size=max" + (qs ? "&" + qs : ""))
       .then(function (rows) {
         var sep = qs ? "?" + qs : "";
         var links = ' · <a class="gk-chart-rows" href="' + page + sep + '"' + (el.dataset.target ? ' target="' + el.dataset.target + '"' : "") +
