@@ -30,17 +30,19 @@ TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf
 QUERIES = {
     "chart_agency": {
         "title": "图表数据：一个机关的历年数字",
-        "description": "机关历年的收到申请、办理结果、行政复议和行政诉讼，供机关页面的图表读取。agency_id = 机关编号。",
+        "description": "机关历年的收到申请、办理结果、行政复议和行政诉讼（同一年有几份报告时相加），供机关页面的图表读取。agency_id = 机关编号。",
         "params": ["agency_id"],
         "hide_sql": True,
-        "sql": """select year as 年度, agency_name as 机关, new_received as 本年新收申请, total_processed as 办理总计,
-       granted as 予以公开, partially_granted as 部分公开, denied as 不予公开, unable as 无法提供,
-       rejected as 不予处理, other_handling as 其他,
-       review_total as 行政复议, review_corrected as 复议纠正, review_pending as 复议未审结,
-       litigation_total as 行政诉讼, litigation_corrected as 诉讼纠正, litigation_pending as 诉讼未审结,
-       report_id as 报告编号
+        "sql": """select year as 年度, max(agency_name) as 机关, count(*) as 报告数,
+       sum(new_received) as 本年新收申请, sum(total_processed) as 办理总计,
+       sum(granted) as 予以公开, sum(partially_granted) as 部分公开, sum(denied) as 不予公开, sum(unable) as 无法提供,
+       sum(rejected) as 不予处理, sum(other_handling) as 其他,
+       sum(review_total) as 行政复议, sum(review_corrected) as 复议纠正, sum(review_pending) as 复议未审结,
+       sum(litigation_total) as 行政诉讼, sum(litigation_corrected) as 诉讼纠正, sum(litigation_pending) as 诉讼未审结,
+       case when count(*) = 1 then max(report_id) end as 报告编号
 from report_figures
 where agency_id = :agency_id
+group by year
 order by year""",
     },
     "chart_years": {

@@ -35,6 +35,7 @@ async def test_chart_agency_is_the_agency_history_from_report_figures(app, figur
     assert [(r["年度"], r["本年新收申请"], r["办理总计"], r["予以公开"], r["部分公开"], r["不予公开"],
              r["无法提供"], r["不予处理"], r["其他"], r["行政复议"], r["行政诉讼"], r["报告编号"]) for r in got] == [
         (2021, 7, 8, 3, 5, 0, 0, 0, 0, 0, 2, f["report_id"])]
+    assert got[0]["报告数"] == 1
     assert await rows(app, "chart_agency", agency_id="nobody") == []
 
 

@@ -34,10 +34,14 @@
       legend: { top: 26, type: "scroll" },
       grid: { top: 64, left: 8, right: 16, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: cats },
-      yAxis: { type: "value", axisLabel: { formatter: num } },
+      yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: num } },
       series: series
     };
     for (var k in extra || {}) opt[k] = extra[k];
+    // numbers on the bars only while they have room; the tooltip always gives them
+    var bars = series.reduce(function (n, s) { return n + (s.stack ? 0 : s.data.length); }, 0);
+    if (bars > 12 && opt.xAxis.type === "category") series.forEach(function (s) { if (s.label) s.label.show = false; });
+    if (opt.yAxis.type === "category") opt.grid.right = 72;  // room for the numbers after horizontal bars
     return opt;
   }
   function bar(name, data, more) {
@@ -53,14 +57,14 @@
   var CHARTS = {
     agency_requests: {
       query: "chart_agency",
-      covers: function (rows) { return reportsCovered(rows); },
+      covers: function (rows) { return reportsCovered(rows, "报告数"); },
       option: function (rows) {
         return base("每年收到的申请（件）", years(rows), [bar("本年新收申请", rows.map(function (r) { return r["本年新收申请"]; }))]);
       }
     },
     agency_outcomes: {
       query: "chart_agency",
-      covers: function (rows) { return reportsCovered(rows); },
+      covers: function (rows) { return reportsCovered(rows, "报告数"); },
       option: function (rows) {
         var series = OUTCOMES.map(function (o) {
           return {
@@ -79,7 +83,7 @@
     },
     agency_appeals: {
       query: "chart_agency",
-      covers: function (rows) { return reportsCovered(rows); },
+      covers: function (rows) { return reportsCovered(rows, "报告数"); },
       option: function (rows) {
         function part(kind, outcome, key) {
           return {
@@ -96,7 +100,11 @@
             series.push(part(kind, o, ["纠正", "未审结", "其他"][i]));
           });
         });
-        return base("行政复议和行政诉讼（件）", years(rows), series);
+        return base("行政复议和行政诉讼（件）", years(rows), series, {
+          color: ["#1f4e8c", "#6c9bd2", "#b9d0ea", "#b5501f", "#e8904f", "#f5c9a4"],  // 复议 blues, 诉讼 oranges
+          legend: { top: 26, type: "plain" },
+          grid: { top: 96, left: 8, right: 16, bottom: 8, containLabel: true }
+        });
       }
     },
     year_totals: {
