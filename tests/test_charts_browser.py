@@ -90,6 +90,14 @@ def test_year_overview_draws_totals_refusal_reasons_and_regions(site, browser, t
     assert reasons["series"]["5.属于三类内部事务信息"] == [1, 1, 0]  # 2020, 2021, 2023
     assert reasons["rows"] == "/gkreport/refusal_reasons_by_year"
 
+    # thousands separators in labels, axes and tooltips (the sample's numbers are all small)
+    assert page.evaluate("gkCharts.num(1234567)") == "1,234,567"
+    option = page.evaluate("echarts.getInstanceByDom(document.querySelector("
+                           "'.gk-chart[data-chart=year_totals] .gk-chart-canvas')).getOption()")
+    assert option["yAxis"][0]["minInterval"] == 1
+    assert page.evaluate("echarts.getInstanceByDom(document.querySelector('.gk-chart[data-chart=year_totals] "
+                         ".gk-chart-canvas')).getOption().yAxis[0].axisLabel.formatter(45397)") == "45,397"
+
     regions = drawn(page, "top_regions")
     assert regions["series"]["本年新收申请"][-1] == 13  # 福建省 on top (drawn last, at the top)
     assert "福建省" in regions["texts"] and "13" in regions["texts"]

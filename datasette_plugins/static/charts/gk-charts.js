@@ -235,7 +235,7 @@
       draw(el);
     });
   }
-  window.gkCharts = { CHARTS: CHARTS, drawAll: drawAll };
+  window.gkCharts = { CHARTS: CHARTS, drawAll: drawAll, num: num };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", drawAll);
   else drawAll();
 })();
