@@ -8,6 +8,8 @@ a card with the agency's latest figures after its own <script> tag.
 
 from __future__ import annotations
 
+import re
+
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
@@ -49,9 +51,10 @@ async def embed_chart(request, datasette):
     full = f"/-/agency/{params['agency_id']}" if "agency_id" in params else (
         f"/{NAME}/" + next((q for q, c in BESIDE_QUERIES.items() if c == name), "") if name in BESIDE_QUERIES
         else "/-/overview")
-    height = request.args.get("height") or "100vh"
+    height = request.args.get("height") or ""
+    height = height if re.fullmatch(r"\d{2,4}px", height) else "100vh"  # ?height=400px, else the frame's height
     return await _render(request, datasette, {
-        "title": "图表", "charts": [chart_div(datasette, name, params, height=f"calc({height} - 3.2em)", target="_blank")],
+        "title": "图表", "charts": [chart_div(datasette, name, params, height=f"calc({height} - 4.6em)", target="_blank")],
         "full_url": datasette.absolute_url(request, datasette.urls.path(full)),
     })
 

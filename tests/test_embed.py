@@ -43,6 +43,8 @@ async def test_chart_embeds_take_their_parameters_and_refuse_unknown_charts(app,
     assert (await app.client.get("/-/embed/chart/agency_outcomes")).status_code == 404  # needs agency_id
     assert (await app.client.get(f"/-/embed/chart/agency_outcomes?agency_id={yindu}")).status_code == 200
     assert (await app.client.get("/-/embed/chart/drop_table")).status_code == 404
+    assert 'data-height="calc(400px - 4.6em)"' in (await app.client.get("/-/embed/chart/year_totals?height=400px")).text
+    assert 'data-height="calc(100vh - 4.6em)"' in (await app.client.get("/-/embed/chart/year_totals?height=1;x")).text
     assert (await app.client.get("/-/embed/agency/nobody")).status_code == 404
 
 

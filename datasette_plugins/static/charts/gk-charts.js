@@ -29,6 +29,7 @@
     var opt = {
       color: COLORS,
       animation: false,
+      aria: { enabled: true },  // a description in Chinese for screen readers (ECharts' ZH locale)
       title: { text: title, left: 0, textStyle: { fontSize: 15 } },
       tooltip: { trigger: "axis", valueFormatter: num },
       legend: { top: 26, type: "scroll" },
