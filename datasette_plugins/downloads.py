@@ -16,7 +16,7 @@ from datasette.utils.asgi import Response
 
 from gkreport import layout
 
-from datasette_plugins.report_page import _report, _rows, grid_rows
+from datasette_plugins.report_page import _report, grid_rows, table_values
 
 TITLES = [("表二", "主动公开政府信息情况"), ("表三", "收到和处理政府信息公开申请情况"),
           ("表四", "政府信息公开行政复议、行政诉讼情况")]
@@ -41,13 +41,7 @@ def cell_value(cell: dict):
 async def report_tables(datasette, report_id: str) -> tuple[dict, list[tuple[str, list[list[dict]]]]]:
     """The report and its three tables as rows of cells ({text, header, colspan}), as printed."""
     db, report = await _report(datasette, report_id)
-    active: dict = {}
-    for r in await _rows(db, "select item, measure, value from active_disclosure where report_id = ?", [report_id]):
-        active.setdefault(r["item"], {})[r["measure"]] = r["value"]
-    requests = {r.pop("row_key"): r for r in await _rows(
-        db, "select * from request_stats where report_id = ?", [report_id])}
-    appeals = {r.pop("proceeding"): r for r in await _rows(
-        db, "select * from appeal_stats where report_id = ?", [report_id])}
+    active, requests, appeals = await table_values(db, report_id)
     grids = [layout.table2_grid(active, report["table2_template"]),
              layout.table3_grid(requests, report["table3_template"]), layout.table4_grid(appeals)]
     return report, [(f"{no}　{title}", grid_rows(grid, {})) for (no, title), grid in zip(TITLES, grids)]

@@ -89,19 +89,25 @@ async def _report(datasette, report_id: str) -> tuple:
     return db, found[0]
 
 
+async def table_values(db, report_id: str) -> tuple[dict, dict, dict]:
+    """A report's three tables keyed as layout.py draws them: item → measure, row → column, proceeding → outcome."""
+    active: dict = {}
+    for r in await _rows(db, "select item, measure, value from active_disclosure where report_id = ?", [report_id]):
+        active.setdefault(r["item"], {})[r["measure"]] = r["value"]
+    requests = {r.pop("row_key"): r for r in await _rows(
+        db, "select * from request_stats where report_id = ?", [report_id])}
+    appeals = {r.pop("proceeding"): r for r in await _rows(
+        db, "select * from appeal_stats where report_id = ?", [report_id])}
+    return active, requests, appeals
+
+
 async def report_page(request, datasette):
     db, report = await _report(datasette, request.url_vars["report_id"])
     rid = report["id"]
     checks = await _rows(db, "select c.*, k.label as rule_label from checks c left join check_rules k "
                              "on k.key = c.rule where c.report_id = ? order by c.id", [rid])
     flags = flags_for(checks)
-    active: dict = {}
-    for r in await _rows(db, "select item, measure, value from active_disclosure where report_id = ?", [rid]):
-        active.setdefault(r["item"], {})[r["measure"]] = r["value"]
-    requests = {r.pop("row_key"): r for r in await _rows(
-        db, "select * from request_stats where report_id = ?", [rid])}
-    appeals = {r.pop("proceeding"): r for r in await _rows(
-        db, "select * from appeal_stats where report_id = ?", [rid])}
+    active, requests, appeals = await table_values(db, rid)
     tables = [
         ("表二", "主动公开政府信息情况", layout.table2_grid(active, report["table2_template"]), bool(active)),
         ("表三", "收到和处理政府信息公开申请情况", layout.table3_grid(requests, report["table3_template"]),

@@ -31,3 +31,11 @@ def seed_db(tmp_path_factory):
     summary = ingest([REPORTS], path)
     assert summary.failed == 0
     return path
+
+
+@pytest.fixture(scope="session")
+def app(seed_db):
+    """The real site (Datasette with our plugins and metadata) over the sample database."""
+    from gkreport.site import build
+
+    return build(seed_db)

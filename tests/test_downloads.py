@@ -6,12 +6,6 @@ import sqlite3
 
 import pytest
 
-from gkreport.site import build
-
-
-@pytest.fixture(scope="module")
-def app(seed_db):
-    return build(seed_db)
 
 
 @pytest.fixture(scope="module")

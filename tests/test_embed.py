@@ -7,14 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gkreport.site import build
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "embed.html"
-
-
-@pytest.fixture(scope="module")
-def app(seed_db):
-    return build(seed_db)
 
 
 @pytest.fixture(scope="module")

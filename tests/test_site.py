@@ -13,17 +13,12 @@ from pathlib import Path
 import pytest
 
 from gkreport import template as T
-from gkreport.site import build, inspect, load_metadata
+from gkreport.site import inspect, load_metadata
 
 from conftest import EXPECTED
 
 CONTRACT = ["reports", "agencies", "active_disclosure", "request_stats", "appeal_stats", "sections", "checks",
             "request_rows", "active_items", "active_measures", "proceedings", "check_rules"]
-
-
-@pytest.fixture(scope="module")
-def app(seed_db):
-    return build(seed_db)
 
 
 @pytest.fixture(scope="module")
