@@ -8,7 +8,7 @@ from gkreport import search, store
 from gkreport.ingest import ingest
 
 from conftest import EXPECTED, REPORTS
-from test_site import app, ids  # noqa: F401  (the same fixtures: the site on the sample reports)
+from test_site import ids  # noqa: F401  (the same fixture: sample file → report id)
 
 SEARCH = EXPECTED["search"]
 
