@@ -89,6 +89,27 @@ async def _report(datasette, report_id: str) -> tuple:
     return db, found[0]
 
 
+TABLE_NOTE = "（统计表见上）"
+
+
+def narrative(body: str | None) -> str:
+    """A section's text as a reader wants it under the drawn tables: the table cells (the lines that
+    carry tabs, and a short wrapped cell between two of them) give way to one note."""
+    lines = (body or "").split("\n")
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        wrapped = len(line.strip()) <= 4 and 0 < i < len(lines) - 1 and "\t" in lines[i - 1] \
+            and "\t" in lines[i + 1]
+        if "\t" in line or wrapped:
+            while out and not out[-1].strip():
+                out.pop()  # rows of a table are separated by blank lines: one note for them all
+            if not out or out[-1] != TABLE_NOTE:
+                out.append(TABLE_NOTE)
+        elif line.strip() or not out or out[-1] != TABLE_NOTE:
+            out.append(line)
+    return "\n".join(out).strip()
+
+
 async def table_values(db, report_id: str) -> tuple[dict, dict, dict]:
     """A report's three tables keyed as layout.py draws them: item → measure, row → column, proceeding → outcome."""
     active: dict = {}
@@ -114,8 +135,8 @@ async def report_page(request, datasette):
          bool(requests)),
         ("表四", "政府信息公开行政复议、行政诉讼情况", layout.table4_grid(appeals), bool(appeals)),
     ]
-    sections = await _rows(db, "select section_no, heading, body from sections where report_id = ? "
-                               "order by position", [rid])
+    sections = [dict(s, body=narrative(s["body"])) for s in await _rows(
+        db, "select section_no, heading, body from sections where report_id = ? order by position", [rid])]
     context = {
         "report": report,
         "status_label": STATUS.get(report["status"], report["status"]),

@@ -191,6 +191,15 @@ async def test_report_page_lays_out_tables_and_marks_checked_cells(app, ids):
     assert "查看原文文件" in html
 
 
+async def test_report_page_narrative_leaves_the_table_cells_to_the_drawn_tables(app, ids):
+    for sample in ("000", "004"):  # a row per line, and a cell per line
+        html = (await app.client.get(f"/report/{ids[sample]}")).text
+        body = html[html.index("<h2>正文</h2>"):]
+        assert "（统计表见上）" in body
+        assert "行政规范性文件\t" not in body and "\t0\n" not in body
+        assert "存在的主要问题及改进情况" in body  # the narrative itself stays
+
+
 async def test_report_source_is_the_ingested_file(app, ids):
     r = await app.client.get(f"/report/{ids['000']}/source")
     assert r.status_code == 200 and "上杭县" in r.text

@@ -138,7 +138,8 @@ def find_headings(lines: list[str]) -> dict[int, Heading]:
 
 
 def _body(lines: list[str]) -> str:
-    return "\n".join(lines).strip("\n").strip()
+    # blank lines around a section go; the first line keeps its indent or tab (a table cell's mark)
+    return "\n".join(lines).strip("\n").rstrip()
 
 
 def split_sections(lines: list[str], headings: dict[int, Heading]) -> list[Section]:
