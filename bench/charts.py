@@ -23,14 +23,19 @@ sys.path.insert(0, str(ROOT))
 from gkreport.site import build  # noqa: E402
 
 
-def build_db(n: int) -> Path:
-    """bench/site.py's database of n synthetic reports (its module name, site, is taken by Python's own)."""
+def _bench_site():
+    """bench/site.py as a module (its module name, site, is taken by Python's own)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("bench_site", ROOT / "bench" / "site.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.build_db(n)
+    return module
+
+
+def build_db(n: int) -> Path:
+    """bench/site.py's database of n synthetic reports."""
+    return _bench_site().build_db(n)
 
 REPEAT = 15
 
@@ -59,17 +64,7 @@ def pages(agency: str) -> list[tuple[str, str]]:
 async def measure(db: Path) -> tuple[str, list[tuple[str, float, float, int]]]:
     ds = build(db)
     agency = await busiest_agency(ds)
-    out = []
-    for label, path in pages(agency):
-        times, status = [], 0
-        for _ in range(REPEAT):
-            start = time.perf_counter()
-            r = await ds.client.get(path)
-            times.append((time.perf_counter() - start) * 1000)
-            status = r.status_code
-        times.sort()
-        out.append((label, statistics.median(times), times[int(len(times) * 0.95) - 1], status))
-    return agency, out
+    return agency, await _bench_site().time_pages(ds, pages(agency))
 
 
 def browser_times(db: Path, agency: str) -> list[tuple[str, float]]:

@@ -162,9 +162,13 @@ def pages() -> list[tuple[str, str]]:
 async def measure(db: Path) -> list[tuple[str, float, float, int]]:
     ds = build(db)
     rid = (await ds.get_database("gkreport").execute("select id from reports limit 1 offset 77")).first()[0]
+    return await time_pages(ds, [(label, path or f"/report/{rid}") for label, path in pages()])
+
+
+async def time_pages(ds, labelled_paths) -> list[tuple[str, float, float, int]]:
+    """(label, p50 ms, p95 ms, last status) for each path, over REPEAT requests through the app."""
     results = []
-    for label, path in pages():
-        path = path or f"/report/{rid}"
+    for label, path in labelled_paths:
         times, status = [], 0
         for _ in range(REPEAT):
             start = time.perf_counter()
