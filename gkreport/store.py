@@ -155,7 +155,7 @@ class Prepared:
 
 def prepare(report: ParsedReport, source: dict, agency: dict) -> Prepared:
     rows = {"agencies": [tuple(agency.get(c) for c in COLUMNS["agencies"])] if agency.get("id") else [],
-            "reports": [tuple(report_row(report, source, agency)[c] for c in COLUMNS["reports"])]}
+            "reports": [tuple(map(report_row(report, source, agency).get, COLUMNS["reports"]))]}
     for table, dicts in child_rows(report).items():
         rows[table] = [tuple(d.get(c) for c in COLUMNS[table]) for d in dicts]
     fts = [(n, search.expand(s.heading), search.expand(s.body)) for n, s in enumerate(report.sections)]

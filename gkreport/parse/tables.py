@@ -55,13 +55,13 @@ def detect_table2_format(text: str) -> Optional[str]:
     return T.T2019 if hits[T.T2019] > hits[T.T2021] else T.T2021
 
 
+_ITEM_PATTERNS = [(item, re.compile("|".join(item.anchors))) for item in T.ACTIVE_ITEMS]
+
+
 def _match_item(label: str) -> Optional[T.ItemDef]:
     if not label or len(label) > _ITEM_LABEL_MAX:
         return None
-    for item in T.ACTIVE_ITEMS:
-        if any(re.search(a, label) for a in item.anchors):
-            return item
-    return None
+    return next((item for item, pattern in _ITEM_PATTERNS if pattern.search(label)), None)
 
 
 def _unit_of(label: str) -> Optional[str]:
