@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from .template import (APPLICANT_KEYS, APPLICANT_PARTS, OUTCOME_PARTS, PROCEEDINGS, T2021, processed_parts)
+from .template import (APPLICANT_KEYS, APPLICANT_PARTS, OUTCOME_PARTS, PROCEEDINGS, processed_parts)
 
 Cell = tuple[str, str, str]  # ("t3", row_key, column) or ("t4", proceeding, outcome)
 

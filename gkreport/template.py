@@ -12,7 +12,7 @@ Anchors are matched against labels normalised by ``gkreport.parse.text.squash``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 T2021 = "2021"
 T2019 = "2019"

@@ -1,6 +1,5 @@
 """Rules across one agency's consecutive reports (R8, R9) and between a report's text and its table (R11)."""
 
-import sqlite3
 
 from gkreport import crosscheck, store
 from gkreport.ingest import ingest

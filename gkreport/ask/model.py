@@ -33,7 +33,7 @@ import os
 import re
 import sqlite3
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from .. import template as T
 from .answer import LEVELS

@@ -19,7 +19,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from . import ExtractError, ScannedPDF
-from .grid import Layout, table_lines
+from .grid import Layout
 
 MAX_PAGES = 300  # a longer PDF is not one annual report (they run 4–20 pages)
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"

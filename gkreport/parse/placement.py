@@ -8,7 +8,7 @@ is kept only when every placement the equations allow agrees on it.
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 from ..rules import Cell, Equation, propagate
 
