@@ -16,6 +16,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from gkreport import layout
+from gkreport.narrative import narrative
 from gkreport.site import NAME, source_roots
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -87,27 +88,6 @@ async def _report(datasette, report_id: str) -> tuple:
     if not found:
         raise NotFound(f"没有编号为 {report_id} 的报告")
     return db, found[0]
-
-
-TABLE_NOTE = "（统计表见上）"
-
-
-def narrative(body: str | None) -> str:
-    """A section's text as a reader wants it under the drawn tables: the table cells (the lines that
-    carry tabs, and a short wrapped cell between two of them) give way to one note."""
-    lines = (body or "").split("\n")
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        wrapped = len(line.strip()) <= 4 and 0 < i < len(lines) - 1 and "\t" in lines[i - 1] \
-            and "\t" in lines[i + 1]
-        if "\t" in line or wrapped:
-            while out and not out[-1].strip():
-                out.pop()  # rows of a table are separated by blank lines: one note for them all
-            if not out or out[-1] != TABLE_NOTE:
-                out.append(TABLE_NOTE)
-        elif line.strip() or not out or out[-1] != TABLE_NOTE:
-            out.append(line)
-    return "\n".join(out).strip()
 
 
 async def table_values(db, report_id: str) -> tuple[dict, dict, dict]:

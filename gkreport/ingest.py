@@ -96,6 +96,7 @@ class Parsed:
     error: Optional[str] = None
     replaces: tuple[str, ...] = ()
     prepared: Optional[store.Prepared] = None  # the rows to write, built where the report was parsed
+    outcome: Optional[Outcome] = None  # what the writer reports once the rows are stored
 
 
 def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False) -> Parsed:
@@ -147,11 +148,15 @@ def _provenance(report: ParsedReport, line_pages: Optional[list[int]]) -> Option
 
 
 def _parse_job(job: Job) -> Parsed:
+    """A worker's share of one file: everything up to the rows to write. What goes back to the
+    writer is only those rows and the outcome line: handing the parsed report itself across
+    processes cost the writer more than a tenth of its time."""
     parsed = parse_file(job.path, job.data, job.sha256, job.ocr)
     parsed.replaces = job.replaces
     if parsed.report:
-        # the writer needs only the prepared rows, the id, the status and the checks
-        parsed.report.text, parsed.report.sections = "", []
+        r = parsed.report
+        parsed.outcome = Outcome(job.path, "stored", r.status, _first_warning(r), r.id)
+        parsed.report, parsed.source, parsed.agency = None, {}, {}
     return parsed
 
 
@@ -250,18 +255,19 @@ def _job(db, shown: str, data: bytes, force: bool) -> Job | Outcome:
 def _store(writer: store.Batch, parsed: Parsed) -> Outcome:
     if parsed.error:
         return Outcome(parsed.job_path, "failed", message=parsed.error)
-    report = parsed.report
-    other = store.report_exists(writer.db, report.id)
+    stored = parsed.outcome
+    report_id = stored.report_id
+    other = store.report_exists(writer.db, report_id)
     if other and other != parsed.job_path and not _same_path_exists(other):
         other = None  # the earlier copy is gone: this path takes over the report
     if other and other != parsed.job_path:
-        return Outcome(parsed.job_path, "duplicate", report_id=report.id, message=f"与已入库的 {other} 内容相同")
-    replaces = parsed.replaces + ((report.id,) if other else ())
+        return Outcome(parsed.job_path, "duplicate", report_id=report_id, message=f"与已入库的 {other} 内容相同")
+    replaces = parsed.replaces + ((report_id,) if other else ())
     try:
         writer.write(parsed.prepared, replaces)
     except sqlite3.DatabaseError as e:
         return Outcome(parsed.job_path, "failed", message=f"写入数据库失败（{e}），该报告未入库")
-    return Outcome(parsed.job_path, "stored", report.status, _first_warning(report), report.id)
+    return stored
 
 
 def _same_path_exists(path: str) -> bool:

@@ -26,9 +26,10 @@ from array import array
 from operator import add
 
 from . import summaries
+from .narrative import narrative
 
-# the version of the expansion below: the index is rebuilt when it changes (see ensure_index)
-VERSION = 1
+# the version of what is indexed: the index is rebuilt when it changes (see ensure_index)
+VERSION = 2
 
 _BREAK = re.compile(r"[\W_]+")
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
@@ -51,6 +52,12 @@ def expand(text: str | None) -> str:
     out[0::3] = chars[:-1]
     out[1::3] = chars[1:]
     return out.tobytes().decode("utf-32-le")
+
+
+def index_row(heading: str | None, body: str | None) -> tuple[str, str]:
+    """A section as the index holds it: its heading and its prose, without the cells of the
+    tables printed in it (narrative.py), expanded into pairs."""
+    return expand(heading), expand(narrative(body, note=""))
 
 
 def _phrase(term: str) -> str:
@@ -111,9 +118,9 @@ def snippet(text: str | None, query: str | None, width: int = 60) -> str | None:
 
 # ---------------------------------------------------------------------------
 # The index: a contentless FTS5 table over the expanded headings and bodies of
-# `sections`, its rowids those of `sections`. Contentless, because the expanded
-# text is three times the size of the text and is never shown: the site shows
-# `sections.body`. Rows are written by store.write (expanded in the ingest
+# `sections` (their prose: see index_row), its rowids those of `sections`.
+# Contentless, because the expanded text is three times the size of the text and
+# is never shown: the site shows `sections.body`. Rows are written by store.write (expanded in the ingest
 # workers) and removed by store.delete_report, in the report's own transaction.
 
 FTS_TABLE = "sections_fts"
@@ -127,7 +134,7 @@ def ensure_index(conn) -> None:
     conn.execute(f"drop table if exists [{FTS_TABLE}]")
     conn.execute(f"create virtual table [{FTS_TABLE}] using fts5(heading, body, content='', tokenize='ascii')")
     conn.executemany(f"insert into [{FTS_TABLE}] (rowid, heading, body) values (?, ?, ?)",
-                     ((rowid, expand(h), expand(b)) for rowid, h, b in
+                     ((rowid, *index_row(h, b)) for rowid, h, b in
                       conn.execute("select rowid, heading, body from sections")))
     summaries.record(conn, FTS_TABLE, str(VERSION))
 
@@ -135,7 +142,7 @@ def ensure_index(conn) -> None:
 def _rows(conn, report_id: str):
     for rowid, heading, body in conn.execute("select rowid, heading, body from sections where report_id = ?",
                                              [report_id]).fetchall():
-        yield rowid, expand(heading), expand(body)
+        yield rowid, *index_row(heading, body)
 
 
 def unindex_report(conn, report_id: str) -> None:

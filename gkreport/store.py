@@ -158,7 +158,7 @@ def prepare(report: ParsedReport, source: dict, agency: dict) -> Prepared:
             "reports": [tuple(map(report_row(report, source, agency).get, COLUMNS["reports"]))]}
     for table, dicts in child_rows(report).items():
         rows[table] = [tuple(d.get(c) for c in COLUMNS[table]) for d in dicts]
-    fts = [(n, search.expand(s.heading), search.expand(s.body)) for n, s in enumerate(report.sections)]
+    fts = [(n, *search.index_row(s.heading, s.body)) for n, s in enumerate(report.sections)]
     return Prepared(report.id, rows, fts)
 
 

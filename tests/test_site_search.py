@@ -108,3 +108,31 @@ def test_index_follows_saves_and_deletes(tmp_path):
     assert _hits(db_path, "培训") == before and _hits(db_path, "疫情") == 1
     conn = sqlite3.connect(db_path)
     conn.execute("insert into sections_fts(sections_fts, rank) values ('integrity-check', 0)")
+
+
+async def test_table_cells_are_not_searched(app, seed_db):
+    """A table label every report prints finds no report through its tables: the index holds what
+    the report page shows, the prose."""
+    bodies = sqlite3.connect(seed_db).execute("select body from sections where section_no = 3").fetchall()
+    label = "本年新收政府信息公开申请数量"
+    assert sum(label in body for body, in bodies) >= 4  # printed in the table of (almost) every report
+    r = await app.client.get(f"/gkreport/sections.json?_search={label}&_shape=array&_size=max")
+    assert [row for row in r.json() if row["section_no"] == 3] == []
+
+
+def test_prose_beside_a_table_is_searched(tmp_path):
+    text = (REPORTS / sorted(p.name for p in REPORTS.glob("000_*"))[0]).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("三、收到和处理"))
+    lines.insert(at + 1, "本年度依申请公开数量较上年明显增加，主要集中在征地拆迁领域。")
+    (tmp_path / "r.txt").write_text("\n".join(lines), encoding="utf-8")
+    ingest([tmp_path / "r.txt"], tmp_path / "t.db")
+    conn = sqlite3.connect(tmp_path / "t.db")
+
+    def found(word):
+        return [n for n, in conn.execute(
+            f"select s.section_no from {search.FTS_TABLE} f join sections s on s.rowid = f.rowid "
+            f"where {search.FTS_TABLE} match ?", [search.match_expression(word)])]
+
+    assert found("征地拆迁") == [3]
+    assert found("本年新收") == []  # the table's row label, in the same section
