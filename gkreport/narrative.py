@@ -19,18 +19,17 @@ def narrative(body: str | None, note: str = TABLE_NOTE) -> str:
     if not body or "\t" not in body:
         return (body or "").strip()
     lines = body.split("\n")
+    tabbed = ["\t" in line for line in lines]
     out: list[str] = []
     in_table = False
     for i, line in enumerate(lines):
-        wrapped = len(line.strip()) <= 4 and 0 < i < len(lines) - 1 and "\t" in lines[i - 1] \
-            and "\t" in lines[i + 1]
-        if "\t" in line or wrapped:
+        if tabbed[i] or (0 < i < len(lines) - 1 and tabbed[i - 1] and tabbed[i + 1] and len(line.strip()) <= 4):
             while out and not out[-1].strip():
                 out.pop()  # rows of a table are separated by blank lines: one note for them all
             if not in_table and note:
                 out.append(note)
             in_table = True
-        elif line.strip() or not in_table:
+        elif not in_table or line.strip():
             out.append(line)
             in_table = False
     return "\n".join(out).strip()

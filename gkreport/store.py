@@ -155,9 +155,8 @@ class Prepared:
 
 def prepare(report: ParsedReport, source: dict, agency: dict) -> Prepared:
     rows = {"agencies": [tuple(agency.get(c) for c in COLUMNS["agencies"])] if agency.get("id") else [],
-            "reports": [tuple(map(report_row(report, source, agency).get, COLUMNS["reports"]))]}
-    for table, dicts in child_rows(report).items():
-        rows[table] = [tuple(d.get(c) for c in COLUMNS[table]) for d in dicts]
+            "reports": [tuple(map(report_row(report, source, agency).get, COLUMNS["reports"]))],
+            **child_rows(report)}
     fts = [(n, *search.index_row(s.heading, s.body)) for n, s in enumerate(report.sections)]
     return Prepared(report.id, rows, fts)
 
@@ -257,26 +256,22 @@ def report_row(report: ParsedReport, source: dict, agency: dict) -> dict:
     }
 
 
-def child_rows(report: ParsedReport) -> dict[str, list[dict]]:
+def child_rows(report: ParsedReport) -> dict[str, list[tuple]]:
+    """A report's rows of the child tables, each a tuple in the order of COLUMNS (built as tuples:
+    a report has a hundred or more rows, and going through dicts doubled the cost)."""
     rid = report.id
     t = report.tables
-    requests = [{"report_id": rid, "row_key": key, **{c: cols.get(c) for c in APPLICANT_KEYS}}
-                for key, cols in t.requests.items()]
+    requests = [(rid, key, *map(cols.get, APPLICANT_KEYS)) for key, cols in t.requests.items()]
     if t.table3_template == "2021" and all(k in t.requests for k in ("other_no_supplement", "other_unpaid_fee",
                                                                           "other_other")):
         # the 2019 single row, derived for 2021 reports so queries across years can use one key
         parts = [t.requests[k] for k in ("other_no_supplement", "other_unpaid_fee", "other_other")]
-        requests.append({"report_id": rid, "row_key": "other_handling", **{
-            c: (sum(p[c] or 0 for p in parts) if all(c in p for p in parts) else None) for c in APPLICANT_KEYS}})
+        requests.append((rid, "other_handling", *(
+            sum(p[c] or 0 for p in parts) if all(c in p for p in parts) else None for c in APPLICANT_KEYS)))
     return {
-        "active_disclosure": [{"report_id": rid, "item": a.item, "measure": a.measure, "value": a.value,
-                               "unit": a.unit} for a in t.active],
+        "active_disclosure": [(rid, a.item, a.measure, a.value, a.unit) for a in t.active],
         "request_stats": requests,
-        "appeal_stats": [{"report_id": rid, "proceeding": p, **{o: cols.get(o) for o in OUTCOME_KEYS}}
-                         for p, cols in t.appeals.items()],
-        "sections": [{"report_id": rid, "position": n, "section_no": s.section_no, "heading": s.heading,
-                      "body": s.body} for n, s in enumerate(report.sections)],
-        "checks": [{"report_id": rid, "rule": k.rule, "severity": k.severity, "message": k.message,
-                    "expected": k.expected, "actual": k.actual, "location": k.location}
-                   for k in report.checks],
+        "appeal_stats": [(rid, p, *map(cols.get, OUTCOME_KEYS)) for p, cols in t.appeals.items()],
+        "sections": [(rid, n, s.section_no, s.heading, s.body) for n, s in enumerate(report.sections)],
+        "checks": [(rid, k.rule, k.severity, k.message, k.expected, k.actual, k.location) for k in report.checks],
     }
