@@ -1,13 +1,17 @@
 """`gkreport ingest` and `gkreport show` end to end, on real files and a real SQLite database."""
 
 import json
+import fcntl
 import os
+import pty
 import re
 import shutil
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
+import termios
 import time
 
 import pytest
@@ -150,6 +154,32 @@ def test_gbk_and_utf16_files_in_one_folder(tmp_path):
 def test_no_progress_bar_when_not_a_terminal(folder, tmp_path):
     code, out = run("ingest", folder, "--db", tmp_path / "g.db")
     assert "\r" not in out and "it/s" not in out and "份/s" not in out
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    src = tmp_path / "many"
+    src.mkdir()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(REPORTS.glob("*.txt"))]
+    for i in range(30):
+        (src / f"{i:04d}.txt").write_text(texts[i % 5] + f"\n附注 {i}\n", encoding="utf-8")
+    leader, follower = pty.openpty()  # stderr is a terminal, stdout a pipe, as in `gkreport ingest … | tee log`
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # a terminal 100 columns wide
+    proc = subprocess.run([sys.executable, "-m", "gkreport.cli", "ingest", str(src), "--db", str(tmp_path / "g.db"), "-q"],
+                          stdout=subprocess.PIPE, stderr=follower, timeout=120)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed once everything written to it is read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    assert re.search(r"入库: +\d+%\|.*\| \d+/30 \[", shown.decode()), shown[-300:]
+    assert "已入库 30 份" in proc.stdout.decode()
 
 
 def test_killed_run_leaves_every_stored_report_whole(tmp_path):
