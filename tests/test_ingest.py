@@ -156,16 +156,22 @@ def test_no_progress_bar_when_not_a_terminal(folder, tmp_path):
     assert "\r" not in out and "it/s" not in out and "份/s" not in out
 
 
-def test_progress_bar_on_a_terminal(tmp_path):
+def copies(tmp_path, n):
+    """A folder of n distinct reports: the samples in turn, each with a note of its own."""
     src = tmp_path / "many"
     src.mkdir()
     texts = [p.read_text(encoding="utf-8") for p in sorted(REPORTS.glob("*.txt"))]
-    for i in range(30):
+    for i in range(n):
         (src / f"{i:04d}.txt").write_text(texts[i % 5] + f"\n附注 {i}\n", encoding="utf-8")
+    return src
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    src = copies(tmp_path, 30)
     leader, follower = pty.openpty()  # stderr is a terminal, stdout a pipe, as in `gkreport ingest … | tee log`
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # a terminal 100 columns wide
-    proc = subprocess.run([sys.executable, "-m", "gkreport.cli", "ingest", str(src), "--db", str(tmp_path / "g.db"), "-q"],
-                          stdout=subprocess.PIPE, stderr=follower, timeout=120)
+    proc = subprocess.run([sys.executable, "-m", "gkreport.cli", "ingest", str(src), "--db", str(tmp_path / "g.db"),
+                           "-q"], stdout=subprocess.PIPE, stderr=follower, timeout=120)
     os.close(follower)
     shown = b""
     while True:
@@ -183,11 +189,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
 
 
 def test_killed_run_leaves_every_stored_report_whole(tmp_path):
-    src = tmp_path / "many"
-    src.mkdir()
-    texts = [p.read_text(encoding="utf-8") for p in sorted(REPORTS.glob("*.txt"))]
-    for i in range(600):
-        (src / f"{i:04d}.txt").write_text(texts[i % 5] + f"\n附注 {i}\n", encoding="utf-8")
+    src = copies(tmp_path, 600)
     db = tmp_path / "g.db"
     proc = subprocess.Popen([sys.executable, "-m", "gkreport.cli", "ingest", str(src), "--db", str(db), "-j", "1"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
