@@ -190,24 +190,38 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         if on_outcome:
             on_outcome(o)
 
+    def read(chunk: list[tuple[Path, bool]]) -> list[Job]:
+        batch: list[Job] = []
+        for path, named in chunk:
+            for job_or_outcome in _prepare(db, path, named, force):
+                if isinstance(job_or_outcome, Outcome):
+                    done(job_or_outcome)
+                else:
+                    job_or_outcome.ocr = ocr
+                    batch.append(job_or_outcome)
+        return batch
+
+    def write(results: Iterable[Parsed]) -> None:
+        committed = time.monotonic()
+        with store.Batch(db) as batch_writer:
+            for parsed in results:
+                done(_store(batch_writer, parsed))
+                if time.monotonic() - committed > COMMIT_EVERY:
+                    batch_writer.commit()
+                    committed = time.monotonic()
+
     try:
+        parsing = None
         for start in range(0, len(files), BATCH):
-            batch: list[Job] = []
-            for path, named in files[start:start + BATCH]:
-                for job_or_outcome in _prepare(db, path, named, force):
-                    if isinstance(job_or_outcome, Outcome):
-                        done(job_or_outcome)
-                    else:
-                        job_or_outcome.ocr = ocr
-                        batch.append(job_or_outcome)
-            results = pool.imap(_parse_job, batch, chunksize=8) if pool else map(_parse_job, batch)
-            committed = time.monotonic()
-            with store.Batch(db) as batch_writer:
-                for parsed in results:
-                    done(_store(batch_writer, parsed))
-                    if time.monotonic() - committed > COMMIT_EVERY:
-                        batch_writer.commit()
-                        committed = time.monotonic()
+            batch = read(files[start:start + BATCH])
+            # the workers start on this batch before the previous one is written, so that they are
+            # not idle while the writer commits it (the commit writes the batch's search index)
+            started = pool.imap(_parse_job, batch, chunksize=8) if pool else map(_parse_job, batch)
+            if parsing is not None:
+                write(parsing)
+            parsing = started
+        if parsing is not None:
+            write(parsing)
         if summary.stored:
             crosscheck.refresh(db)  # a new year may sit next to one stored before
     finally:
