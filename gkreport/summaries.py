@@ -126,10 +126,12 @@ def rebuild(conn) -> None:
         "create table request_totals (year integer, province text, level text, "
         "row_key text references request_rows(key), reports integer, "
         + ", ".join(f"{c} integer" for c in APPLICANT_KEYS) + ")")
+    # every row of request_stats is added up: read the table in order ("not indexed") rather than
+    # through its key, which jumps about the file for each row (a quarter faster)
     conn.execute(f"""
         insert into request_totals
         select r.year, r.province, r.level, s.row_key, count(*), {", ".join(f"sum(s.{c})" for c in APPLICANT_KEYS)}
-        from request_stats s join reports r on r.id = s.report_id
+        from request_stats s not indexed join reports r on r.id = s.report_id
         group by r.year, r.province, r.level, s.row_key
     """)
     for table, indexes in INDEXES.items():
