@@ -6,7 +6,6 @@ A pure function of the text: no files, no database.
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Optional
 
 from .. import template as T
@@ -25,12 +24,10 @@ class NotAReport(ExtractError):
     pass
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def report_id(text: str) -> str:
     """Stable across re-ingests and reformatting: line breaks and spacing don't change it."""
-    return hashlib.sha256(_WHITESPACE.sub("", text).encode("utf-8")).hexdigest()[:16]
+    # str.split() drops the same characters as re's \s (both use str.isspace), several times faster
+    return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 
 def _first_line(lines: list[str], markers: tuple[str, ...], start: int = 0, stop: Optional[int] = None) -> Optional[int]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from ..model import Section
-from ..template import SECTIONS
+from ..template import SECTIONS, SectionDef
 from .text import squash, strip_markup, tidy
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -23,7 +24,6 @@ _PREFIX = re.compile(
     r"|[（(]\s*(?P<paren>[一二三四五六七八九十]{1,2}|\d{1,2})\s*[)）]"
     r"|第(?P<ordinal>[一二三四五六七八九十]{1,2})(?:部分|章)[、.．:：]?)\s*"
 )
-_WS = re.compile(r"\s+")
 CUE_LINES = 30  # how far below a heading its table's first words must appear
 MAX_HEADING = 40  # the preface names all six sections on one long line: that is not a heading
 
@@ -55,15 +55,22 @@ def split_heading(line: str) -> tuple[Optional[int], Optional[str], str]:
     m = _PREFIX.match(s)
     if not m:
         return None, None, squash(s)
-    style = next(k for k in ("cn", "digit", "paren", "ordinal") if m.group(k))
+    style = m.lastgroup  # each alternative of _PREFIX holds one named group: the one that matched
     return cn_number(m.group(style)), style, squash(s[m.end():])
 
 
 _KEYWORDS = {sec.no: re.compile("|".join(f"(?:{k})" for k in sec.keywords)) for sec in SECTIONS}
-_ANY_KEYWORD = re.compile("|".join(p.pattern for p in _KEYWORDS.values()))
+
+
+@lru_cache(maxsize=4096)
+def _named_sections(rest: str) -> tuple[SectionDef, ...]:
+    """The template sections whose keywords the heading words ``rest`` hold, in template order.
+    Cached: ``rest`` is a short label and the same headings recur in every report."""
+    return tuple(sec for sec in SECTIONS if _KEYWORDS[sec.no].search(rest))
 
 
 def heading_candidates(lines: list[str]) -> list[Heading]:
+    """Lines that may be headings, and headings broken over two lines whose words name a section."""
     out = []
     for i, line in enumerate(lines):
         if "\t" in line or len(line) > 2 * MAX_HEADING + 20 or not line.strip() \
@@ -73,24 +80,26 @@ def heading_candidates(lines: list[str]) -> list[Heading]:
         if not rest or len(rest) > MAX_HEADING:
             continue
         out.append(Heading(i, i, line, number, style, rest))
-        if _ANY_KEYWORD.search(rest):
+        if _named_sections(rest):
             continue
-        # a heading broken over two lines: '一、总体' + '情况'
+        # a heading broken over two lines: '一、总体' + '情况'. Only a reading that names a section
+        # is any use (split_free_sections takes one-line headings only), and the words of table
+        # rows printed without tabs would otherwise make a two-line reading of almost every line.
         j = i + 1
         while j < len(lines) and not lines[j].strip():
             j += 1
         if j < len(lines) and "\t" not in lines[j] and len(lines[j]) <= MAX_HEADING:
             nxt = squash(lines[j])
-            if nxt and len(rest + nxt) <= MAX_HEADING and split_heading(lines[j])[1] is None:
+            if nxt and len(rest + nxt) <= MAX_HEADING and _named_sections(rest + nxt) \
+                    and split_heading(lines[j])[1] is None:
                 out.append(Heading(i, j, strip_markup(line) + strip_markup(lines[j]), number, style, rest + nxt))
     return out
 
 
 
 
-def _score(h: Heading, sec, lines: list[str], windows: dict) -> float:
-    if not _KEYWORDS[sec.no].search(h.rest):
-        return 0
+def _score(h: Heading, sec: SectionDef, lines: list[str], windows: dict) -> float:
+    """How well ``h``, whose words name ``sec``, reads as that section's heading."""
     score = 1.0
     if h.number is not None:
         score += 4 if h.number == sec.no else -2
@@ -104,7 +113,8 @@ def _score(h: Heading, sec, lines: list[str], windows: dict) -> float:
         window = windows.get(h.last_line)
         if window is None:
             # the cue words are plain CJK: removing whitespace is normalisation enough
-            window = windows[h.last_line] = _WS.sub("", "".join(lines[h.last_line + 1: h.last_line + CUE_LINES]))
+            # (str.split() drops exactly what re's \s matches, and faster)
+            window = windows[h.last_line] = "".join("".join(lines[h.last_line + 1: h.last_line + CUE_LINES]).split())
         score += 4 if any(c in window for c in sec.cues) else -1
     return score
 
@@ -114,9 +124,7 @@ def find_headings(lines: list[str]) -> dict[int, Heading]:
     scored = []
     windows: dict[int, str] = {}
     for h in heading_candidates(lines):
-        if not _ANY_KEYWORD.search(h.rest):
-            continue
-        for sec in SECTIONS:
+        for sec in _named_sections(h.rest):
             s = _score(h, sec, lines, windows)
             if s > 0:
                 scored.append((h, sec.no, s))

@@ -16,9 +16,12 @@ from typing import Iterable, Optional, Union
 
 # Word and PDF leftovers that are not part of the report.
 ARTEFACTS = re.compile(r"\[bookmark:[^\]]*\]|\{\\[^}]*\}|\u200b|\ufeff")
+_ARTEFACT_STARTS = ("[", "{", "\u200b", "\ufeff")  # every artefact begins with one of these
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
                          r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
+_PAGE_MARKS = ("-", "—", "–", "－", "页", "/")  # a page number holds one: - 3 -, 第3页, 3/12
+_QUOTE_MAP = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'}
+_QUOTES = str.maketrans(_QUOTE_MAP)
 _SPACES = re.compile(r"\s+")
 _MARKUP = re.compile(r"\*\*|__|^#+\s*|^\s*[-•·]\s+")
 
@@ -26,7 +29,11 @@ _MARKUP = re.compile(r"\*\*|__|^#+\s*|^\s*[-•·]\s+")
 def clean(text: str) -> str:
     """Remove artefacts and unify line ends, keeping everything a reader sees."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
-    return ARTEFACTS.sub("", text)
+    # a pass of ARTEFACTS tries its pattern at every character: far dearer than looking for their
+    # first characters, and most texts have none
+    if any(c in text for c in _ARTEFACT_STARTS):
+        text = ARTEFACTS.sub("", text)
+    return text
 
 
 def squash(s: str) -> str:
@@ -41,20 +48,35 @@ def _squash_label(s: str) -> str:
 
 
 def _squash(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
+    s = unicodedata.normalize("NFKC", s)
+    # translate looks every character up in a dict, slow on long text: only when there is a quote to unify
+    if any(q in s for q in _QUOTE_MAP):
+        s = s.translate(_QUOTES)
     s = s.replace("**", "")
-    return _SPACES.sub("", s)
+    return "".join(s.split())  # drops what re's \s+ would (both use str.isspace), faster
+
+
+# whitespace between two CJK (non-ASCII) characters or between one and a digit: layout, not meant as a space
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f\s])|(?<=[^\x00-\x7f])\s+(?=\d)|(?<=\d)\s+(?=[^\x00-\x7f])")
 
 
 def tidy(s: str) -> str:
     """One-line display form of printed text: collapsed spaces, none between CJK and digits."""
-    s = _SPACES.sub(" ", s.replace("**", "")).strip()
-    return re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f\s])|(?<=[^\x00-\x7f])\s+(?=\d)|(?<=\d)\s+(?=[^\x00-\x7f])",
-                  "", s)
+    # split/join collapses and trims exactly as re's \s+ would (both use str.isspace), faster
+    s = " ".join(s.replace("**", "").split())
+    # now the only whitespace left is single spaces: with none there is no gap to close
+    return _CJK_GAP.sub("", s) if " " in s else s
+
+
+_MARKUP_LEADS = ("#", "-", "•", "·")  # what a line opens with, after any indent, for _MARKUP's ^ branches
 
 
 def strip_markup(line: str) -> str:
-    return _MARKUP.sub("", line).strip()
+    # most lines hold no markup; _MARKUP has no fixed first character, so a pass of it tries
+    # every branch at every character: skip it unless the line has something it could remove
+    if "**" in line or "__" in line or line.lstrip()[:1] in _MARKUP_LEADS:
+        line = _MARKUP.sub("", line)
+    return line.strip()
 
 
 # --- numbers ---------------------------------------------------------------
@@ -181,14 +203,26 @@ def is_cell_per_line(lines: list[str]) -> bool:
     for ln in lines:
         if "\t" in ln:
             tabbed += 1
-            # a second non-empty cell on the line means a row per line
-            multi += ln.strip().count("\t") > 0 and sum(1 for c in ln.split("\t") if c.strip()) >= 2
+            # a second non-empty cell on the line means a row per line: that is a tab with text on
+            # both sides, i.e. a tab left once the line is stripped (no need to split it into cells)
+            multi += "\t" in ln.strip()
     return tabbed >= 3 and multi / tabbed < 0.2
+
+
+def _page_number_lines(lines: list[str]) -> set[int]:
+    """Indices of the lines that are page numbers."""
+    # most table regions hold none of the characters a page number needs, and then no line need be
+    # tried against PAGE_NUMBER: a third of the cost of reading a one-cell line of a Word table
+    region = "\n".join(lines)
+    if not any(mark in region for mark in _PAGE_MARKS):
+        return set()
+    return {i for i, line in enumerate(lines) if len(line) < 24 and PAGE_NUMBER.match(line)}
 
 
 def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
     """Read a table region into rows, whatever its layout. Page-number lines are dropped."""
     rows: list[Row] = []
+    page_numbers = _page_number_lines(lines)
     if is_cell_per_line(lines):
         cells: list[str] = []
         start = first_line_no
@@ -200,7 +234,7 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
                 rows.append(r)
 
         for i, line in enumerate(lines):
-            if len(line) < 24 and PAGE_NUMBER.match(line):
+            if i in page_numbers:
                 continue
             if not line.strip():
                 if cells:
@@ -219,7 +253,7 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
         return rows
 
     for i, line in enumerate(lines):
-        if not line or line.isspace() or (len(line) < 24 and PAGE_NUMBER.match(line)):
+        if not line or line.isspace() or i in page_numbers:
             continue
         if "\t" in line:
             r = _row(line.split("\t"), first_line_no + i, line)
