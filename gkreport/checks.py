@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .model import Check, Section, Tables
-from .rules import COLUMN_LABELS, evaluate, t3, t4, table3_equations, table4_equations
+from .rules import COLUMN_LABELS, evaluate, table3_equations, table4_equations
 from .template import (ACTIVE_ITEM_BY_KEY, ACTIVE_MEASURE_BY_KEY, OUTCOMES, PROCEEDINGS, REQUEST_ROW_BY_KEY,
                        T2021)
 
@@ -13,23 +13,12 @@ _OUTCOME_LABELS = dict(OUTCOMES)
 _PROCEEDING_LABELS = dict(PROCEEDINGS)
 
 
-def _cell_values(tables: Tables) -> dict:
-    values = {}
-    for row, cols in tables.requests.items():
-        for col, v in cols.items():
-            values[t3(row, col)] = v
-    for proc, cols in tables.appeals.items():
-        for outcome, v in cols.items():
-            values[t4(proc, outcome)] = v
-    return values
-
-
 def arithmetic_checks(tables: Tables) -> list[Check]:
-    values = _cell_values(tables)
+    values = {"t3": tables.requests, "t4": tables.appeals}
     out: list[Check] = []
     if tables.requests:
         fmt = tables.table3_template or T2021
-        for eq, left, right in evaluate(values, table3_equations(fmt, set(tables.requests))):
+        for eq, left, right in evaluate(values, table3_equations(fmt, tables.requests)):
             out.append(Check(eq.rule, "warning", f"表三{eq.explain}，但报告中是 {left} 与 {right}。",
                              expected=str(left), actual=str(right), location=eq.location))
     if tables.appeals:
@@ -61,13 +50,14 @@ def type_checks(tables: Tables) -> list[Check]:
             bad(f"request_stats.{row}.{col}", f"表三「{REQUEST_ROW_BY_KEY[row].label}」的{COLUMN_LABELS[col]}", v)
     for proc, cols in tables.appeals.items():
         for outcome, v in cols.items():
+            if v is None or (type(v) is int and v >= 0):
+                continue
             bad(f"appeal_stats.{proc}.{outcome}", f"表四{_PROCEEDING_LABELS[proc]}的{_OUTCOME_LABELS[outcome]}", v)
     for cell in tables.active:
         measure = ACTIVE_MEASURE_BY_KEY[cell.measure]
-        label = f"表二「{ACTIVE_ITEM_BY_KEY[cell.item].label}」的{measure.label}"
-        if cell.value < 0 and not measure.signed:
-            bad(f"active_disclosure.{cell.item}.{cell.measure}", label, cell.value)
-        elif not measure.decimal and not float(cell.value).is_integer():
+        if (cell.value < 0 and not measure.signed) or (not measure.decimal and not float(cell.value).is_integer()):
+            # (the label is only worth building for a cell that breaks the rule)
+            label = f"表二「{ACTIVE_ITEM_BY_KEY[cell.item].label}」的{measure.label}"
             bad(f"active_disclosure.{cell.item}.{cell.measure}", label, cell.value)
     return out
 

@@ -3,6 +3,9 @@
 A row that prints fewer numbers than it has cells could be missing any of
 them. Each possible placement is tried against the table's equations; a value
 is kept only when every placement the equations allow agrees on it.
+
+Known values travel as the list ``EquationSet`` numbers its cells by (None where
+unknown); every cell of a damaged row is in some equation (its row's total).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Optional, Sequence
 
-from ..rules import Cell, Equation, propagate
+from ..rules import Cell, EquationSet, propagate
 
 MAX_PLACEMENTS = 5000  # beyond this the row is left unread rather than searched forever
 
@@ -25,49 +28,68 @@ def placements(n_values: int, n_cells: int):
             yield dict(zip(range(n_cells), kept))
 
 
-def resolve_row(cells: Sequence[Cell], values: Sequence[int], known: dict[Cell, int],
-                equations: list[Equation]) -> tuple[dict[Cell, int], int]:
-    """The cells of one row that every feasible placement agrees on, and how many placements were feasible."""
-    agreed: Optional[dict[Cell, Optional[int]]] = None
+def resolve_row(cells: Sequence[Cell], values: Sequence[int], known: Optional[list],
+                equations: EquationSet) -> tuple[dict[Cell, int], int]:
+    """The cells of one row that every feasible placement agrees on, and how many placements were feasible.
+
+    ``known``: the values of the equations' cells (None where unknown), or None when nothing is known.
+    """
+    if known is None:
+        known = equations.unknown()
+    slots = [equations.index[c] for c in cells]
+    agreed: Optional[list] = None  # per cell of the row: the value every feasible placement gave it, else None
     feasible = 0
     for n, placement in enumerate(placements(len(values), len(cells))):
         if n >= MAX_PLACEMENTS:
             return {}, 0
-        trial = dict(known)
+        trial = known.copy()
         for slot, vi in placement.items():
-            trial[cells[slot]] = values[vi]
-        solved = propagate(trial, equations)
-        if solved is None:
+            trial[slots[slot]] = values[vi]
+        if not propagate(trial, equations):
             continue
         feasible += 1
-        row = {c: solved.get(c) for c in cells}
+        row = [trial[i] for i in slots]
         if agreed is None:
             agreed = row
         else:
-            agreed = {c: (v if v == row[c] else None) for c, v in agreed.items()}
-    if not agreed:
+            agreed = [v if v == w else None for v, w in zip(agreed, row)]
+    if agreed is None:
         return {}, feasible
-    return {c: v for c, v in agreed.items() if v is not None}, feasible
+    return {c: v for c, v in zip(cells, agreed) if v is not None}, feasible
 
 
 def _fits(shown: Sequence[int], derived: Sequence[int]) -> bool:
     """Could the printed numbers be this row with some cells left out (or some extra printed)?"""
     short, long_ = (shown, derived) if len(shown) <= len(derived) else (derived, shown)
     it = iter(long_)
-    return all(any(v == w for w in it) for v in short)
+    for v in short:  # each number of the shorter list, in order, somewhere further along the longer
+        for w in it:
+            if v == w:
+                break
+        else:
+            return False
+    return True
 
 
-def resolve_rows(damaged: dict[str, tuple[Sequence[Cell], Sequence[int]]], known: dict[Cell, int],
-                 equations: list[Equation]) -> dict[str, dict[Cell, int]]:
-    """Resolve several damaged rows; each settled row helps settle the next."""
-    known = dict(known)
+def resolve_rows(damaged: dict[str, tuple[Sequence[Cell], Sequence[int]]], known: list,
+                 equations: EquationSet) -> dict[str, dict[Cell, int]]:
+    """Resolve several damaged rows; each settled row helps settle the next.
+
+    ``known``: the values of the equations' cells (None where unknown), from the intact rows.
+    """
+    known = list(known)
     settled: dict[str, dict[Cell, int]] = {}
     # rows the intact rows already force completely need no search, only a consistency test
-    forced = propagate(known, equations) or {}
+    forced = list(known)
+    if not propagate(forced, equations):
+        forced = equations.unknown()
     for key, (cells, values) in damaged.items():
-        if all(c in forced for c in cells) and _fits(values, [forced[c] for c in cells]):
-            settled[key] = {c: forced[c] for c in cells}
-            known.update(settled[key])
+        slots = [equations.index[c] for c in cells]
+        derived = [forced[i] for i in slots]
+        if None not in derived and _fits(values, derived):
+            settled[key] = dict(zip(cells, derived))
+            for i, v in zip(slots, derived):
+                known[i] = v
     progress = True
     while progress and len(settled) < len(damaged):
         progress = False
@@ -77,7 +99,7 @@ def resolve_rows(damaged: dict[str, tuple[Sequence[Cell], Sequence[int]]], known
             row, feasible = resolve_row(cells, values, known, equations)
             if feasible and len(row) == len(cells):
                 settled[key] = row
-                known.update(row)
+                _learn(known, row, equations)
                 progress = True
     # rows still open keep whatever every placement agreed on
     for key, (cells, values) in damaged.items():
@@ -85,3 +107,8 @@ def resolve_rows(damaged: dict[str, tuple[Sequence[Cell], Sequence[int]]], known
             row, _ = resolve_row(cells, values, known, equations)
             settled[key] = row
     return settled
+
+
+def _learn(known: list, row: dict[Cell, int], equations: EquationSet) -> None:
+    for c, v in row.items():
+        known[equations.index[c]] = v

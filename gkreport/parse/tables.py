@@ -11,7 +11,7 @@ import difflib
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from .. import template as T
 from ..model import ActiveCell, Check
@@ -28,6 +28,8 @@ def _fmt_values(values) -> str:
 
 
 def _num_text(v: float) -> str:
+    if type(v) is int:  # most values: already whole
+        return str(v)
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
@@ -56,8 +58,12 @@ def detect_table2_format(text: str) -> Optional[str]:
 
 
 _ITEM_PATTERNS = [(item, re.compile("|".join(item.anchors))) for item in T.ACTIVE_ITEMS]
+# a block header names 信息内容 or a measure: one search for any of those words
+_HEADER_WORDS = re.compile("|".join(re.escape(w) for w in ("信息内容",) + tuple(
+    a for m in T.ACTIVE_MEASURES for a in m.anchors)))
 
 
+@lru_cache(maxsize=4096)
 def _match_item(label: str) -> Optional[T.ItemDef]:
     if not label or len(label) > _ITEM_LABEL_MAX:
         return None
@@ -77,7 +83,7 @@ def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
     header_units: dict[str, Optional[str]] = {}
     for row in rows:
         label = row.label
-        if "信息内容" in label or any(a in label for m in T.ACTIVE_MEASURES for a in m.anchors):
+        if _HEADER_WORDS.search(label):
             # a block header: remember the unit it prints for money columns
             for m in T.ACTIVE_MEASURES:
                 if m.decimal and any(a in label for a in m.anchors):
@@ -168,8 +174,7 @@ def fuzzy_request_row(label: str, allowed: set[str]) -> Optional[str]:
     return None
 
 
-@dataclass
-class _Assigned:
+class _Assigned(NamedTuple):
     key: str
     row: Row
     label: str
@@ -181,19 +186,19 @@ def _assign_rows(rows: list[Row], checks: list[Check]) -> list[_Assigned]:
     used: set[str] = set()
     floating: list[Row] = []  # label-only rows seen since the last data row
     consumed: set[int] = set()
+    last = -1  # the template position of the furthest row assigned so far
 
     def pick(keys, last: int) -> Optional[str]:
         keys = [k for k in keys if k not in used]
-        if not keys:
-            return None
+        if len(keys) <= 1:  # the usual case: one row matches (or none)
+            return keys[0] if keys else None
         after = [k for k in keys if T.REQUEST_ORDER[k] > last]
-        return min(after or keys, key=lambda k: T.REQUEST_ORDER[k])
+        return min(after or keys, key=T.REQUEST_ORDER.__getitem__)
 
     for i, row in enumerate(rows):
         if not row.values:
             floating.append(row)
             continue
-        last = max((T.REQUEST_ORDER[a.key] for a in assigned), default=-1)
         label = row.label
         key = pick(match_request_row(label), last)
         if key is None:
@@ -226,7 +231,13 @@ def _assign_rows(rows: list[Row], checks: list[Check]) -> list[_Assigned]:
             continue
         used.add(key)
         assigned.append(_Assigned(key, row, label))
+        last = max(last, T.REQUEST_ORDER[key])
     return assigned
+
+
+_request_rows_for = lru_cache(maxsize=8)(T.request_rows_for)  # the same two answers for every report
+# each row's cells, in column order
+_ROW_CELLS = {r.key: tuple(t3(r.key, c) for c in T.APPLICANT_KEYS) for r in T.REQUEST_ROWS}
 
 
 def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
@@ -252,21 +263,22 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
             damaged[a.key] = [_int(v.value) if isinstance(v, Num) else None for v in values]
             continue
         # a None is a cell the report left blank; a cell missing from the dict could not be read
-        out.values[a.key] = {c: (None if v is BLANK else _int(v.value)) for c, v in zip(T.APPLICANT_KEYS, values)}
-        blanks = [T.APPLICANT_COLUMNS[n][1] for n, v in enumerate(values) if v is BLANK]
-        if blanks:
+        row_values = {c: (None if v is BLANK else _int(v.value)) for c, v in zip(T.APPLICANT_KEYS, values)}
+        out.values[a.key] = row_values
+        if None in row_values.values():
+            blanks = [T.APPLICANT_COLUMNS[n][1] for n, v in enumerate(values) if v is BLANK]
             out.checks.append(Check("t3_blank_cells", "warning",
                                     f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行的"
                                     f"{'、'.join(blanks)}留空，勾稽关系按 0 计算。",
                                     location=f"request_stats.{a.key}"))
     if damaged:
         _place_damaged(out, damaged, table3_equations(fmt, keys))
-    missing = [k for k in T.request_rows_for(fmt) if k not in keys]
+    missing = [k for k in _request_rows_for(fmt) if k not in keys]
     if missing:
         labels = "、".join(T.REQUEST_ROW_BY_KEY[k].label for k in missing[:6]) + ("等" if len(missing) > 6 else "")
         out.checks.append(Check("t3_missing_rows", "warning",
                                 f"表三缺少 {len(missing)} 行：{labels}。",
-                                expected=f"{len(T.request_rows_for(fmt))} 行", actual=f"{len(keys)} 行",
+                                expected=f"{len(_request_rows_for(fmt))} 行", actual=f"{len(keys)} 行",
                                 location="request_stats"))
     return out
 
@@ -274,18 +286,17 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
 def _place_damaged(out: Table3, damaged: dict[str, list], equations) -> None:
     """Rows printed with too few or too many numbers: keep the cells the arithmetic settles."""
     width = len(T.APPLICANT_KEYS)
-    known = {t3(k, c): v for k, cols in out.values.items() for c, v in cols.items() if v is not None}
-    cells_of = {k: [t3(k, c) for c in T.APPLICANT_KEYS] for k in damaged}
+    known = equations.values_of({"t3": out.values})  # a blank intact cell is not known either
     # a dash in a damaged row can't be placed either; only numbers take part
-    numeric = {k: (cells_of[k], [v for v in vals if v is not None]) for k, vals in damaged.items()}
+    numeric = {k: (_ROW_CELLS[k], [v for v in vals if v is not None]) for k, vals in damaged.items()}
     settled = resolve_rows(numeric, known, equations)
     for key, vals in damaged.items():
         row = settled.get(key, {})
-        cells = cells_of[key]
+        placed = [row.get(c) for c in _ROW_CELLS[key]]  # by column, None where not settled
         shown = "，".join("空" if v is None else _num_text(v) for v in vals)
         how = "少于" if len(vals) < width else "多于"
         if len(row) == width:
-            result = "按勾稽关系可以唯一确定每一格：" + "，".join(_num_text(row[c]) for c in cells) + "。"
+            result = "按勾稽关系可以唯一确定每一格：" + "，".join(map(_num_text, placed)) + "。"
         elif row:
             result = "按勾稽关系只能确定其中 " + str(len(row)) + " 格，其余留空。"
         else:
@@ -294,10 +305,9 @@ def _place_damaged(out: Table3, damaged: dict[str, list], equations) -> None:
             "t3_missing_cells" if len(vals) < width else "t3_surplus_cells", "warning",
             f"表三「{T.REQUEST_ROW_BY_KEY[key].label}」一行有 {len(vals)} 个数字，{how}应有的 7 格；{result}",
             expected="7 个数字", actual=shown or "无", location=f"request_stats.{key}"))
-        out.values[key] = {c[2]: row[c] for c in cells if c in row}
+        out.values[key] = {c: v for c, v in zip(T.APPLICANT_KEYS, placed) if v is not None}
     # keep the printed order of rows
-    order = {k: n for n, k in enumerate(T.REQUEST_ORDER)}
-    out.values = dict(sorted(out.values.items(), key=lambda kv: order[kv[0]]))
+    out.values = dict(sorted(out.values.items(), key=lambda kv: T.REQUEST_ORDER[kv[0]]))
 
 
 # --- table 4 ---------------------------------------------------------------
@@ -310,28 +320,32 @@ class Table4:
     found: bool = False
 
 
+_T4_CELLS = tuple(t4(p, o) for p, _ in T.PROCEEDINGS for o in T.OUTCOME_KEYS)  # the printed order
+
+
 def read_table4(rows: list[Row]) -> Table4:
     out = Table4()
-    header_words: set[str] = set()
+    labels: list[str] = []
     numbers: list = []
     for row in rows:
         label = row.label
-        header_words.update(w for w in T.TABLE4_HEADER_WORDS if w in label)
+        labels.append(label)
         if len(label) > 40:
             continue  # narrative text, not a table row
         numbers.extend(row.values)
     if not numbers:
         # an empty table still shows its outcome columns; a sentence naming 行政复议 is not a table
+        header_words = {w for label in labels for w in T.TABLE4_HEADER_WORDS if w in label}
         out.found = len(header_words - {"行政复议", "行政诉讼", "总计"}) >= 3
         return out
     out.found = True
-    cells = [t4(p, o) for p, _ in T.PROCEEDINGS for o in T.OUTCOME_KEYS]
+    cells = _T4_CELLS
     if len(numbers) == len(cells):
         for cell, v in zip(cells, numbers):
             out.values.setdefault(cell[1], {})[cell[2]] = None if v is BLANK else _int(v.value)
         return out
     vals = [_int(v.value) if isinstance(v, Num) else 0 for v in numbers]
-    row, feasible = resolve_row(cells, vals, {}, table4_equations())
+    row, feasible = resolve_row(cells, vals, None, table4_equations())
     how = "少于" if len(numbers) < len(cells) else "多于"
     if len(row) == len(cells):
         result = "按各组总计可以唯一确定每一格。"
