@@ -216,7 +216,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
             batch = read(files[start:start + BATCH])
             # the workers start on this batch before the previous one is written, so that they are
             # not idle while the writer commits it (the commit writes the batch's search index)
-            started = pool.imap(_parse_job, batch, chunksize=8) if pool else map(_parse_job, batch)
+            started = pool.imap(_parse_job, batch, chunksize=32) if pool else map(_parse_job, batch)
             if parsing is not None:
                 write(parsing)
             parsing = started

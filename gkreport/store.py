@@ -76,8 +76,9 @@ INDEXES = [
 def connect(path: str | Path) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), timeout=30)
     db = sqlite_utils.Database(conn)
-    # WAL keeps each report's commit cheap; a killed process loses at most the report being written
-    db.execute("PRAGMA journal_mode=WAL")
+    # SQLite's default rollback journal: reports are committed in batches that mostly add pages,
+    # which a rollback journal writes once and WAL writes twice (to the log, then to the file);
+    # either way a killed process loses only the reports of the batch being written
     db.execute("PRAGMA synchronous=NORMAL")
     # each report is a savepoint, and SQLite keeps what a savepoint would roll back in a statement
     # journal that spills to a temporary file past 64 KiB: one report's pages do, so on disk it
@@ -116,6 +117,7 @@ def finish(db: sqlite_utils.Database) -> None:
     with db.atomic():
         summaries.rebuild(db.conn)
     try:
+        # a file written in WAL mode by an earlier version is folded back into one file
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.execute("PRAGMA journal_mode=DELETE")
     except sqlite3.OperationalError:
