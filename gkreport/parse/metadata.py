@@ -22,6 +22,8 @@ PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|期间)[^0-9〇零一
                     rf"(?P<a>(?:{_YEAR})\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)\s*(?:起)?\s*[至到—－-]+\s*"
                     rf"(?P<b>(?:{_YEAR})\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)")
 PREAMBLE_AGENCY = re.compile(rf"(?:总结|公布|发布|编制|现将|根据)(?P<a>[\u4e00-\u9fff（）()]{{2,40}}?)\s*(?:{_YEAR})\s*年度?\s*(?:政府)?信息公开")
+DATE_LABEL_WORDS = ("发布", "成文", "印发")  # every DATE_LABEL match opens with one of these
+DATE_LABEL = re.compile(rf"(?:{'|'.join(DATE_LABEL_WORDS)})(?:日期|时间)\s*[:：]?\s*")
 CITED = re.compile(r"国办公开办函\s*[〔［\[（(]\s*(?P<y>20\d{2})\s*[〕］\]）)]\s*(?P<n>\d+)\s*号")
 _PHONE_VALUE = r"(?P<v>(?:[(（]?0\d{2,3}[)）]?\s*[-—－–]*\s*)?\d{7,8}(?:\s*[-—－–]\s*\d{1,4})?|1[3-9]\d{9})"
 PHONE = re.compile(r"(?:联系|咨询|服务|办公)?电话(?:号码)?\s*[:：]?\s*(?:为\s*)?" + _PHONE_VALUE)
@@ -162,7 +164,7 @@ def read_metadata(lines: list[str], preamble: str, text: str) -> tuple[Metadata,
     meta.published_date = published
     head = "\n".join(lines[:12])
     if not published:
-        m = re.search(r"(?:发布|成文|印发)(?:日期|时间)\s*[:：]?\s*", head)
+        m = _search_from_word(DATE_LABEL, head, DATE_LABEL_WORDS)
         if m:
             d = DATE.search(head, m.end()) or ISO_DATE.search(head, m.end())
             meta.published_date = to_iso(d) if d else None

@@ -73,9 +73,11 @@ def heading_candidates(lines: list[str]) -> list[Heading]:
     """Lines that may be headings, and headings broken over two lines whose words name a section."""
     out = []
     for i, line in enumerate(lines):
-        if "\t" in line or len(line) > 2 * MAX_HEADING + 20 or not line.strip() \
-                or line.rstrip().endswith(("。", "；", ";")):
-            continue  # table cells and sentences are never headings
+        if "\t" in line or len(line) > 2 * MAX_HEADING + 20:
+            continue  # table cells and paragraphs are never headings
+        end = line.rstrip()  # (blank exactly when line.strip() is)
+        if not end or end.endswith(("。", "；", ";")):
+            continue  # nor are blank lines and sentences
         number, style, rest = split_heading(line)
         if not rest or len(rest) > MAX_HEADING:
             continue

@@ -17,7 +17,7 @@ from .. import template as T
 from ..model import ActiveCell, Check
 from ..rules import t3, t4, table3_equations, table4_equations
 from .placement import resolve_row, resolve_rows
-from .text import BLANK, Num, Row, squash
+from .text import BLANK, Row, squash
 
 _ITEM_LABEL_MAX = 24
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]\)|\d+[.、]?)")
@@ -31,10 +31,6 @@ def _num_text(v: float) -> str:
     if type(v) is int:  # most values: already whole
         return str(v)
     return str(int(v)) if float(v).is_integer() else str(v)
-
-
-def _int(v: float) -> int:
-    return int(v) if float(v).is_integer() else v  # a fraction stays visible to the checks
 
 
 # --- table 2 ---------------------------------------------------------------
@@ -189,8 +185,10 @@ def _assign_rows(rows: list[Row], checks: list[Check]) -> list[_Assigned]:
     last = -1  # the template position of the furthest row assigned so far
 
     def pick(keys, last: int) -> Optional[str]:
+        if len(keys) == 1:  # the usual case: one row matches, and no list of the unused is worth building
+            return None if keys[0] in used else keys[0]
         keys = [k for k in keys if k not in used]
-        if len(keys) <= 1:  # the usual case: one row matches (or none)
+        if len(keys) <= 1:
             return keys[0] if keys else None
         after = [k for k in keys if T.REQUEST_ORDER[k] > last]
         return min(after or keys, key=T.REQUEST_ORDER.__getitem__)
@@ -260,10 +258,10 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
     for a in assigned:
         values = a.row.values
         if len(values) != width:
-            damaged[a.key] = [_int(v.value) if isinstance(v, Num) else None for v in values]
+            damaged[a.key] = [v.stored for v in values]  # None for a dash
             continue
         # a None is a cell the report left blank; a cell missing from the dict could not be read
-        row_values = {c: (None if v is BLANK else _int(v.value)) for c, v in zip(T.APPLICANT_KEYS, values)}
+        row_values = dict(zip(T.APPLICANT_KEYS, [v.stored for v in values]))
         out.values[a.key] = row_values
         if None in row_values.values():
             blanks = [T.APPLICANT_COLUMNS[n][1] for n, v in enumerate(values) if v is BLANK]
@@ -342,9 +340,9 @@ def read_table4(rows: list[Row]) -> Table4:
     cells = _T4_CELLS
     if len(numbers) == len(cells):
         for cell, v in zip(cells, numbers):
-            out.values.setdefault(cell[1], {})[cell[2]] = None if v is BLANK else _int(v.value)
+            out.values.setdefault(cell[1], {})[cell[2]] = v.stored  # None for a dash
         return out
-    vals = [_int(v.value) if isinstance(v, Num) else 0 for v in numbers]
+    vals = [0 if v is BLANK else v.stored for v in numbers]
     row, feasible = resolve_row(cells, vals, None, table4_equations())
     how = "少于" if len(numbers) < len(cells) else "多于"
     if len(row) == len(cells):

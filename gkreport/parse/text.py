@@ -89,6 +89,8 @@ _BLANKS = {"-", "--", "—", "——", "–", "/", "\\", "\u2014", "×", "x", "X
 class _Blank:
     """A cell the report marks as empty (a dash): its position is known, its value is not."""
 
+    stored = None  # what the tables store for it (see Num.stored)
+
     def __repr__(self) -> str:
         return "BLANK"
 
@@ -102,6 +104,12 @@ class Num:
     value: float
     raw: str
     unit: Optional[str] = None
+    # the value as the tables store it: an int when whole, so a fraction stays visible to the checks.
+    # Worked out once here: parse_number is cached, and the same cells recur in every report.
+    stored: Union[int, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stored", int(self.value) if float(self.value).is_integer() else self.value)
 
     @property
     def is_int(self) -> bool:
@@ -134,19 +142,18 @@ def parse_number(cell: str) -> Union[Num, _Blank, None]:
 # --- rows ------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One logical table row: its label text and its values, in printed order."""
 
     labels: list[str]
     values: list[Union[Num, _Blank]]
     line_no: int
-    raw: str = ""
-    extra: dict = field(default_factory=dict)
+    # the squashed label rows are matched by: every table reader asks for it, some more than once
+    label: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def label(self) -> str:
-        return squash("".join(self.labels))
+    def __post_init__(self) -> None:
+        self.label = squash("".join(self.labels))
 
     @property
     def numbers(self) -> list[Num]:
@@ -184,7 +191,7 @@ def _split_trailing_numbers(line: str) -> tuple[str, list]:
     return " ".join(parts), vals
 
 
-def _row(cells: Iterable[str], line_no: int, raw: str) -> Optional[Row]:
+def _row(cells: Iterable[str], line_no: int) -> Optional[Row]:
     labels: list[str] = []
     values: list = []
     for c in cells:
@@ -194,7 +201,7 @@ def _row(cells: Iterable[str], line_no: int, raw: str) -> Optional[Row]:
         values.extend(vals)
     if not labels and not values:
         return None
-    return Row(labels, values, line_no, raw)
+    return Row(labels, values, line_no)
 
 
 def is_cell_per_line(lines: list[str]) -> bool:
@@ -226,24 +233,22 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
     if is_cell_per_line(lines):
         cells: list[str] = []
         start = first_line_no
-        raw: list[str] = []
 
         def flush() -> None:
-            r = _row(cells, start, "\n".join(raw))
+            r = _row(cells, start)
             if r:
                 rows.append(r)
 
         for i, line in enumerate(lines):
             if i in page_numbers:
                 continue
-            if not line.strip():
+            if not line or line.isspace():  # (as `not line.strip()`, without making a string)
                 if cells:
                     flush()
-                cells, raw = [], []
+                cells = []
                 continue
             if not cells:
                 start = first_line_no + i
-            raw.append(line)
             if line.startswith("\t") or not cells:
                 cells.append(line.lstrip("\t"))
             else:
@@ -256,10 +261,10 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
         if not line or line.isspace() or i in page_numbers:
             continue
         if "\t" in line:
-            r = _row(line.split("\t"), first_line_no + i, line)
+            r = _row(line.split("\t"), first_line_no + i)
         else:
             label, vals = _split_trailing_numbers(line)
-            r = Row([label] if label else [], vals, first_line_no + i, line) if label or vals else None
+            r = Row([label] if label else [], vals, first_line_no + i) if label or vals else None
         if r:
             rows.append(r)
     return rows
