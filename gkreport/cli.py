@@ -51,7 +51,7 @@ def ingest(paths, db_path, force, jobs, quiet, ocr):
             bar.write(line, file=sys.stderr) if bar else click.echo(line, err=True)
 
     summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, on_outcome=on_outcome,
-                         on_total=on_total)
+                         on_total=on_total, keep_outcomes=False)
     if bar:
         bar.close()
     click.echo(summary.line())

@@ -47,6 +47,7 @@ class Summary:
     failed: int = 0
     unchanged: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
+    keep_outcomes: bool = True  # the command line streams them instead: a run's memory stays flat
 
     def add(self, o: Outcome) -> None:
         if o.status == "stored":
@@ -57,7 +58,8 @@ class Summary:
             self.failed += 1
         else:
             self.unchanged += 1
-        self.outcomes.append(o)
+        if self.keep_outcomes:
+            self.outcomes.append(o)
 
     def line(self) -> str:
         return (f"已入库 {self.stored} 份（其中有警告 {self.warnings} 份，表格无法读取 {self.errors} 份），"
@@ -174,11 +176,14 @@ def _first_warning(report: ParsedReport) -> str:
 
 def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = False, jobs: int = 0,
            ocr: bool = False, on_outcome: Optional[Callable[[Outcome], None]] = None,
-           on_total: Optional[Callable[[int], None]] = None) -> Summary:
-    """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped."""
+           on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True) -> Summary:
+    """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped.
+
+    Every file's outcome goes to ``on_outcome`` as it is known, and is kept in the summary unless
+    ``keep_outcomes`` is False (for runs over more files than are worth holding in memory)."""
     db = store.connect(db_path)
     store.ensure_db_shape(db)
-    summary = Summary()
+    summary = Summary(keep_outcomes=keep_outcomes)
     files = list(discover(paths))
     if on_total:
         on_total(len(files))

@@ -256,3 +256,12 @@ def test_search_index_stays_whole_when_a_report_is_replaced_in_the_same_run(fold
         conn.close()
     assert query(db, "select count(*) from reports") == [(5,)]
     assert hits[0] > 0
+
+
+def test_outcomes_can_be_streamed_instead_of_kept(folder, tmp_path):
+    from gkreport.ingest import ingest
+
+    seen = []
+    summary = ingest([folder], tmp_path / "g.db", on_outcome=seen.append, keep_outcomes=False)
+    assert summary.outcomes == [] and summary.stored == len(seen) == 5
+    assert {o.status for o in seen} == {"stored"}
