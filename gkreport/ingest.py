@@ -47,7 +47,7 @@ class Summary:
     failed: int = 0
     unchanged: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
-    keep_outcomes: bool = True  # the command line streams them instead: a run's memory stays flat
+    keep_outcomes: bool = True  # the command line streams them instead of holding one per file
 
     def add(self, o: Outcome) -> None:
         if o.status == "stored":
