@@ -114,6 +114,9 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
 
 def finish(db: sqlite_utils.Database) -> None:
     """Rebuild the summary tables; leave a single self-contained file for Datasette's immutable mode."""
+    # the summaries sort every row of table 3: let those sorts spill to a temporary file rather than
+    # grow in memory with the database (temp_store=MEMORY is for the writer's savepoint journals)
+    db.execute("PRAGMA temp_store=DEFAULT")
     with db.atomic():
         summaries.rebuild(db.conn)
     try:
