@@ -111,10 +111,6 @@ class Num:
     def __post_init__(self) -> None:
         object.__setattr__(self, "stored", int(self.value) if float(self.value).is_integer() else self.value)
 
-    @property
-    def is_int(self) -> bool:
-        return float(self.value).is_integer()
-
 
 _PLAIN_INT = re.compile(r"\s*-?\d{1,15}\s*$")
 
