@@ -183,6 +183,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
     ``keep_outcomes`` is False (for runs over more files than are worth holding in memory)."""
     db = store.connect(db_path)
     store.ensure_db_shape(db)
+    deferred = store.defer_indexes(db)
     summary = Summary(keep_outcomes=keep_outcomes)
     files = list(discover(paths))
     if on_total:
@@ -227,12 +228,16 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
             parsing = started
         if parsing is not None:
             write(parsing)
+        if deferred:
+            store.create_indexes(db)
         if summary.stored:
             crosscheck.refresh(db)  # a new year may sit next to one stored before
     finally:
         if pool:
             pool.close()
             pool.join()
+        if deferred:
+            store.create_indexes(db)  # (again, after a failure: the database is left with its indexes)
         store.finish(db)
         db.close()
     return summary

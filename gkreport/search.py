@@ -126,17 +126,33 @@ def snippet(text: str | None, query: str | None, width: int = 60) -> str | None:
 FTS_TABLE = "sections_fts"
 
 
+# FTS5 holds the terms of rows not yet written to the index in memory, and writes them out as a
+# new segment when they pass this size (1 MiB by default) or the transaction commits. Each segment
+# is later merged into larger ones, so fewer, larger segments halve what an ingest spends on the index.
+HASH_SIZE = 16 << 20
+
+
 def ensure_index(conn) -> None:
     """Create the index; rebuild it from `sections` when it is new or was built by another VERSION."""
     exists = conn.execute("select 1 from sqlite_master where name = ?", [FTS_TABLE]).fetchone()
     if exists and summaries.recorded(conn, FTS_TABLE) == str(VERSION):
+        _configure(conn)
         return
     conn.execute(f"drop table if exists [{FTS_TABLE}]")
     conn.execute(f"create virtual table [{FTS_TABLE}] using fts5(heading, body, content='', tokenize='ascii')")
+    _configure(conn)
     conn.executemany(f"insert into [{FTS_TABLE}] (rowid, heading, body) values (?, ?, ?)",
                      ((rowid, *index_row(h, b)) for rowid, h, b in
                       conn.execute("select rowid, heading, body from sections")))
     summaries.record(conn, FTS_TABLE, str(VERSION))
+
+
+def _configure(conn) -> None:
+    # (stored in the index's own config table, so an index made by an earlier version gets it too)
+    row = conn.execute(f"select v from [{FTS_TABLE}_config] where k = 'hashsize'").fetchone()
+    if row is None or row[0] != HASH_SIZE:
+        conn.execute(f"insert into [{FTS_TABLE}] ([{FTS_TABLE}], rank) values ('hashsize', ?)",
+                     [HASH_SIZE])
 
 
 def _rows(conn, report_id: str):

@@ -107,9 +107,31 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
         for name, spec in TABLES.items():
             if not db[name].exists():
                 db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec["fks"])
-        for table, cols in INDEXES:
-            db[table].create_index(cols, if_not_exists=True)
+        create_indexes(db)
         search.ensure_index(db.conn)
+
+
+# what finding and replacing a stored report looks up while an ingest writes
+WRITE_INDEXES = {("reports", ("source_path",)), ("checks", ("report_id",))}
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    for table, cols in INDEXES:
+        db[table].create_index(cols, if_not_exists=True)
+
+
+def defer_indexes(db: sqlite_utils.Database) -> bool:
+    """Drop the indexes that only readers use, when the database holds no report yet, for
+    ``create_indexes`` to build once the ingest is written: building an index from its rows in one
+    sort costs a third of keeping it up to date row by row. Says whether it did. A run killed in
+    between leaves them missing until the next ``ensure_db_shape`` builds them."""
+    if db.execute("select 1 from reports limit 1").fetchone():
+        return False  # rebuilding the indexes of a stored database would cost more than it saves
+    with db.atomic():
+        for table, cols in INDEXES:
+            if (table, tuple(cols)) not in WRITE_INDEXES:
+                db.execute(f"drop index if exists [idx_{table}_{'_'.join(cols)}]")
+    return True
 
 
 def finish(db: sqlite_utils.Database) -> None:

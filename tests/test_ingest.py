@@ -17,6 +17,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
+from gkreport import store
 from gkreport.cli import cli
 
 from conftest import FIXTURES, REPORTS
@@ -45,6 +46,13 @@ def dump(db):
         conn.close()
 
 
+def indexed_columns(db):
+    """(table, columns) of every index the database has that SQLite did not make for a key."""
+    return {(t, tuple(c for (c,) in query(db, "select name from pragma_index_info(?)", [name])))
+            for name, t in query(db, "select name, tbl_name from sqlite_master where type = 'index' "
+                                     "and name not like 'sqlite_autoindex%'")}
+
+
 @pytest.fixture
 def folder(tmp_path):
     target = tmp_path / "reports"
@@ -63,6 +71,8 @@ def test_ingest_builds_the_contract_tables(folder, tmp_path):
     assert per_report == {"2021": 26, "2019": 23}  # 2021: 25 rows + the derived other_handling
     assert query(db, "select count(*) from reports where agency_id is null") == [(0,)]
     assert query(db, "pragma foreign_key_check") == []
+    # a first ingest builds the readers' indexes after its writes: they are all there at the end
+    assert {(t, tuple(cols)) for t, cols in store.INDEXES} <= indexed_columns(db)
     assert query(db, "select status, count(*) from reports group by status") == [("ok", 2), ("warning", 3)]
     # checks carry a Chinese sentence and a stable rule
     rules = {r for (r,) in query(db, "select distinct rule from checks")}
@@ -211,10 +221,12 @@ def test_killed_run_leaves_every_stored_report_whole(tmp_path):
         assert query(db, "select count(*) from sections where report_id = ?", [rid])[0][0] == 7
         assert query(db, "select count(*) from appeal_stats where report_id = ?", [rid])[0][0] == 3
     assert query(db, "pragma integrity_check") == [("ok",)]
+    assert ("reports", ("year",)) not in indexed_columns(db)  # the killed first run was to build it at its end
     # and the next run finishes the job
     code, out = run("ingest", src, "--db", db)
     assert code == 0, [x for x in out.splitlines() if "失败" in x][:3]
     assert query(db, "select count(*) from reports") == [(600,)]
+    assert {(t, tuple(cols)) for t, cols in store.INDEXES} <= indexed_columns(db)
 
 
 def test_show_prints_the_tables_and_the_checks():
