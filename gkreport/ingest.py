@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import sqlite3
 import time
@@ -24,6 +23,7 @@ from .extract import ExtractError, ScannedPDF, extract, format_of, report_suffix
 from .extract.archive import members, outer_path
 from .model import Check, Metadata, ParsedReport, Tables
 from .parse import PARSER_VERSION, parse_report
+from .workers import Workers
 
 BATCH = 256  # files read ahead per batch: keeps memory flat however many files there are
 COMMIT_EVERY = 5.0  # seconds; each report is its own savepoint, so a kill loses only whole uncommitted reports
@@ -189,7 +189,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
     if on_total:
         on_total(len(files))
     workers = jobs or (min(os.cpu_count() or 1, 4) if len(files) >= 64 else 1)
-    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+    pool = Workers(workers) if workers > 1 else None
 
     def done(o: Outcome) -> None:
         summary.add(o)
@@ -222,7 +222,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
             batch = read(files[start:start + BATCH])
             # the workers start on this batch before the previous one is written, so that they are
             # not idle while the writer commits it (the commit writes the batch's search index)
-            started = pool.imap(_parse_job, batch, chunksize=32) if pool else map(_parse_job, batch)
+            started = pool.map(_parse_job, batch) if pool else map(_parse_job, batch)
             if parsing is not None:
                 write(parsing)
             parsing = started
@@ -235,7 +235,6 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
     finally:
         if pool:
             pool.close()
-            pool.join()
         if deferred:
             store.create_indexes(db)  # (again, after a failure: the database is left with its indexes)
         store.finish(db)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 from . import ExtractError
 
 _BOMS = (
@@ -68,6 +66,8 @@ def decode(data: bytes, name: str = "") -> tuple[str, str]:
             continue
         if _is_text(text):
             return text, enc
+    from charset_normalizer import from_bytes  # (only here: nearly every file is settled above, and it is slow to load)
+
     best = from_bytes(data).best()
     if best is not None and _is_text(str(best)):
         return str(best), best.encoding

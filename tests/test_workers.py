@@ -1,0 +1,26 @@
+"""The worker pool hands results back in order, through spool files or, failing those, the pipe."""
+
+import os
+import shutil
+
+from gkreport.workers import CHUNK, Workers
+
+
+def test_results_come_back_in_order_and_the_spool_is_emptied():
+    items = [f"第{i}份" for i in range(3 * CHUNK + 5)]  # several chunks and a short last one
+    workers = Workers(2)
+    try:
+        assert list(workers.map(len, items)) == [len(s) for s in items]
+        assert os.listdir(workers.spool) == []  # each chunk's file is removed once read
+    finally:
+        workers.close()
+    assert not os.path.exists(workers.spool)
+
+
+def test_without_a_spool_folder_results_come_through_the_pipe():
+    workers = Workers(2)
+    try:
+        shutil.rmtree(workers.spool)  # e.g. a full or cleaned-up /dev/shm
+        assert list(workers.map(str.upper, ["a", "b", "c"])) == ["A", "B", "C"]
+    finally:
+        workers.close()
