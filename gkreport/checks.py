@@ -7,7 +7,7 @@ import re
 from .model import Check, Section, Tables
 from .rules import COLUMN_LABELS, evaluate, table3_equations, table4_equations
 from .template import (ACTIVE_ITEM_BY_KEY, ACTIVE_MEASURE_BY_KEY, OUTCOMES, PROCEEDINGS, REQUEST_ROW_BY_KEY,
-                       T2021)
+                       T2019, T2021)
 
 _OUTCOME_LABELS = dict(OUTCOMES)
 _PROCEEDING_LABELS = dict(PROCEEDINGS)
@@ -26,7 +26,37 @@ def arithmetic_checks(tables: Tables) -> list[Check]:
             out.append(Check(eq.rule, "warning", f"表四{eq.explain}，但总计是 {left}，各项之和是 {right}。",
                              expected=str(right), actual=str(left), location=eq.location))
     out.extend(type_checks(tables))
+    out.extend(items_vs_decisions(tables))
     return out
+
+
+_ITEM_MEASURES = {"previous_count", "change", "decisions"}
+
+
+def items_vs_decisions(tables: Tables) -> list[Check]:
+    """Rule R10, log only: in a 2019 table 2, 上一年项目数量 plus 本年增/减 usually comes to 处理决定数量,
+    but the two count different things (items, decisions), so a difference is noted and never a warning."""
+    if tables.table2_template != T2019:
+        return []
+    rows: dict[str, dict[str, float]] = {}
+    for cell in tables.active:
+        if cell.measure in _ITEM_MEASURES:
+            rows.setdefault(cell.item, {})[cell.measure] = cell.value
+    out: list[Check] = []
+    for item, m in rows.items():
+        if len(m) < len(_ITEM_MEASURES):
+            continue
+        items, decisions = _number(m["previous_count"] + m["change"]), _number(m["decisions"])
+        if items != decisions:
+            out.append(Check("t2_items_vs_decisions", "info",
+                             f"表二「{ACTIVE_ITEM_BY_KEY[item].label}」的上一年项目数量加本年增/减为 {items}，"
+                             f"处理决定数量为 {decisions}；两者统计口径不同，仅作提示。",
+                             expected=str(items), actual=str(decisions), location=f"active_disclosure.{item}.decisions"))
+    return out
+
+
+def _number(v: float) -> int | float:
+    return int(v) if float(v).is_integer() else v
 
 
 def type_checks(tables: Tables) -> list[Check]:

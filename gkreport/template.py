@@ -282,6 +282,8 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("year_unknown", "无法识别年度", "报告中找不到统计年度"),
     RuleDef("year_inferred", "年度由落款推断", "标题中没有年度，按落款日期的上一年推断"),
     RuleDef("template_mixed", "表格格式不一致", "表二和表三使用了不同版本的模板"),
+    RuleDef("t2_items_vs_decisions", "表二：项目数与处理决定数不符",
+            "2019 年版表二中，上一年项目数量加本年增/减通常等于处理决定数量；两者统计口径不同，不符时仅作提示"),
     RuleDef("text_vs_table3", "正文与表三不一致", "正文引用的收到申请数与表三不一致（仅提示）"),
     RuleDef("t3_carried_over_last_year", "上年结转与去年报告不一致",
             "本年「上年结转」应等于同一机关上一年报告的「结转下年度继续办理」（仅提示）"),

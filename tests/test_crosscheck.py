@@ -1,4 +1,4 @@
-"""Rules across one agency's consecutive reports (R8, R9) and between a report's text and its table (R11)."""
+"""Rules across one agency's consecutive reports (R8, R9), within a 2019 table 2 (R10), and between a report's text and its table (R11)."""
 
 
 from gkreport import crosscheck, store
@@ -60,3 +60,22 @@ def test_text_may_count_carried_over_requests():
     # seed 002 says 8 received: 7 new plus 1 carried over
     r = parse_report((REPORTS / "002_dc17ca86c1b8bf45.txt").read_text(encoding="utf-8"))
     assert "text_vs_table3" not in {c.rule for c in r.checks}
+
+
+def test_items_and_decisions_of_a_2019_table_2_are_compared_but_only_noted():
+    # seed 001 (2019 format) keeps R10 on all four rows: 4791 − 649 = 4142 …
+    text = (REPORTS / "001_08fe1e56ee831c9d.txt").read_text(encoding="utf-8")
+    before = parse_report(text)
+    assert "t2_items_vs_decisions" not in {c.rule for c in before.checks}
+    after = parse_report(text.replace("行政许可\t4791\t-649\t4142", "行政许可\t4791\t-649\t4150", 1))
+    notes = [c for c in after.checks if c.rule == "t2_items_vs_decisions"]
+    assert [(c.severity, c.expected, c.actual, c.location) for c in notes] == [
+        ("info", "4142", "4150", "active_disclosure.licensing.decisions")]
+    assert "行政许可" in notes[0].message and "仅作提示" in notes[0].message
+    assert after.status == before.status  # log only: never a warning
+
+
+def test_a_2021_table_2_has_no_items_to_compare():
+    r = parse_report(S004)
+    assert r.tables.table2_template == "2021"
+    assert "t2_items_vs_decisions" not in {c.rule for c in r.checks}
