@@ -229,14 +229,14 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         if parsing is not None:
             write(parsing)
         if deferred:
-            store.create_indexes(db)
+            store.build_deferred_indexes(db)
         if summary.stored:
             crosscheck.refresh(db)  # a new year may sit next to one stored before
     finally:
         if pool:
             pool.close()
         if deferred:
-            store.create_indexes(db)  # (again, after a failure: the database is left with its indexes)
+            store.build_deferred_indexes(db)  # (again, after a failure: no-op otherwise)
         store.finish(db)
         db.close()
     return summary

@@ -137,11 +137,22 @@ def defer_indexes(db: sqlite_utils.Database) -> bool:
     return True
 
 
+def build_deferred_indexes(db: sqlite_utils.Database) -> None:
+    """Build what ``defer_indexes`` dropped, once the reports are written (a no-op where they exist)."""
+    writes_done(db)
+    create_indexes(db)
+
+
+def writes_done(db: sqlite_utils.Database) -> None:
+    """Reports are written; what follows works on whole tables (indexes, summaries). Their sorts
+    spill to a temporary file rather than grow in memory with the database: temp_store=MEMORY
+    is for the writer's savepoint journals."""
+    db.execute("PRAGMA temp_store=DEFAULT")
+
+
 def finish(db: sqlite_utils.Database) -> None:
     """Rebuild the summary tables; leave a single self-contained file for Datasette's immutable mode."""
-    # the summaries sort every row of table 3: let those sorts spill to a temporary file rather than
-    # grow in memory with the database (temp_store=MEMORY is for the writer's savepoint journals)
-    db.execute("PRAGMA temp_store=DEFAULT")
+    writes_done(db)  # the summaries sort every row of table 3
     with db.atomic():
         summaries.rebuild(db.conn)
     try:
