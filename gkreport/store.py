@@ -244,8 +244,9 @@ class Batch:
     """Many reports in one transaction, each whole in its own savepoint.
 
     SQLite's FTS5 writes its pending index out at every savepoint, which made the
-    index the largest cost of an ingest; the index rows of a batch are written
-    together just before it commits, still inside the same transaction.
+    index the largest cost of an ingest; the index rows of many reports are written
+    together (``flush_search``), outside the reports' savepoints, before the
+    transaction commits.
     """
 
     def __init__(self, db: sqlite_utils.Database):
@@ -259,19 +260,20 @@ class Batch:
     def write(self, prepared: Prepared, replaces: tuple[str, ...] = ()) -> None:
         write(self.db, prepared, replaces, self.pending)
 
-    def _flush(self) -> None:
+    def flush_search(self) -> None:
+        """Write the index rows of the reports written so far (in this transaction, not yet committed)."""
         self.db.conn.executemany(SEARCH_INSERT, [r for rows in self.pending.values() for r in rows])
         self.pending.clear()
 
     def commit(self) -> None:
         """Commit what is written so far and go on in a new transaction."""
-        self._flush()
+        self.flush_search()
         self.db.execute("COMMIT")
         self.db.execute("BEGIN")
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
-            self._flush()
+            self.flush_search()
             self.db.execute("COMMIT")
         else:
             self.pending.clear()
