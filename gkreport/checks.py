@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Check, Section, Tables
+from .model import Check, Section, Tables, number_text
 from .rules import COLUMN_LABELS, evaluate, table3_equations, table4_equations
 from .template import (ACTIVE_ITEM_BY_KEY, ACTIVE_MEASURE_BY_KEY, OUTCOMES, PROCEEDINGS, REQUEST_ROW_BY_KEY,
                        T2019, T2021)
@@ -46,17 +46,13 @@ def items_vs_decisions(tables: Tables) -> list[Check]:
     for item, m in rows.items():
         if len(m) < len(_ITEM_MEASURES):
             continue
-        items, decisions = _number(m["previous_count"] + m["change"]), _number(m["decisions"])
-        if items != decisions:
+        if m["previous_count"] + m["change"] != m["decisions"]:
+            items, decisions = number_text(m["previous_count"] + m["change"]), number_text(m["decisions"])
             out.append(Check("t2_items_vs_decisions", "info",
                              f"表二「{ACTIVE_ITEM_BY_KEY[item].label}」的上一年项目数量加本年增/减为 {items}，"
                              f"处理决定数量为 {decisions}；两者统计口径不同，仅作提示。",
-                             expected=str(items), actual=str(decisions), location=f"active_disclosure.{item}.decisions"))
+                             expected=items, actual=decisions, location=f"active_disclosure.{item}.decisions"))
     return out
-
-
-def _number(v: float) -> int | float:
-    return int(v) if float(v).is_integer() else v
 
 
 def type_checks(tables: Tables) -> list[Check]:

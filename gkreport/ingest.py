@@ -236,15 +236,14 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
                 parsing = started
             if parsing is not None:
                 write(writer, parsing)
+    finally:
+        # after a failure too: what was committed gets its indexes, cross-year checks and summaries
+        if pool:
+            pool.close()
         if deferred:
             store.build_deferred_indexes(db)
         if summary.stored:
             crosscheck.refresh(db)  # a new year may sit next to one stored before
-    finally:
-        if pool:
-            pool.close()
-        if deferred:
-            store.build_deferred_indexes(db)  # (again, after a failure: no-op otherwise)
         store.finish(db)
         db.close()
     return summary

@@ -87,3 +87,10 @@ class ParsedReport:
         d = asdict(self)
         d.pop("text")
         return d
+
+
+def number_text(v: float) -> str:
+    """A value as a message quotes it: 4142, not 4142.0."""
+    if type(v) is int:  # most values: already whole
+        return str(v)
+    return str(int(v)) if float(v).is_integer() else str(v)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
 from .. import template as T
-from ..model import ActiveCell, Check
+from ..model import ActiveCell, Check, number_text
 from ..rules import t3, t4, table3_equations, table4_equations
 from .placement import resolve_row, resolve_rows
 from .text import BLANK, Row, squash
@@ -24,13 +24,7 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二
 
 
 def _fmt_values(values) -> str:
-    return "，".join("空" if v is BLANK else _num_text(v.value) for v in values)
-
-
-def _num_text(v: float) -> str:
-    if type(v) is int:  # most values: already whole
-        return str(v)
-    return str(int(v)) if float(v).is_integer() else str(v)
+    return "，".join("空" if v is BLANK else number_text(v.value) for v in values)
 
 
 # --- table 2 ---------------------------------------------------------------
@@ -291,10 +285,10 @@ def _place_damaged(out: Table3, damaged: dict[str, list], equations) -> None:
     for key, vals in damaged.items():
         row = settled.get(key, {})
         placed = [row.get(c) for c in _ROW_CELLS[key]]  # by column, None where not settled
-        shown = "，".join("空" if v is None else _num_text(v) for v in vals)
+        shown = "，".join("空" if v is None else number_text(v) for v in vals)
         how = "少于" if len(vals) < width else "多于"
         if len(row) == width:
-            result = "按勾稽关系可以唯一确定每一格：" + "，".join(map(_num_text, placed)) + "。"
+            result = "按勾稽关系可以唯一确定每一格：" + "，".join(map(number_text, placed)) + "。"
         elif row:
             result = "按勾稽关系只能确定其中 " + str(len(row)) + " 格，其余留空。"
         else:
