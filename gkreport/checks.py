@@ -60,8 +60,7 @@ def type_checks(tables: Tables) -> list[Check]:
     out: list[Check] = []
 
     def bad(location: str, label: str, v) -> None:
-        if v is None or (type(v) is int and v >= 0):
-            return
+        """A value the loops below found out of rule: negative, or not whole."""
         if v < 0:
             out.append(Check("negative_value", "warning", f"{label}是负数（{v}），这一格只能是非负数。",
                              actual=str(v), location=location))

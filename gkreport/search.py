@@ -124,6 +124,7 @@ def snippet(text: str | None, query: str | None, width: int = 60) -> str | None:
 # workers) and removed by store.delete_report, in the report's own transaction.
 
 FTS_TABLE = "sections_fts"
+INSERT = f"insert into [{FTS_TABLE}] (rowid, heading, body) values (?, ?, ?)"
 
 
 # FTS5 holds the terms of rows not yet written to the index in memory, and writes them out as a
@@ -141,9 +142,8 @@ def ensure_index(conn) -> None:
     conn.execute(f"drop table if exists [{FTS_TABLE}]")
     conn.execute(f"create virtual table [{FTS_TABLE}] using fts5(heading, body, content='', tokenize='ascii')")
     _configure(conn)
-    conn.executemany(f"insert into [{FTS_TABLE}] (rowid, heading, body) values (?, ?, ?)",
-                     ((rowid, *index_row(h, b)) for rowid, h, b in
-                      conn.execute("select rowid, heading, body from sections")))
+    conn.executemany(INSERT, ((rowid, *index_row(h, b)) for rowid, h, b in
+                              conn.execute("select rowid, heading, body from sections")))
     summaries.record(conn, FTS_TABLE, str(VERSION))
 
 

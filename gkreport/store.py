@@ -77,15 +77,15 @@ INDEXES = [
 def connect(path: str | Path) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), timeout=30)
     db = sqlite_utils.Database(conn)
-    # SQLite's default rollback journal: reports are committed in batches that mostly add pages,
+    # SQLite's default rollback journal: an ingest commits every few seconds, mostly adding pages,
     # which a rollback journal writes once and WAL writes twice (to the log, then to the file);
-    # either way a killed process loses only the reports of the batch being written
+    # either way a killed process loses only the reports not yet committed
     db.execute("PRAGMA synchronous=NORMAL")
     # each report is a savepoint, and SQLite keeps what a savepoint would roll back in a statement
     # journal that spills to a temporary file past 64 KiB: one report's pages do, so on disk it
     # cost a hundred and fifty writes per report, a quarter of the writer's time
     db.execute("PRAGMA temp_store=MEMORY")
-    db.execute("PRAGMA cache_size=-16384")  # 16 MiB: a batch's index pages stay in memory until it commits
+    db.execute("PRAGMA cache_size=-16384")  # 16 MiB: the index pages a transaction keeps changing stay in memory
     # keys are declared for Datasette's labels and checked by the tests (PRAGMA foreign_key_check);
     # enforcing them row by row would cost a third of the write time
     db.execute("PRAGMA foreign_keys=OFF")
@@ -232,12 +232,9 @@ def write(db: sqlite_utils.Database, prepared: Prepared, replaces: tuple[str, ..
                                    [prepared.report_id]).fetchall())
         rows = [(rowids[n], h, b) for n, h, b in prepared.search]
         if pending is None:
-            conn.executemany(SEARCH_INSERT, rows)
+            conn.executemany(search.INSERT, rows)
     if pending is not None:
         pending[prepared.report_id] = rows
-
-
-SEARCH_INSERT = f"insert into [{search.FTS_TABLE}] (rowid, heading, body) values (?, ?, ?)"
 
 
 class Batch:
@@ -262,7 +259,7 @@ class Batch:
 
     def flush_search(self) -> None:
         """Write the index rows of the reports written so far (in this transaction, not yet committed)."""
-        self.db.conn.executemany(SEARCH_INSERT, [r for rows in self.pending.values() for r in rows])
+        self.db.conn.executemany(search.INSERT, [r for rows in self.pending.values() for r in rows])
         self.pending.clear()
 
     def commit(self) -> None:
