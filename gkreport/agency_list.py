@@ -17,11 +17,14 @@ import re
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import sqlite_utils
 
 from .regions import resolve_agency
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 LEVELS = {"central": "中央", "province": "省级", "city": "市级", "county": "县级", "township": "乡级"}
 KINDS = {"government": "政府", "general_office": "政府办公室", "department": "部门",
@@ -109,6 +112,8 @@ def agencies_command(db_path: str, as_json: bool) -> None:
     """列出所有机关、所属地区、报告年度和可能重复的机关。"""
     if not Path(db_path).exists():
         raise click.ClickException(f"数据库文件不存在：{db_path}")
+    import sqlite_utils  # here: every command loads this module, and an ingest starts its workers first
+
     db = sqlite_utils.Database(db_path)
     if not db["agencies"].exists():
         raise click.ClickException(f"数据库中没有 agencies 表：{db_path}")

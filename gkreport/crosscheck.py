@@ -8,7 +8,10 @@ clean-up of old documents make real reports differ, so a difference is noted
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from .template import APPLICANT_COLUMNS
 

