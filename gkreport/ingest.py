@@ -81,8 +81,9 @@ def discover(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for f in sorted(files):
-                    if not f.startswith(".") and Path(f).suffix.lower() in suffixes:
-                        yield Path(root) / f, False
+                    # string operations, not a Path per name: a folder may hold a hundred thousand files
+                    if not f.startswith(".") and os.path.splitext(f)[1].lower() in suffixes:
+                        yield Path(os.path.join(root, f)), False
         else:
             yield p, True
 
