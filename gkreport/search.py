@@ -54,10 +54,11 @@ def expand(text: str | None) -> str:
     return out.tobytes().decode("utf-32-le")
 
 
-def index_row(heading: str | None, body: str | None) -> tuple[str, str]:
+def index_row(heading: str | None, body: str | None) -> tuple[bytes, bytes]:
     """A section as the index holds it: its heading and its prose, without the cells of the
-    tables printed in it (narrative.py), expanded into pairs."""
-    return expand(heading), expand(narrative(body, note=""))
+    tables printed in it (narrative.py), expanded into pairs; as UTF-8, which the index reads
+    as it is (see store.TEXT_AS_UTF8 for why bytes)."""
+    return expand(heading).encode(), expand(narrative(body, note="")).encode()
 
 
 def _phrase(term: str) -> str:

@@ -71,6 +71,9 @@ def test_ingest_builds_the_contract_tables(folder, tmp_path):
     assert per_report == {"2021": 26, "2019": 23}  # 2021: 25 rows + the derived other_handling
     assert query(db, "select count(*) from reports where agency_id is null") == [(0,)]
     assert query(db, "pragma foreign_key_check") == []
+    # section bodies reach the writer as UTF-8 bytes: they are stored as text all the same
+    assert query(db, "select typeof(body), count(*) from sections group by 1") == [("text", 35)]
+    assert "政府信息公开" in query(db, "select body from sections where section_no = 1 limit 1")[0][0]
     # a first ingest builds the readers' indexes after its writes: they are all there at the end
     assert {(t, tuple(cols)) for t, cols in store.INDEXES} <= indexed_columns(db)
     assert query(db, "select status, count(*) from reports group by status") == [("ok", 2), ("warning", 3)]
