@@ -39,6 +39,8 @@ def test_gbk_report_is_not_mojibake():
     (b"   \n\t\n", "文件为空"),
     (bytes(range(256)) * 40, "二进制"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(500), "二进制"),
+    # no zero byte, and valid UTF-8 and GB18030 alike: only its control characters give it away
+    ((b"\x01\x02\x1b[0m" + "年度报告".encode("utf-8")) * 300, "二进制"),
 ])
 def test_unreadable_files_say_why(data, message):
     with pytest.raises(ExtractError) as e:
