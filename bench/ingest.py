@@ -5,6 +5,11 @@ Prints reports per second (the best and the median of K runs: on a shared machin
 same run varies by a quarter), the CPU time per report of the ingest and its workers, and
 the peak memory of the largest of those processes. Each copy differs in its narrative, so
 every copy is a distinct report id.
+
+Before and after the runs it prints a reference: the CPU milliseconds one process takes to
+parse a sample report, the same work every time. On a shared machine that figure moves with
+the machine (by a fifth from hour to hour here), and the ingest's speed moves with it: compare
+runs made at the same reference.
 """
 
 from __future__ import annotations
@@ -63,6 +68,23 @@ def run(n: int, repeat: int) -> None:
               f"peak RSS (largest process) {usage.ru_maxrss / 1024:6.1f} MB  db {db.stat().st_size / 1e6:6.1f} MB")
 
 
+def reference() -> None:
+    """CPU time of a fixed piece of work: parsing the sample reports, in this process."""
+    from gkreport.ingest import parse_file
+
+    files = [(str(p), p.read_bytes()) for p in SEEDS]
+    for path, data in files:  # the gazetteer and the caches are built once, as in a long ingest
+        parse_file(path, data, "")
+    timings = []
+    for _ in range(5):
+        start = time.process_time()
+        for _ in range(20):
+            for path, data in files:
+                parse_file(path, data, "")
+        timings.append((time.process_time() - start) / (20 * len(files)) * 1e3)
+    print(f"reference: {min(timings):.2f} ms CPU to parse one sample report (best of 5)")
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
     repeat = 3
@@ -70,5 +92,7 @@ if __name__ == "__main__":
         at = args.index("--repeat")
         repeat = int(args[at + 1])
         del args[at:at + 2]
+    reference()
     for n in [int(a) for a in args] or [500, 2000, 5000]:
         run(n, repeat)
+    reference()
