@@ -6,10 +6,10 @@ same run varies by a quarter), the CPU time per report of the ingest and its wor
 the peak memory of the largest of those processes. Each copy differs in its narrative, so
 every copy is a distinct report id.
 
-Before and after the runs it prints a reference: the CPU milliseconds one process takes to
-parse a sample report, the same work every time. On a shared machine that figure moves with
-the machine (by a fifth from hour to hour here), and the ingest's speed moves with it: compare
-runs made at the same reference.
+Before each run it measures a reference: the CPU milliseconds one process takes to parse a
+sample report, the same work every time. On a shared machine that figure moves with the
+machine (from 1.4 to 1.9 ms within minutes here), and the ingest's speed moves with it:
+compare runs made at the same reference.
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ def run(n: int, repeat: int) -> None:
         tmp = Path(tmp)
         (tmp / "in").mkdir()
         make_copies(tmp / "in", n)
-        rates, cpu = [], []
+        rates, cpu, refs = [], [], []
         for _ in range(repeat):
+            refs.append(reference())
             db = tmp / "bench.db"
             for leftover in tmp.glob("bench.db*"):
                 leftover.unlink()
@@ -64,12 +65,13 @@ def run(n: int, repeat: int) -> None:
             cpu.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / n * 1e3)
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(f"N={n:>6}  best {max(rates):6.1f} reports/s  median {statistics.median(rates):6.1f}  "
-              f"(runs: {', '.join(f'{r:.0f}' for r in rates)})  CPU {statistics.median(cpu):4.2f} ms/report  "
+              f"(runs: {', '.join(f'{r:.0f} at {ref:.2f}' for r, ref in zip(rates, refs))})  "
+              f"CPU {statistics.median(cpu):4.2f} ms/report  "
               f"peak RSS (largest process) {usage.ru_maxrss / 1024:6.1f} MB  db {db.stat().st_size / 1e6:6.1f} MB")
 
 
-def reference() -> None:
-    """CPU time of a fixed piece of work: parsing the sample reports, in this process."""
+def reference() -> float:
+    """CPU milliseconds of a fixed piece of work: parsing a sample report, in this process."""
     from gkreport.ingest import parse_file
 
     files = [(str(p), p.read_bytes()) for p in SEEDS]
@@ -78,11 +80,11 @@ def reference() -> None:
     timings = []
     for _ in range(5):
         start = time.process_time()
-        for _ in range(20):
+        for _ in range(4):
             for path, data in files:
                 parse_file(path, data, "")
-        timings.append((time.process_time() - start) / (20 * len(files)) * 1e3)
-    print(f"reference: {min(timings):.2f} ms CPU to parse one sample report (best of 5)")
+        timings.append((time.process_time() - start) / (4 * len(files)) * 1e3)
+    return min(timings)
 
 
 if __name__ == "__main__":
@@ -92,7 +94,7 @@ if __name__ == "__main__":
         at = args.index("--repeat")
         repeat = int(args[at + 1])
         del args[at:at + 2]
-    reference()
+    print("each run: reports/s at the reference, the CPU ms to parse a sample report just before it "
+          "(lower is a faster machine)")
     for n in [int(a) for a in args] or [500, 2000, 5000]:
         run(n, repeat)
-    reference()
