@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -50,8 +51,14 @@ def ingest(paths, db_path, force, jobs, quiet, ocr):
             line = f"{label}  {o.path}：{o.message}"
             bar.write(line, file=sys.stderr) if bar else click.echo(line, err=True)
 
-    summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, on_outcome=on_outcome,
-                         on_total=on_total, keep_outcomes=False)
+    try:
+        summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, on_outcome=on_outcome,
+                             on_total=on_total, keep_outcomes=False)
+    except sqlite3.DatabaseError as e:  # a report that can't be written fails alone; this is the file itself
+        if bar:
+            bar.close()
+        click.echo(f"失败  {db_path}：无法用作数据库，不是 SQLite 数据库文件或已损坏（{e}）。", err=True)
+        sys.exit(1)
     if bar:
         bar.close()
     click.echo(summary.line())

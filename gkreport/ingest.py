@@ -273,7 +273,6 @@ def batch_bounds(n: int) -> Iterator[tuple[int, int]]:
         start += size
 
 
-
 def _prepare(conn, path: Path, named: bool, force: bool) -> Iterator[Job | Outcome]:
     """The jobs for one file: itself, or each report inside it when it is an archive."""
     shown = str(path)

@@ -307,3 +307,12 @@ def test_workers_on_a_new_database_store_what_one_process_stores(tmp_path):
     assert query(many, "select count(*) from reports") == [(80,)]
     code, out = run("ingest", src, "--db", many, "-j", "2")  # and a re-run finds every file stored
     assert code == 0 and "未变化 80 个" in out
+
+
+def test_a_database_path_that_is_not_a_database_says_so_and_is_left_alone(folder, tmp_path):
+    db = tmp_path / "notes.db"
+    db.write_text("这不是数据库\n", encoding="utf-8")
+    code, out = run("ingest", folder, "--db", db)
+    assert code == 1
+    assert f"失败  {db}：无法用作数据库" in out and "Traceback" not in out
+    assert db.read_text(encoding="utf-8") == "这不是数据库\n"
