@@ -59,9 +59,9 @@ def type_checks(tables: Tables) -> list[Check]:
     """Rule R7: counts are non-negative integers; only 本年增/减 may be negative, only money may have decimals."""
     out: list[Check] = []
 
-    def bad(location: str, label: str, v) -> None:
-        """A value the loops below found out of rule: negative, or not whole."""
-        if v < 0:
+    def bad(location: str, label: str, v, signed: bool = False) -> None:
+        """A value the loops below found out of rule: negative where it can't be, or not whole."""
+        if v < 0 and not signed:
             out.append(Check("negative_value", "warning", f"{label}是负数（{v}），这一格只能是非负数。",
                              actual=str(v), location=location))
         elif not float(v).is_integer():
@@ -83,7 +83,7 @@ def type_checks(tables: Tables) -> list[Check]:
         if (cell.value < 0 and not measure.signed) or (not measure.decimal and not float(cell.value).is_integer()):
             # (the label is only worth building for a cell that breaks the rule)
             label = f"表二「{ACTIVE_ITEM_BY_KEY[cell.item].label}」的{measure.label}"
-            bad(f"active_disclosure.{cell.item}.{cell.measure}", label, cell.value)
+            bad(f"active_disclosure.{cell.item}.{cell.measure}", label, cell.value, measure.signed)
     return out
 
 

@@ -128,6 +128,14 @@ def test_2019_table2_signed_change_and_units():
     assert "negative_value" not in rules(r)
 
 
+def test_a_change_that_is_not_whole_is_flagged_as_such_even_when_negative():
+    # 本年增/减 may be negative, never a fraction: the note names what is wrong with it
+    r = parse_report(edit(S001, "行政许可\t4791\t-649\t4142", "行政许可\t4791\t-649.5\t4142"))
+    notes = [c for c in r.checks if c.location == "active_disclosure.licensing.change"]
+    assert [c.rule for c in notes] == ["not_integer"], notes
+    assert "不是整数" in notes[0].message and "-649.5" in notes[0].message
+
+
 def test_negative_count_is_flagged():
     r = parse_report(edit(S004, "\t行政许可\n\t0", "\t行政许可\n\t-3"))
     assert "negative_value" in rules(r)

@@ -17,7 +17,7 @@ from .sections import Heading, find_headings, split_free_sections, split_section
 from .tables import detect_table2_format, read_table2, read_table3, read_table4
 from .text import clean, rows_from_lines, squash
 
-PARSER_VERSION = "3"  # stored with each report: a report parsed by another version is parsed again
+PARSER_VERSION = "4"  # stored with each report: a report parsed by another version is parsed again
 
 
 class NotAReport(ExtractError):
