@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-if TYPE_CHECKING:  # loaded by ``database``: an ingest starts its workers before this tenth of a second
-    import sqlite_utils
-
 from . import search, summaries
 from .model import ParsedReport
 from .regions import region_rows
 from .template import APPLICANT_KEYS, OUTCOME_KEYS, lookup_rows
+
+if TYPE_CHECKING:  # loaded by ``database``: an ingest starts its workers before this tenth of a second
+    import sqlite_utils
 
 REPORT_COLUMNS = {
     "id": str, "agency_id": str, "agency_name": str, "agency_name_as_printed": str, "year": int,

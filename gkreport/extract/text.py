@@ -45,9 +45,10 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b <= 0x08 or 0x0e <= b <= 0x1
 
 
 def _is_text_bytes(data: bytes, text: str) -> bool:
-    """``_is_text`` for text decoded from UTF-8 or GB18030, counted on its bytes: a control character
-    is one byte in both (no byte of a multi-byte character is below 0x30), and deleting every other
-    byte is a single table look-up per byte, where the pattern is a step of the regex engine per character."""
+    """``_is_text`` for text decoded from UTF-8 or GB18030, counted over the whole file on its bytes:
+    a control character is one byte in both (no byte of a multi-byte character is below 0x30), and
+    deleting every other byte is a single table look-up per byte, where the pattern is a step of the
+    regex engine per character."""
     if not text:
         return False
     marks = len(data.translate(None, _NOT_CONTROL)) + text.count("\ufffd")
