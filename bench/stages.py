@@ -82,9 +82,7 @@ def main(n: int) -> None:
                     writer.flush_search()
         spent["writer total"] = time.process_time() - start
         start = time.process_time()
-        if deferred:
-            store.build_deferred_indexes(db)
-        store.finish(db)
+        store.finish(db, build_indexes=deferred)
         spent["finish (indexes, summaries)"] = time.process_time() - start
 
     print(f"N={n}, CPU milliseconds per report (hand-over bytes {sum(map(len, blobs)) / n / 1024:.1f} kB/report)")

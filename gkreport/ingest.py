@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Callable, Iterable, Iterator, Optional
 
-from . import crosscheck, regions, store
+from . import regions, store
 from . import template as T
 from .agency import identify
 from .checks import status_of
@@ -254,11 +254,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         if pool:
             pool.close()
         if db is not None:
-            if deferred:
-                store.build_deferred_indexes(db)
-            if summary.stored:
-                crosscheck.refresh(db)  # a new year may sit next to one stored before
-            store.finish(db)
+            store.finish(db, build_indexes=deferred, refresh_crosscheck=bool(summary.stored))
         conn.close()
     return summary
 

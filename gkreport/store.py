@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from . import search, summaries
+from . import crosscheck, search, summaries
 from .model import ParsedReport
 from .regions import region_rows
 from .template import APPLICANT_KEYS, OUTCOME_KEYS, lookup_rows
@@ -136,7 +136,7 @@ def create_indexes(db: sqlite_utils.Database) -> None:
 
 def defer_indexes(db: sqlite_utils.Database) -> bool:
     """Drop the indexes that only readers use, when the database holds no report yet, for
-    ``create_indexes`` to build once the ingest is written: building an index from its rows in one
+    ``finish`` to build once the ingest is written: building an index from its rows in one
     sort costs a third of keeping it up to date row by row. Says whether it did. A run killed in
     between leaves them missing until the next ``ensure_db_shape`` builds them."""
     if db.execute("select 1 from reports limit 1").fetchone():
@@ -148,12 +148,6 @@ def defer_indexes(db: sqlite_utils.Database) -> bool:
     return True
 
 
-def build_deferred_indexes(db: sqlite_utils.Database) -> None:
-    """Build what ``defer_indexes`` dropped, once the reports are written (a no-op where they exist)."""
-    writes_done(db)
-    create_indexes(db)
-
-
 def writes_done(db: sqlite_utils.Database) -> None:
     """Reports are written; what follows works on whole tables (indexes, summaries). Their sorts
     spill to a temporary file rather than grow in memory with the database: temp_store=MEMORY
@@ -161,11 +155,21 @@ def writes_done(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA temp_store=DEFAULT")
 
 
-def finish(db: sqlite_utils.Database) -> None:
-    """Rebuild the summary tables; leave a single self-contained file for Datasette's immutable mode."""
+def finish(db: sqlite_utils.Database, *, build_indexes: bool = False, refresh_crosscheck: bool = False) -> None:
+    """Rebuild the summary tables; leave a single self-contained file for Datasette's immutable mode.
+
+    With ``build_indexes``, first build what ``defer_indexes`` dropped; with ``refresh_crosscheck``,
+    recompute the cross-year checks. All in one transaction, while `request_totals` is added up
+    on the other core (summaries.RequestTotals)."""
     writes_done(db)  # the summaries sort every row of table 3
+    path = db.conn.execute("pragma database_list").fetchone()[2]  # '' for a database in memory
+    totals = summaries.RequestTotals(path) if path and not summaries.up_to_date(db.conn) else None
     with db.atomic():
-        summaries.rebuild(db.conn)
+        if build_indexes:
+            create_indexes(db)
+        if refresh_crosscheck:
+            crosscheck.refresh(db)  # a new year may sit next to one stored before
+        summaries.rebuild(db.conn, totals)
     try:
         # a file written in WAL mode by an earlier version is folded back into one file
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -17,7 +17,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from gkreport import ingest as ingest_module, store
+from gkreport import ingest as ingest_module, store, summaries
 from gkreport.cli import cli
 
 from conftest import FIXTURES, REPORTS
@@ -316,3 +316,27 @@ def test_a_database_path_that_is_not_a_database_says_so_and_is_left_alone(folder
     assert code == 1
     assert f"失败  {db}：无法用作数据库" in out and "Traceback" not in out
     assert db.read_text(encoding="utf-8") == "这不是数据库\n"
+
+
+def test_request_totals_added_up_alongside_match_those_added_up_in_the_transaction(tmp_path):
+    src = copies(tmp_path, 80)
+    db_path = tmp_path / "g.db"
+    assert run("ingest", src, "--db", db_path)[0] == 0  # its request_totals were added up on a thread
+    order = "select * from request_totals order by year, province, level, row_key"
+    alongside = query(db_path, order)
+    assert len(alongside) >= 5 * 24 and sum(r[4] for r in alongside) == query(db_path, "select count(*) from request_stats")[0][0]
+    conn = sqlite3.connect(db_path)
+    try:
+        conn.execute("delete from derived_tables where name = 'summaries'")
+        summaries.rebuild(conn)  # no RequestTotals: the same query inside the transaction
+        conn.commit()
+    finally:
+        conn.close()
+    assert query(db_path, order) == alongside
+    rows = summaries.RequestTotals(str(db_path)).result()  # on its own, it gives those rows too
+    assert rows is not None and sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r[:4])) == \
+        sorted(alongside, key=lambda r: tuple("" if v is None else str(v) for v in r[:4]))
+    # and the summaries were recorded as up to date, so a re-run does not add them up again
+    code, out = run("ingest", src, "--db", db_path)
+    assert code == 0 and "未变化 80 个" in out
+    assert query(db_path, order) == alongside
