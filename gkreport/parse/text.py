@@ -138,18 +138,22 @@ def parse_number(cell: str) -> Union[Num, _Blank, None]:
 # --- rows ------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Row:
     """One logical table row: its label text and its values, in printed order."""
 
-    labels: list[str]
-    values: list[Union[Num, _Blank]]
-    line_no: int
-    # the squashed label rows are matched by: every table reader asks for it, some more than once
-    label: str = field(init=False, repr=False, compare=False)
+    # a plain class: a report has fifty rows, and a dataclass's __init__ and __post_init__ were
+    # two calls for each where one will do
+    __slots__ = ("labels", "values", "line_no", "label")
 
-    def __post_init__(self) -> None:
-        self.label = squash("".join(self.labels))
+    def __init__(self, labels: list[str], values: list[Union[Num, _Blank]], line_no: int):
+        self.labels = labels
+        self.values = values
+        self.line_no = line_no
+        # the squashed label rows are matched by: every table reader asks for it, some more than once
+        self.label = squash("".join(labels))
+
+    def __repr__(self) -> str:
+        return f"Row({self.labels!r}, {self.values!r}, {self.line_no})"
 
     @property
     def numbers(self) -> list[Num]:
@@ -190,11 +194,11 @@ def _split_trailing_numbers(line: str) -> tuple[str, list]:
 def _row(cells: Iterable[str], line_no: int) -> Optional[Row]:
     labels: list[str] = []
     values: list = []
-    for c in cells:
-        label, vals = classify_cell(c)
+    for label, vals in map(classify_cell, cells):  # (map calls the cache without a Python frame per cell)
         if label:
             labels.append(label)
-        values.extend(vals)
+        elif vals:
+            values += vals
     if not labels and not values:
         return None
     return Row(labels, values, line_no)
