@@ -72,8 +72,9 @@ def _named_sections(rest: str) -> tuple[SectionDef, ...]:
 def heading_candidates(lines: list[str]) -> list[Heading]:
     """Lines that may be headings, and headings broken over two lines whose words name a section."""
     out = []
+    longest = 2 * MAX_HEADING + 20
     for i, line in enumerate(lines):
-        if "\t" in line or len(line) > 2 * MAX_HEADING + 20:
+        if "\t" in line or len(line) > longest:
             continue  # table cells and paragraphs are never headings
         end = line.rstrip()  # (blank exactly when line.strip() is)
         if not end or end.endswith(("。", "；", ";")):

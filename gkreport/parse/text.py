@@ -233,32 +233,28 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
     if is_cell_per_line(lines):
         cells: list[str] = []
         start = first_line_no
-
-        def flush() -> None:
-            r = _row(cells, start)
-            if r:
-                rows.append(r)
-
         for i, line in enumerate(lines):
-            if i in page_numbers:
+            if page_numbers and i in page_numbers:
                 continue
             if not line or line.isspace():  # (as `not line.strip()`, without making a string)
                 if cells:
-                    flush()
-                cells = []
+                    if r := _row(cells, start):
+                        rows.append(r)
+                    cells = []
                 continue
             if not cells:
                 start = first_line_no + i
-            if line.startswith("\t") or not cells:
+                cells.append(line.lstrip("\t"))
+            elif line[0] == "\t":
                 cells.append(line.lstrip("\t"))
             else:
                 cells[-1] += line  # a cell wrapped inside the Word table
-        if cells:
-            flush()
+        if cells and (r := _row(cells, start)):
+            rows.append(r)
         return rows
 
     for i, line in enumerate(lines):
-        if not line or line.isspace() or i in page_numbers:
+        if not line or line.isspace() or (page_numbers and i in page_numbers):
             continue
         if "\t" in line:
             r = _row(line.split("\t"), first_line_no + i)
