@@ -18,6 +18,30 @@ def test_expand_pairs_every_character_with_the_next():
     assert search.expand("") == ""
 
 
+def test_the_index_gets_the_tokens_of_text_whose_punctuation_is_all_one_break():
+    """expand() turns only the punctuation outside ASCII into breaks, and leaves runs of them; the
+    tokenizer must still see exactly the tokens, at the same positions, of the text in which every
+    run of punctuation is one break (search._compact)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(REPORTS.glob("*.txt"))] + [
+        "政策解读、培训。", "“放管服”改革（2022年）", "a.b,,c__d--e", "——开头", "结尾……", "100%完成",
+        "①项目②", "《条例》〔2021〕30号", "Ünïcode café", "数字１２３４５", "、、", "。", "x", "℃×÷→",
+    ]
+
+    def pairs(text):  # the pairs of the text with each run of punctuation made one break
+        s = search._compact(text) + "|"
+        return " ".join(a + b for a, b in zip(s, s[1:]))
+
+    conn = sqlite3.connect(":memory:")
+    instances = []
+    for name, form in (("fast", search.expand), ("reference", pairs)):
+        conn.execute(f"create virtual table {name} using fts5(body, content='', tokenize='ascii')")
+        conn.executemany(f"insert into {name} (rowid, body) values (?, ?)", enumerate(map(form, texts)))
+        conn.execute(f"create virtual table {name}_v using fts5vocab({name}, 'instance')")
+        instances.append(conn.execute(f"select term, doc, col, offset from {name}_v order by 2, 4, 1").fetchall())
+    assert len(instances[0]) > 10000
+    assert instances[0] == instances[1]
+
+
 @pytest.mark.parametrize("query, expression", [
     ("培训", '"培训"'),
     ("政策解读", '"政策 策解 解读"'),
