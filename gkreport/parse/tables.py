@@ -54,6 +54,16 @@ _HEADER_WORDS = re.compile("|".join(re.escape(w) for w in ("信息内容",) + tu
 
 
 @lru_cache(maxsize=4096)
+def _header_units(label: str) -> Optional[dict[str, Optional[str]]]:
+    """For a block header's label, the unit it prints for each money column; None for any other row.
+    Cached: the same labels recur in every report."""
+    if not _HEADER_WORDS.search(label):
+        return None
+    return {m.key: _unit_of(label[label.find(m.anchors[0]):])
+            for m in T.ACTIVE_MEASURES if m.decimal and any(a in label for a in m.anchors)}
+
+
+@lru_cache(maxsize=4096)
 def _match_item(label: str) -> Optional[T.ItemDef]:
     if not label or len(label) > _ITEM_LABEL_MAX:
         return None
@@ -72,14 +82,11 @@ def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
     out = Table2(template=fmt)
     header_units: dict[str, Optional[str]] = {}
     for row in rows:
-        label = row.label
-        if _HEADER_WORDS.search(label):
-            # a block header: remember the unit it prints for money columns
-            for m in T.ACTIVE_MEASURES:
-                if m.decimal and any(a in label for a in m.anchors):
-                    header_units[m.key] = _unit_of(label[label.find(m.anchors[0]):])
+        units = _header_units(row.label)
+        if units is not None:
+            header_units.update(units)  # a block header: the units it prints for money columns
             continue
-        item = _match_item(label)
+        item = _match_item(row.label)
         if not item:
             continue
         out.found = True
