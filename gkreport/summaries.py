@@ -17,20 +17,26 @@ from __future__ import annotations
 import sqlite3
 import threading
 
-from .template import APPLICANT_KEYS
+from .template import APPLICANT_KEYS, DENIED_ROWS, REJECTED_ROWS, UNABLE_ROWS
 
 # the definitions below: the tables are rebuilt when this changes
 VERSION = 3
 
-# (column, SQL over one report's request_stats rows joined to request_rows as q)
+
+def _any_of(keys: tuple[str, ...]) -> str:
+    return f"s.row_key in ({', '.join(repr(k) for k in keys)})"
+
+
+# (column, SQL over one report's request_stats rows as s); the rows of a category are those of
+# request_rows.category, named here so that the sum needs no join
 _REQUEST_FIGURES = [
     ("new_received", "s.row_key = 'new_received'"),
     ("carried_over", "s.row_key = 'carried_over'"),
     ("granted", "s.row_key = 'granted'"),
     ("partially_granted", "s.row_key = 'partially_granted'"),
-    ("denied", "q.category = 'denied'"),
-    ("unable", "q.category = 'unable'"),
-    ("rejected", "q.category = 'rejected'"),
+    ("denied", _any_of(DENIED_ROWS)),
+    ("unable", _any_of(UNABLE_ROWS)),
+    ("rejected", _any_of(REJECTED_ROWS)),
     ("other_handling", "s.row_key = 'other_handling'"),
     ("total_processed", "s.row_key = 'total_processed'"),
     ("carried_forward", "s.row_key = 'carried_forward'"),
@@ -144,16 +150,16 @@ def rebuild(conn, request_totals: RequestTotals | None = None) -> None:
         "agency_id text references agencies(id), agency_name text, year integer, province text, city text, "
         "county text, level text, template text, status text, warning_count integer, "
         + ", ".join(f"{c} {'real' if c == 'fees_10k_yuan' else 'integer'}" for c in FIGURES) + ")")
-    requests = ", ".join(f"sum(case when {cond} then s.total end) as {col}" for col, cond in _REQUEST_FIGURES)
-    appeals = ", ".join(f"sum(case when {cond} then {field} end) as {col}" for col, field, cond in _APPEAL_FIGURES)
-    active = ", ".join(f"max(case when {cond} then value end) as {col}" for col, cond in _ACTIVE_FIGURES)
+    # FILTER rather than CASE inside the sums: a third less work on every row of table 3
+    requests = ", ".join(f"sum(s.total) filter (where {cond}) as {col}" for col, cond in _REQUEST_FIGURES)
+    appeals = ", ".join(f"sum({field}) filter (where {cond}) as {col}" for col, field, cond in _APPEAL_FIGURES)
+    active = ", ".join(f"max(value) filter (where {cond}) as {col}" for col, cond in _ACTIVE_FIGURES)
     conn.execute(f"""
         insert into report_figures
         select r.id, r.agency_id, r.agency_name, r.year, r.province, r.city, r.county, r.level, r.template,
                r.status, r.warning_count, {", ".join(FIGURES)}
         from reports r
-        left join (select s.report_id, {requests} from request_stats s join request_rows q on q.key = s.row_key
-                   group by s.report_id) t3 on t3.report_id = r.id
+        left join (select s.report_id, {requests} from request_stats s group by s.report_id) t3 on t3.report_id = r.id
         left join (select report_id, {appeals} from appeal_stats group by report_id) t4 on t4.report_id = r.id
         left join (select report_id, {active} from active_disclosure
                    where item in ('fees', 'normative_documents') group by report_id) t2 on t2.report_id = r.id

@@ -340,3 +340,17 @@ def test_request_totals_added_up_alongside_match_those_added_up_in_the_transacti
     code, out = run("ingest", src, "--db", db_path)
     assert code == 0 and "未变化 80 个" in out
     assert query(db_path, order) == alongside
+
+
+def test_report_figures_add_up_the_rows_of_each_category(folder, tmp_path):
+    db = tmp_path / "g.db"
+    assert run("ingest", folder, "--db", db)[0] == 0
+    for column, category in (("denied", "denied"), ("unable", "unable"), ("rejected", "rejected")):
+        expected = dict(query(db, "select s.report_id, sum(s.total) from request_stats s "
+                                  "join request_rows q on q.key = s.row_key where q.category = ? "
+                                  "group by s.report_id", [category]))
+        got = dict(query(db, f"select report_id, {column} from report_figures"))
+        assert got == {rid: expected.get(rid) for rid in got} and len(got) == 5
+    assert query(db, "select count(*) from report_figures f join request_stats s on s.report_id = f.report_id "
+                     "and s.row_key = 'new_received' where f.new_received is not s.total") == [(0,)]
+    assert query(db, "select count(*) from report_figures where new_received is not null") == [(5,)]
