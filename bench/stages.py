@@ -75,10 +75,10 @@ def main(n: int) -> None:
         deferred = store.defer_indexes(db)  # as ingest does on a new database
         timed(store.Batch, "flush_search")
         start = time.process_time()
-        with store.Batch(db) as writer:  # one transaction, the search index written every batch, as ingest does
+        with store.Batch(db) as writer:  # one transaction, the search index written as ingest writes it
             for i, p in enumerate(parsed, 1):
                 ingest._store(writer, p)
-                if i % ingest.BATCH == 0:
+                if i % ingest.BATCH == 0 and len(writer.pending) >= ingest.SEARCH_EVERY:
                     writer.flush_search()
         spent["writer total"] = time.process_time() - start
         start = time.process_time()
