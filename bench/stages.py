@@ -76,10 +76,8 @@ def main(n: int) -> None:
         timed(store.Batch, "flush_search")
         start = time.process_time()
         with store.Batch(db) as writer:  # one transaction, the search index written as ingest writes it
-            for i, p in enumerate(parsed, 1):
+            for p in parsed:
                 ingest._store(writer, p)
-                if i % ingest.BATCH == 0 and len(writer.pending) >= ingest.SEARCH_EVERY:
-                    writer.flush_search()
         spent["writer total"] = time.process_time() - start
         start = time.process_time()
         store.finish(db, build_indexes=deferred)

@@ -35,12 +35,6 @@ TAIL = 32
 # rewrote those indexes whole every 256 reports once they outgrew the page cache, five times as many
 # bytes as the database itself by 10,000 reports.
 COMMIT_EVERY = 5.0
-# Reports whose search rows wait to be written together (store.Batch.flush_search). FTS5 writes
-# what it was given as a new segment at the next savepoint, and merges segments as they pile up:
-# a segment every 256 reports made that merging a fifth of the writer's time by 8,000 reports,
-# one every 1,024 half that. The rows wait in memory, about 12 MB for 1,024 reports, and the
-# index's own buffer (search.HASH_SIZE) holds that many reports' terms.
-SEARCH_EVERY = 1024
 
 
 @dataclass
@@ -227,8 +221,6 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         nonlocal committed
         for parsed in results:
             done(_store(writer, parsed))
-        if len(writer.pending) >= SEARCH_EVERY:
-            writer.flush_search()
         # the first batch is committed at once, so that a stopped run keeps it (a commit writes
         # the search rows still waiting)
         if committed is None or time.monotonic() - committed > COMMIT_EVERY:
@@ -252,7 +244,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         with store.Batch(db) as writer:
             for started in batches:
                 # the workers start on the next batch before this one is written, so that they are
-                # not idle while the writer writes its search index
+                # not idle while the writer writes
                 write(writer, parsing)
                 parsing = started
             if parsing is not None:

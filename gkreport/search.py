@@ -51,8 +51,8 @@ def _index_form(text: str) -> str:
 
     The tokenizer breaks words at every ASCII character that is not a letter or a digit, so those
     may stay, and a run of breaks is as good as one (a pair of two breaks makes no token). Only the
-    punctuation outside ASCII must become a break: a few plain replacements do it for prose, a
-    third of the cost of the pattern, which is left for text with any other such character."""
+    punctuation outside ASCII must become a break: a few plain replacements do it for prose, in
+    two thirds of the time of the pattern, which is left for text with any other such character."""
     s = "".join(text.split())
     for mark in _CJK_PUNCTUATION:
         if mark in s:
