@@ -35,12 +35,18 @@ def _run_chunk(args: tuple[Callable, str, Sequence]) -> str | list:
         return results  # the folder is full or gone: back through the pipe, which is only slower
 
 
-class Workers:
-    """``n`` forked processes; ``map`` gives the results of a batch in order, as they are ready."""
+def _lower_priority(nice: int) -> None:
+    if nice:
+        os.nice(nice)
 
-    def __init__(self, n: int):
+
+class Workers:
+    """``n`` forked processes, ``nice`` steps below this one in priority; ``map`` gives the results of
+    a batch in order, as they are ready."""
+
+    def __init__(self, n: int, nice: int = 0):
         self.spool = tempfile.mkdtemp(prefix="gkreport-", dir=_spool_root())
-        self.pool = multiprocessing.get_context("fork").Pool(n)
+        self.pool = multiprocessing.get_context("fork").Pool(n, initializer=_lower_priority, initargs=(nice,))
 
     def map(self, fn: Callable, items: Sequence) -> Iterator:
         # the pool starts on every chunk now; the caller reads the results when it is ready for them

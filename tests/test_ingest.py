@@ -294,6 +294,30 @@ def test_batches_cover_every_file_once_and_shrink_towards_the_end():
             assert sizes[-1] <= ingest_module.TAIL and sizes == sorted(sizes, reverse=True)
 
 
+def test_each_batch_of_the_tail_is_committed_before_the_next_is_written(tmp_path, monkeypatch):
+    # small batches, so that 40 files make full batches and a tail: 8, 8, 8, then 8 halving to 2
+    monkeypatch.setattr(ingest_module, "BATCH", 8)
+    monkeypatch.setattr(ingest_module, "TAIL", 2)
+    src, db = copies(tmp_path, 40), tmp_path / "g.db"
+    bounds = list(ingest_module.batch_bounds(40))
+    tail_ends = [b for a, b in bounds if b - a < ingest_module.BATCH][:-1]
+    assert len(tail_ends) >= 2
+    visible = []  # reports another connection sees as each report is written
+
+    def seen(_outcome):
+        reader = sqlite3.connect(db, timeout=0)
+        try:
+            visible.append(reader.execute("select count(*) from reports").fetchone()[0])
+        finally:
+            reader.close()
+
+    ingest_module.ingest([src], db, jobs=2, on_outcome=seen)
+    assert len(visible) == 40
+    for end in tail_ends:
+        assert visible[end] == end, (end, visible)  # the tail batch before this report is committed
+    assert visible[tail_ends[0] - 1] < tail_ends[0] - 1  # the full batches wait for COMMIT_EVERY
+
+
 def test_workers_on_a_new_database_store_what_one_process_stores(tmp_path):
     src = copies(tmp_path, 80)  # enough files for the worker processes
     one, many = tmp_path / "one.db", tmp_path / "many.db"

@@ -24,3 +24,17 @@ def test_without_a_spool_folder_results_come_through_the_pipe():
         assert list(workers.map(str.upper, ["a", "b", "c"])) == ["A", "B", "C"]
     finally:
         workers.close()
+
+
+def _niceness(_) -> int:
+    return os.nice(0)
+
+
+def test_workers_run_at_the_priority_they_were_given():
+    own = os.nice(0)
+    workers = Workers(2, nice=3)
+    try:
+        assert set(workers.map(_niceness, range(2 * CHUNK))) == {min(own + 3, 19)}
+    finally:
+        workers.close()
+    assert os.nice(0) == own  # this process keeps its own
