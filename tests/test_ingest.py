@@ -273,6 +273,16 @@ def test_search_index_stays_whole_when_a_report_is_replaced_in_the_same_run(fold
     assert hits[0] > 0
 
 
+def test_ingest_leaves_the_garbage_collector_as_it_found_it(folder, tmp_path):
+    import gc
+
+    from gkreport.ingest import ingest
+
+    assert gc.get_freeze_count() == 0
+    ingest([folder], tmp_path / "g.db")
+    assert gc.get_freeze_count() == 0  # what it froze for the run is collectable again
+
+
 def test_outcomes_can_be_streamed_instead_of_kept(folder, tmp_path):
     from gkreport.ingest import ingest
 
