@@ -76,8 +76,8 @@ def main(n: int) -> None:
         timed(store.Batch, "flush_search")
         start = time.process_time()
         with store.Batch(db) as writer:  # one transaction, the search index written as ingest writes it
-            for p in parsed:
-                ingest._store(writer, p)
+            for _ in ingest.store_all(writer, parsed):
+                pass
         spent["writer total"] = time.process_time() - start
         start = time.process_time()
         store.finish(db, build_indexes=deferred)

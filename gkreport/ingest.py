@@ -13,6 +13,7 @@ import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path, PurePath
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -229,8 +230,8 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
 
     def write(writer: store.Batch, results: Iterable[Parsed], tail: bool) -> None:
         nonlocal committed
-        for parsed in results:
-            done(_store(writer, parsed))
+        for outcome in store_all(writer, results):
+            done(outcome)
         # the first batch is committed at once, so that a stopped run keeps it. So is each batch of
         # the tail: a commit writes the search rows still waiting and the pages changed since the
         # last one, and done while the workers parse the next batch, neither is left for the end,
@@ -323,7 +324,27 @@ def _job(conn, shown: str, data: bytes, force: bool) -> Job | Outcome:
     return Job(shown, data, sha, (stored[0],) if stored else ())
 
 
-def _store(writer: store.Batch, parsed: Parsed) -> Outcome:
+GROUP = 32  # reports written under one savepoint (store.Batch.group)
+
+
+def store_all(writer: store.Batch, results: Iterable[Parsed]) -> Iterator[Outcome]:
+    """Write parsed reports GROUP at a time, each whole, and say what became of each file.
+
+    When one report of a group can't be written, the group is rolled back and written again one
+    report at a time, each in a savepoint of its own, so that only that report is lost."""
+    results = iter(results)
+    while group := list(islice(results, GROUP)):
+        try:
+            with writer.group():
+                outcomes = [_store(writer, parsed, atomic=False) for parsed in group]
+        except sqlite3.DatabaseError:
+            outcomes = [_store(writer, parsed) for parsed in group]
+        yield from outcomes
+
+
+def _store(writer: store.Batch, parsed: Parsed, atomic: bool = True) -> Outcome:
+    """One report written, or the reason it was not; not ``atomic``, a failure to write it is
+    raised to the caller, whose savepoint holds the report."""
     if parsed.error:
         return Outcome(parsed.job_path, "failed", message=parsed.error)
     stored = parsed.outcome
@@ -335,8 +356,10 @@ def _store(writer: store.Batch, parsed: Parsed) -> Outcome:
         return Outcome(parsed.job_path, "duplicate", report_id=report_id, message=f"与已入库的 {other} 内容相同")
     replaces = parsed.replaces + ((report_id,) if other else ())
     try:
-        writer.write(parsed.prepared, replaces)
+        writer.write(parsed.prepared, replaces, atomic)
     except sqlite3.DatabaseError as e:
+        if not atomic:
+            raise
         return Outcome(parsed.job_path, "failed", message=f"写入数据库失败（{e}），该报告未入库")
     return stored
 

@@ -328,6 +328,27 @@ def test_each_batch_of_the_tail_is_committed_before_the_next_is_written(tmp_path
     assert visible[tail_ends[0] - 1] < tail_ends[0] - 1  # the full batches wait for COMMIT_EVERY
 
 
+def test_a_report_the_database_refuses_fails_alone_and_leaves_no_rows(tmp_path):
+    src, db_path = copies(tmp_path, 40), tmp_path / "g.db"  # the first group of 32 holds the refused one
+    db = store.connect(db_path)
+    store.ensure_db_shape(db)
+    # a trigger refuses one file's report, as a full disk or a broken constraint would refuse it
+    db.execute("create trigger refuse before insert on sections when (select source_path from reports "
+               "where id = new.report_id) like '%0005.txt' begin select raise(abort, '拒绝写入'); end")
+    db.conn.commit()
+    db.conn.close()
+    summary = ingest_module.ingest([src], db_path, jobs=2)
+    failed = [o for o in summary.outcomes if o.status == "failed"]
+    assert [o.path.rsplit("/", 1)[-1] for o in failed] == ["0005.txt"]
+    assert "写入数据库失败" in failed[0].message and "拒绝写入" in failed[0].message
+    assert summary.stored == 39
+    assert query(db_path, "select count(*) from reports") == [(39,)]
+    for table in store.CHILD_TABLES:  # nothing of the refused report was kept
+        assert query(db_path, f"select count(*) from [{table}] where report_id not in (select id from reports)") == [(0,)]
+    hits = query(db_path, "select count(*) from sections_fts where sections_fts match '政务'")[0][0]
+    assert hits and query(db_path, "select count(*) from sections_fts")[0][0] == query(db_path, "select count(*) from sections")[0][0]
+
+
 def test_workers_on_a_new_database_store_what_one_process_stores(tmp_path):
     src = copies(tmp_path, 80)  # enough files for the worker processes
     one, many = tmp_path / "one.db", tmp_path / "many.db"
