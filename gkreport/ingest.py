@@ -31,8 +31,8 @@ BATCH = 256  # files read ahead per batch: keeps memory flat however many files 
 # The last batches halve down to this size. The writer writes its last batch after the workers are
 # done, on one core: a whole batch left there was a twentieth of a 2,000-report run.
 TAIL = 32
-# Seconds between commits, at the end of a batch; each report is its own savepoint, so a kill loses
-# only whole uncommitted reports. A commit writes out every page the transaction changed, and each
+# Seconds between commits, at the end of a batch; a kill loses only whole reports, those not yet
+# committed. A commit writes out every page the transaction changed, and each
 # report's rows go to pages all over the key indexes (report ids are hashes): committing every batch
 # rewrote those indexes whole every 256 reports once they outgrew the page cache, five times as many
 # bytes as the database itself by 10,000 reports.

@@ -87,9 +87,9 @@ def open_connection(path: str | Path) -> sqlite3.Connection:
     # which a rollback journal writes once and WAL writes twice (to the log, then to the file);
     # either way a killed process loses only the reports not yet committed
     conn.execute("PRAGMA synchronous=NORMAL")
-    # each report is a savepoint, and SQLite keeps what a savepoint would roll back in a statement
-    # journal that spills to a temporary file past 64 KiB: one report's pages do, so on disk it
-    # cost a hundred and fifty writes per report, a quarter of the writer's time
+    # reports are written in savepoints (Batch.group), and SQLite keeps what a savepoint would roll
+    # back in a statement journal that spills to a temporary file past 64 KiB: one report's pages
+    # alone do, so on disk it cost a hundred and fifty writes per report, a quarter of the writer's time
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute("PRAGMA cache_size=-16384")  # 16 MiB: the index pages a transaction keeps changing stay in memory
     # keys are declared for Datasette's labels and checked by the tests (PRAGMA foreign_key_check);
