@@ -50,7 +50,10 @@ class Heading:
     rest: str          # squashed words after the number
 
 
+@lru_cache(maxsize=16384)
 def split_heading(line: str) -> tuple[Optional[int], Optional[str], str]:
+    """A line's heading number, its style and its squashed words. Cached: the short lines it is
+    asked about (headings, labels of tables printed without tabs) recur in every report."""
     s = strip_markup(line)
     m = _PREFIX.match(s)
     if not m:
