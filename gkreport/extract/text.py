@@ -19,7 +19,7 @@ _BOMS = (
 def _looks_utf16(data: bytes) -> str | None:
     """UTF-16 without a BOM: every other byte is zero for the ASCII parts (digits, tabs, newlines)."""
     sample = data[:4000]
-    if len(sample) < 4:
+    if len(sample) < 4 or b"\x00" not in sample:  # (one scan for a zero byte settles nearly every file)
         return None
     even = sample[0::2].count(0) / (len(sample) / 2)
     odd = sample[1::2].count(0) / (len(sample) / 2)
