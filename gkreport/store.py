@@ -160,17 +160,17 @@ def finish(db: sqlite_utils.Database, *, build_indexes: bool = False, refresh_cr
     """Rebuild the summary tables; leave a single self-contained file for Datasette's immutable mode.
 
     With ``build_indexes``, first build what ``defer_indexes`` dropped; with ``refresh_crosscheck``,
-    recompute the cross-year checks. All in one transaction, while the largest summaries are
-    read on threads of their own (summaries.read_alongside)."""
+    recompute the cross-year checks. All in one transaction, while `request_totals` is added up
+    on the other core (summaries.RequestTotals)."""
     writes_done(db)  # the summaries sort every row of table 3
     path = db.conn.execute("pragma database_list").fetchone()[2]  # '' for a database in memory
-    alongside = summaries.read_alongside(path) if path and not summaries.up_to_date(db.conn) else None
+    totals = summaries.RequestTotals(path) if path and not summaries.up_to_date(db.conn) else None
     with db.atomic():
         if build_indexes:
             create_indexes(db)
         if refresh_crosscheck:
             crosscheck.refresh(db)  # a new year may sit next to one stored before
-        summaries.rebuild(db.conn, alongside)
+        summaries.rebuild(db.conn, totals)
     try:
         # a file written in WAL mode by an earlier version is folded back into one file
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

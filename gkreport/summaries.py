@@ -105,47 +105,30 @@ _REQUEST_TOTALS = f"""
     group by r.year, r.province, r.level, s.row_key
 """
 
-# FILTER rather than CASE inside the sums, and no join for the categories: a sixth less time
-_REPORT_FIGURES = f"""
-    select r.id, r.agency_id, r.agency_name, r.year, r.province, r.city, r.county, r.level, r.template,
-           r.status, r.warning_count, {", ".join(FIGURES)}
-    from reports r
-    left join (select s.report_id, {", ".join(f"sum(s.total) filter (where {cond}) as {col}"
-                                              for col, cond in _REQUEST_FIGURES)}
-               from request_stats s group by s.report_id) t3 on t3.report_id = r.id
-    left join (select report_id, {", ".join(f"sum({field}) filter (where {cond}) as {col}"
-                                            for col, field, cond in _APPEAL_FIGURES)}
-               from appeal_stats group by report_id) t4 on t4.report_id = r.id
-    left join (select report_id, {", ".join(f"max(value) filter (where {cond}) as {col}" for col, cond in _ACTIVE_FIGURES)}
-               from active_disclosure where item in ('fees', 'normative_documents') group by report_id) t2
-              on t2.report_id = r.id
-"""
 
+class RequestTotals:
+    """The rows of `request_totals`, added up on a connection and a thread of their own.
 
-class ReadAlongside:
-    """The rows of one of the summaries' queries, read on a connection and a thread of their own.
-
-    The two largest of those queries only read, so each can run while the writer builds the
-    readers' indexes, on a core that would otherwise be idle at the end of every ingest (SQLite
-    lets go of Python's lock while it works). Each read transaction starts here, before the
+    The largest of the summaries' queries only reads, so it can run on the second core while
+    the writer builds the readers' indexes and the other summaries, which would otherwise leave
+    that core idle at the end of every ingest. Its read transaction starts here, before the
     writer's: the writer may then have to wait for it (to spill its cache, or to commit), but it
     never has to wait for the writer, so the two can't wait for each other.
     """
 
-    def __init__(self, path: str, sql: str):
+    def __init__(self, path: str):
         self.rows: list[tuple] | None = None
-        self._sql = sql
         self._conn = sqlite3.connect(path, check_same_thread=False)
         self._conn.execute("BEGIN")
         self._conn.execute("select 1 from reports limit 1").fetchall()  # takes the read lock now
-        self._thread = threading.Thread(target=self._run, name="summaries", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="request_totals", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
-            self.rows = self._conn.execute(self._sql).fetchall()
+            self.rows = self._conn.execute(_REQUEST_TOTALS).fetchall()
         except sqlite3.Error:
-            self.rows = None  # rebuild runs the query itself
+            self.rows = None  # rebuild adds them up itself
         finally:
             self._conn.close()
 
@@ -154,35 +137,33 @@ class ReadAlongside:
         return self.rows
 
 
-def read_alongside(path: str) -> dict[str, ReadAlongside]:
-    """Start reading the rows of `report_figures` and `request_totals` (see ``rebuild``)."""
-    return {"report_figures": ReadAlongside(path, _REPORT_FIGURES),
-            "request_totals": ReadAlongside(path, _REQUEST_TOTALS)}
-
-
-def rebuild(conn, alongside: dict[str, ReadAlongside] | None = None) -> None:
+def rebuild(conn, request_totals: RequestTotals | None = None) -> None:
     """Rebuild every summary table from the contract tables, unless they are already up to date
     (call inside a transaction). Takes about 20 s at 100,000 reports, so a re-run that changed
-    nothing skips it. ``alongside``: the rows of some tables, being read meanwhile (``read_alongside``)."""
+    nothing skips it. ``request_totals``: that table's rows, being added up alongside."""
     current = fingerprint(conn)
     if recorded(conn, "summaries") == current:
         return
-    alongside = alongside or {}
-
-    def fill(table: str, select: str, width: int) -> None:
-        rows = alongside[table].result() if table in alongside else None
-        if rows is None:
-            conn.execute(f"insert into {table} {select}")
-        else:
-            conn.executemany(f"insert into {table} values ({', '.join('?' * width)})", rows)
-
     conn.execute("drop table if exists report_figures")
     conn.execute(
         "create table report_figures (report_id text primary key references reports(id), "
         "agency_id text references agencies(id), agency_name text, year integer, province text, city text, "
         "county text, level text, template text, status text, warning_count integer, "
         + ", ".join(f"{c} {'real' if c == 'fees_10k_yuan' else 'integer'}" for c in FIGURES) + ")")
-    fill("report_figures", _REPORT_FIGURES, len(REPORT_COLUMNS) + len(FIGURES))
+    # FILTER rather than CASE inside the sums, and no join for the categories: a sixth less time
+    requests = ", ".join(f"sum(s.total) filter (where {cond}) as {col}" for col, cond in _REQUEST_FIGURES)
+    appeals = ", ".join(f"sum({field}) filter (where {cond}) as {col}" for col, field, cond in _APPEAL_FIGURES)
+    active = ", ".join(f"max(value) filter (where {cond}) as {col}" for col, cond in _ACTIVE_FIGURES)
+    conn.execute(f"""
+        insert into report_figures
+        select r.id, r.agency_id, r.agency_name, r.year, r.province, r.city, r.county, r.level, r.template,
+               r.status, r.warning_count, {", ".join(FIGURES)}
+        from reports r
+        left join (select s.report_id, {requests} from request_stats s group by s.report_id) t3 on t3.report_id = r.id
+        left join (select report_id, {appeals} from appeal_stats group by report_id) t4 on t4.report_id = r.id
+        left join (select report_id, {active} from active_disclosure
+                   where item in ('fees', 'normative_documents') group by report_id) t2 on t2.report_id = r.id
+    """)
     conn.execute("drop table if exists region_totals")
     conn.execute(f"""
         create table region_totals as
@@ -198,7 +179,11 @@ def rebuild(conn, alongside: dict[str, ReadAlongside] | None = None) -> None:
         "create table request_totals (year integer, province text, level text, "
         "row_key text references request_rows(key), reports integer, "
         + ", ".join(f"{c} integer" for c in APPLICANT_KEYS) + ")")
-    fill("request_totals", _REQUEST_TOTALS, 5 + len(APPLICANT_KEYS))
+    rows = request_totals.result() if request_totals else None
+    if rows is None:
+        conn.execute("insert into request_totals " + _REQUEST_TOTALS)
+    else:
+        conn.executemany(f"insert into request_totals values ({', '.join('?' * (5 + len(APPLICANT_KEYS)))})", rows)
     for table, indexes in INDEXES.items():
         for cols in indexes:
             conn.execute(f"create index [idx_{table}_{'_'.join(cols)}] on [{table}] ({', '.join(cols)})")

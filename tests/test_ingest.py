@@ -373,33 +373,28 @@ def test_a_database_path_that_is_not_a_database_says_so_and_is_left_alone(folder
     assert db.read_text(encoding="utf-8") == "这不是数据库\n"
 
 
-def test_summaries_read_alongside_match_those_added_up_in_the_transaction(tmp_path):
+def test_request_totals_added_up_alongside_match_those_added_up_in_the_transaction(tmp_path):
     src = copies(tmp_path, 80)
     db_path = tmp_path / "g.db"
-    assert run("ingest", src, "--db", db_path)[0] == 0  # report_figures and request_totals were read on threads
-    orders = {"request_totals": "select * from request_totals order by year, province, level, row_key",
-              "report_figures": "select * from report_figures order by report_id",
-              "region_totals": "select * from region_totals order by year, province, city, level"}
-    alongside = {table: query(db_path, order) for table, order in orders.items()}
-    totals = alongside["request_totals"]
-    assert len(totals) >= 5 * 24 and sum(r[4] for r in totals) == query(db_path, "select count(*) from request_stats")[0][0]
-    assert len(alongside["report_figures"]) == 80
+    assert run("ingest", src, "--db", db_path)[0] == 0  # its request_totals were added up on a thread
+    order = "select * from request_totals order by year, province, level, row_key"
+    alongside = query(db_path, order)
+    assert len(alongside) >= 5 * 24 and sum(r[4] for r in alongside) == query(db_path, "select count(*) from request_stats")[0][0]
     conn = sqlite3.connect(db_path)
     try:
         conn.execute("delete from derived_tables where name = 'summaries'")
-        summaries.rebuild(conn)  # nothing read alongside: the same queries inside the transaction
+        summaries.rebuild(conn)  # no RequestTotals: the same query inside the transaction
         conn.commit()
     finally:
         conn.close()
-    assert {table: query(db_path, order) for table, order in orders.items()} == alongside
-    read = summaries.read_alongside(str(db_path))  # on their own, they give those rows too
-    key = lambda r: tuple("" if v is None else str(v) for v in r)  # noqa: E731
-    assert sorted(read["request_totals"].result(), key=key) == sorted(totals, key=key)
-    assert sorted(read["report_figures"].result(), key=key) == alongside["report_figures"]
+    assert query(db_path, order) == alongside
+    rows = summaries.RequestTotals(str(db_path)).result()  # on its own, it gives those rows too
+    assert rows is not None and sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r[:4])) == \
+        sorted(alongside, key=lambda r: tuple("" if v is None else str(v) for v in r[:4]))
     # and the summaries were recorded as up to date, so a re-run does not add them up again
     code, out = run("ingest", src, "--db", db_path)
     assert code == 0 and "未变化 80 个" in out
-    assert query(db_path, orders["request_totals"]) == totals
+    assert query(db_path, order) == alongside
 
 
 def test_report_figures_add_up_the_rows_of_each_category(folder, tmp_path):
