@@ -302,17 +302,13 @@ class Batch:
         A savepoint keeps a copy of each page it changes, taken before the first change: the pages
         that every report changes (the last of each table, the index pages their rows share) are
         copied once for the group instead of once for each report (a tenth of the writer's time)."""
-        conn, waiting = self.db.conn, dict(self.pending)
-        conn.execute("SAVEPOINT reports")
+        waiting = dict(self.pending)
         try:
-            yield
+            with self.db.atomic():  # (inside the batch's transaction: a savepoint)
+                yield
         except BaseException:
-            if conn.in_transaction:  # (an error may have ended the transaction, savepoint and all)
-                conn.execute("ROLLBACK TO SAVEPOINT reports")
-                conn.execute("RELEASE SAVEPOINT reports")
             self.pending = waiting  # rows that a report rolled back had taken out, as it replaced theirs
             raise
-        conn.execute("RELEASE SAVEPOINT reports")
         if len(self.pending) >= self.SEARCH_EVERY:
             self.flush_search()
 
