@@ -244,8 +244,7 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
                 continue
             if not cells:
                 start = first_line_no + i
-                cells.append(line.lstrip("\t"))
-            elif line[0] == "\t":
+            if not cells or line[0] == "\t":
                 cells.append(line.lstrip("\t"))
             else:
                 cells[-1] += line  # a cell wrapped inside the Word table
