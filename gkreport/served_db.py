@@ -22,14 +22,22 @@ the database (``<db>.inspect.json``), so that start-up does not count 100,000 re
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import hashlib
 import json
 import os
 import sqlite3
 import threading
+from concurrent.futures import Executor
 from pathlib import Path
 
-from datasette.database import Database
+from datasette.database import Database, connections
+
+# The threads that run the current request's SQL, when not Datasette's own: datasette_plugins/limits.py
+# runs custom SQL on threads of its own, so that however much of it arrives, the pages keep theirs.
+LANE: contextvars.ContextVar[Executor | None] = contextvars.ContextVar("gkreport_lane", default=None)
+CUSTOM_SQL_THREADS = "gkreport-custom-sql"  # the names of those threads begin so
 
 
 def enable_wal(db_path: Path) -> bool:
@@ -104,6 +112,29 @@ def inspect(db_path: Path, name: str, immutable: bool = False) -> dict:
     return data
 
 
+_refused = threading.local()
+UDF_ERROR = "user-defined function raised exception"
+
+
+def refusal(message: str) -> ValueError:
+    """The error one of our SQL functions raises to refuse its input. SQLite reports any such error
+    as 「user-defined function raised exception」; the query's error says ``message`` instead."""
+    _refused.message = message
+    return ValueError(message)
+
+
+def _with_refusals(fn):
+    def run(conn):
+        _refused.message = None
+        try:
+            return fn(conn)
+        except sqlite3.OperationalError as e:
+            if str(e) == UDF_ERROR and _refused.message:
+                raise sqlite3.OperationalError(_refused.message) from e
+            raise
+    return run
+
+
 class ServedDatabase(Database):
     """Datasette's Database over a file an ingest may be writing (see the module's docstring)."""
 
@@ -126,6 +157,22 @@ class ServedDatabase(Database):
         conn = sqlite3.connect(f"file:{self.path}?{mode}", uri=True, check_same_thread=False)
         self._all_file_connections.append(conn)
         return conn
+
+    async def execute_fn(self, fn):
+        fn = _with_refusals(fn)
+        executor = LANE.get()
+        if executor is None:
+            return await super().execute_fn(fn)
+
+        def in_thread():  # as Datasette's own: one connection per thread
+            conn = getattr(connections, self.name, None)
+            if not conn:
+                conn = self.connect()
+                self.ds._prepare_connection(conn, self.name)
+                setattr(connections, self.name, conn)
+            return fn(conn)
+
+        return await asyncio.get_running_loop().run_in_executor(executor, in_thread)
 
     # -- following the file --------------------------------------------------------------------------
 
