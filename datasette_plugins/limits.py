@@ -1,11 +1,13 @@
 """The site stays up for everyone when some clients are hostile.
 
-- **Custom SQL** (`/gkreport?sql=…`, `.json`, `.csv`) runs on threads of its own (SQL_SLOTS of
-  them), never on the threads that serve the pages, the ready-made questions and the search: four
-  clients looping a 3-second query keep two cores busy, and an ordinary visitor's pages still find
-  a thread at once. Each client may have CLIENT_SQL such query running; another one while it runs
-  gets 429 at once. When every slot is taken a query waits up to SLOT_WAIT_S seconds for one,
-  then gets 503.
+- **Lanes** for the requests that can keep the server busy for seconds or minutes, each with a
+  few slots and one request at a time per client (LANES). Custom SQL (`/gkreport?sql=…`,
+  `.json`, `.csv`) runs on two threads of its own, never on the threads that serve the pages,
+  the ready-made questions and the search: four clients looping a 3-second query keep two cores
+  busy and an ordinary visitor's pages still find a thread at once. A streamed CSV export of a
+  whole table (`?_stream=on`: 2.5 million rows of table 3 at 100,000 reports, formatted row by row
+  in Python) runs one at a time. A client's second request to a lane while its first runs gets
+  429 at once; a request that finds every slot taken waits up to SLOT_WAIT_S seconds, then 503.
 - **Per-IP rate limits** on the expensive endpoints (RULES: custom SQL, questions, exports,
   searches, the database download), with the token buckets of `datasette-ip-rate-limit`: a
   client may make a burst of `max_requests`, refilled at `max_requests` a `window`; a client that
@@ -35,8 +37,6 @@ from datasette_ip_rate_limit import RateLimitState
 from gkreport.served_db import CUSTOM_SQL_THREADS, LANE
 from gkreport.site import NAME
 
-SQL_SLOTS = 2
-CLIENT_SQL = 1
 SLOT_WAIT_S = 10.0
 LOCAL = {"::1", "localhost"}
 _SQL_PATH = re.compile(rf"^/{NAME}(\.\w+)?$")
@@ -44,6 +44,28 @@ _SQL_PATH = re.compile(rf"^/{NAME}(\.\w+)?$")
 
 def is_custom_sql(path: str, args: dict) -> bool:
     return "sql" in args and bool(_SQL_PATH.match(path))
+
+
+def is_stream(path: str, args: dict) -> bool:
+    return "_stream" in args
+
+
+class Lane:
+    def __init__(self, name: str, matches, slots: int, threads: str | None, zh: str, en: str):
+        self.name, self.matches, self.size, self.zh, self.en = name, matches, slots, zh, en
+        self.executor = ThreadPoolExecutor(slots, thread_name_prefix=threads) if threads else None
+        self.running: Counter[str] = Counter()
+        self._slots: asyncio.Semaphore | None = None
+
+    def slots(self) -> asyncio.Semaphore:
+        if self._slots is None:  # made in the server's event loop
+            self._slots = asyncio.Semaphore(self.size)
+        return self._slots
+
+
+def lanes() -> list[Lane]:
+    return [Lane("sql", is_custom_sql, 2, CUSTOM_SQL_THREADS, "自定义查询", "custom queries"),
+            Lane("stream", is_stream, 1, None, "整表导出", "full exports")]
 
 
 # (name, which requests, max_requests, window_seconds): the first rule a request matches counts it
@@ -79,14 +101,7 @@ async def _refuse(send, path, status, zh, en, retry_after=None):
 class Limits:
     def __init__(self):
         self.buckets = RateLimitState()
-        self.running: Counter[str] = Counter()
-        self.executor = ThreadPoolExecutor(SQL_SLOTS, thread_name_prefix=CUSTOM_SQL_THREADS)
-        self._slots: asyncio.Semaphore | None = None
-
-    def slots(self) -> asyncio.Semaphore:
-        if self._slots is None:  # made in the server's event loop
-            self._slots = asyncio.Semaphore(SQL_SLOTS)
-        return self._slots
+        self.lanes = lanes()
 
     async def __call__(self, app, scope, receive, send):
         path = scope.get("path") or ""
@@ -101,28 +116,29 @@ class Limits:
                                          f"Too many requests; try again in {result.retry_after} s.",
                                          result.retry_after)
                 break
-        if not is_custom_sql(path, args):
+        lane = next((lane for lane in self.lanes if lane.matches(path, args)), None)
+        if lane is None:
             return await app(scope, receive, send)
-        if not local and self.running[client] >= CLIENT_SQL:
-            return await _refuse(send, path, 429, "你的上一个查询还在运行，请等它结束再提交新的查询。",
-                                 "Your previous query is still running; wait for it to finish.", 3)
-        self.running[client] += 1
+        if not local and lane.running[client]:
+            return await _refuse(send, path, 429, f"你的上一个{lane.zh}还在运行，请等它结束再提交新的。",
+                                 f"Your previous request ({lane.en}) is still running; wait for it to finish.", 3)
+        lane.running[client] += 1
         try:
             try:
-                await asyncio.wait_for(self.slots().acquire(), SLOT_WAIT_S)
+                await asyncio.wait_for(lane.slots().acquire(), SLOT_WAIT_S)
             except asyncio.TimeoutError:
-                return await _refuse(send, path, 503, "服务器正忙：正在运行的自定义查询太多，请稍后再试。",
-                                     "The server is busy with other queries; try again shortly.", 10)
-            token = LANE.set(self.executor)
+                return await _refuse(send, path, 503, f"服务器正忙：正在运行的{lane.zh}太多，请稍后再试。",
+                                     f"The server is busy with other {lane.en}; try again shortly.", 10)
+            token = LANE.set(lane.executor)
             try:
                 await app(scope, receive, send)
             finally:
                 LANE.reset(token)
-                self.slots().release()
+                lane.slots().release()
         finally:
-            self.running[client] -= 1
-            if not self.running[client]:
-                del self.running[client]
+            lane.running[client] -= 1
+            if not lane.running[client]:
+                del lane.running[client]
 
 
 @hookimpl

@@ -22,7 +22,7 @@ import threading
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from gkreport.served_db import CUSTOM_SQL_THREADS, refusal
+from gkreport.served_db import CUSTOM_SQL_THREADS, check_time, refusal
 from gkreport.site import NAME
 
 ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
@@ -59,6 +59,7 @@ def _int_arg(value) -> int:
 
 def bounded_printf(fmt, *args):
     """SQLite's printf, refusing a width or precision over MAX_WIDTH."""
+    check_time()
     if fmt is None:
         return None
     text = fmt.decode("utf-8", "replace") if isinstance(fmt, bytes) else str(fmt)
@@ -95,6 +96,11 @@ def authorize(action, arg1, arg2, db_name, trigger):
         if name in TABLE_PRAGMAS or (name in READ_PRAGMAS and arg2 is None):
             return sqlite3.SQLITE_OK
     return sqlite3.SQLITE_DENY
+
+
+# Datasette has SQLite print the traceback of every error raised in a Python function of a query;
+# ours refuse input on purpose (served_db.refusal), and the query's error says why
+sqlite3.enable_callback_tracebacks(False)
 
 
 @hookimpl

@@ -5,7 +5,8 @@ ours last (trylast) means it replaces the core function on every connection, so 
 the JSON API and canned queries all expand a query the way the index was written. `gk_snippet`
 gives the passage around the hits. Both are Python, which SQL's time limit cannot stop in the
 middle of a call, so what they take is bounded (gkreport/search.py: MAX_QUERY, MAX_WORD, and
-MAX_TEXT, the characters of a text in which gk_snippet looks for the words).
+MAX_TEXT, the characters of a text in which gk_snippet looks for the words), and each call
+first checks the query's time limit (served_db.check_time).
 
 At 100,000 reports a common word (培训) matches half of 700,000 sections, and Datasette's count
 of a search looks up every match in `sections`: as slow as the page itself. The HTML page of
@@ -18,7 +19,7 @@ from urllib.parse import parse_qs
 from datasette import hookimpl
 
 from gkreport.search import FTS_TABLE, MAX_TEXT, check_query, match_expression, snippet
-from gkreport.served_db import refusal
+from gkreport.served_db import check_time, refusal
 from gkreport.site import NAME
 
 SEARCHED_PAGE = f"/{NAME}/sections"
@@ -31,6 +32,7 @@ def _text(value) -> str | None:
 
 
 def _checked(query):
+    check_time()
     query = _text(query)
     try:
         check_query(query)

@@ -108,11 +108,11 @@ def match_expression(query: str | None) -> str:
 
 # What the site's SQL functions take (datasette_plugins/search.py). Looking for the words costs the
 # length of the text times that of the longest word, in one call that holds the whole Python
-# process: at these sizes under 0.1 s (a 48-character word in 200,000 characters took 0.25 s,
-# in 20 MB half a minute). Narrative sections run to a few thousand characters.
+# process: a 48-character word in 200,000 characters took 0.25 s, in 20 MB half a minute; at these
+# sizes a few hundredths of a second. Narrative sections run to a few thousand characters.
 MAX_QUERY = 200
 MAX_WORD = 50
-MAX_TEXT = 100_000
+MAX_TEXT = 20_000
 
 
 def check_query(query: str | None) -> None:
