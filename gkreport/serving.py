@@ -86,8 +86,12 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: str | int = 8001, 
         try:
             db_path = prepare(db_path, echo)
             ds = build(db_path)
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e):
+                raise ServeError(f"数据库 {db_path} 正被另一个程序锁住（如正在导入）：请等它结束再启动网站。") from None
+            raise ServeError(f"无法打开数据库 {db_path}：{e}。") from None
         except sqlite3.DatabaseError as e:
-            raise ServeError(f"无法打开数据库 {db_path}：{e}（不是 SQLite 数据库文件、已损坏或无法读取）。") from None
+            raise ServeError(f"无法打开数据库 {db_path}：{e}（不是 SQLite 数据库文件或已损坏）。") from None
         except OSError as e:
             raise ServeError(f"无法打开数据库 {db_path}：{e.strerror or e}。") from None
         shown = sock.getsockname()

@@ -89,3 +89,29 @@ def test_site_answers_during_an_ingest_into_its_database(tmp_path):
         done.set()
         proc.terminate()
         proc.wait(10)
+
+
+async def test_the_database_is_downloaded_only_when_the_file_alone_holds_it(seed_db, tmp_path):
+    import shutil
+
+    from gkreport.site import build
+
+    db = tmp_path / "dl.db"
+    shutil.copy(seed_db, db)
+    ds = build(db)  # puts the file in WAL mode
+    writer = sqlite3.connect(db, isolation_level=None)
+    try:
+        assert writer.execute("pragma journal_mode").fetchone()[0] == "wal"
+        writer.execute("update reports set title = title || '（修订）' where rowid = 1")  # a commit, in the log
+        r = await ds.client.get("/gkreport.db")
+        assert r.status_code == 503 and "正在写入新数据" in r.text and r.headers["retry-after"] == "60"
+        writer.execute("pragma wal_checkpoint(truncate)")  # what an ingest does at its end
+        r = await ds.client.get("/gkreport.db")
+        assert r.status_code == 200 and 'filename="gkreport.db"' in r.headers["content-disposition"]
+        copy = tmp_path / "copy.db"
+        copy.write_bytes(r.content)
+        got = sqlite3.connect(copy)
+        assert got.execute("pragma integrity_check").fetchone()[0] == "ok"
+        assert got.execute("select title from reports where rowid = 1").fetchone()[0].endswith("（修订）")
+    finally:
+        writer.close()
