@@ -199,7 +199,7 @@ class ServedDatabase(Database):
             version = self._watcher.execute("PRAGMA data_version").fetchone()[0]
             changed = self._version is not None and version != self._version
             self._version = version
-            if changed and (self._recount is None or not self._recount.is_alive()):
+            if changed and self._recount is None:  # (a recount under way counts again when it ends)
                 self._recount = threading.Thread(target=self._refresh, name="gkreport-recount", daemon=True)
                 self._recount.start()
         return changed
@@ -210,11 +210,13 @@ class ServedDatabase(Database):
             try:
                 data = inspect(self.file, self._name)
             except sqlite3.Error:
-                return  # counted again at the next commit
-            self._inspect[self._name] = data[self._name]  # in place: Datasette holds the dict
-            self._cached_table_counts = None  # Datasette's copy of them
+                data = None  # counted again at the next commit
             with self._lock:
-                if self._version == seen:
+                if data is not None:
+                    self._inspect[self._name] = data[self._name]  # in place: Datasette holds the dict
+                    self._cached_table_counts = None  # Datasette's copy of them
+                if data is None or self._version == seen:
+                    self._recount = None
                     return
             # commits go on (an ingest): count again, after a pause as long as the count (100,000
             # reports: about 1 s), so that counting takes at most half a core from the site
