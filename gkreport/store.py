@@ -369,8 +369,9 @@ def child_rows(report: ParsedReport) -> dict[str, list[tuple]]:
                                                                           "other_other")):
         # the 2019 single row, derived for 2021 reports so queries across years can use one key
         parts = [t.requests[k] for k in ("other_no_supplement", "other_unpaid_fee", "other_other")]
+        # a sub-row cell left unread (None) leaves the sum unknown: it is not counted as 0
         requests.append((rid, "other_handling", *(
-            sum(p[c] or 0 for p in parts) if all(c in p for p in parts) else None for c in APPLICANT_KEYS)))
+            sum(p[c] for p in parts) if all(p.get(c) is not None for p in parts) else None for c in APPLICANT_KEYS)))
     return {
         "active_disclosure": [(rid, a.item, a.measure, a.value, a.unit) for a in t.active],
         "request_stats": requests,

@@ -15,7 +15,9 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.dammit import EncodingDetector
 
 from . import ExtractError
+from ..traditional import to_simplified
 from .grid import Layout, join_wrapped, one_line
+from .script_strings import might_hold_text, script_html
 from .text import decode
 
 _DROP = ("script", "style", "noscript", "template", "head", "nav", "header", "footer", "aside", "iframe",
@@ -30,6 +32,8 @@ _MARKERS = tuple(re.compile(p) for p in (
 _TITLE = re.compile(r"(?:信息公开|政务公开).{0,12}(?:年度报告|年报)")
 _SITE_SUFFIX = re.compile(r"\s*[_|｜\-—–]+\s*[^_|｜\-—–]*$")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# a page's head and navigation can run to tens of thousands of characters before its article
+PAGE_SAMPLE = 200_000
 MAX_SPAN = 200  # a rowspan/colspan beyond any real report table is markup damage
 
 
@@ -56,6 +60,26 @@ def _clean(soup: BeautifulSoup) -> None:
         c.extract()
     for tag in soup.find_all(style=_HIDDEN):
         tag.decompose()
+
+
+def _marker_count(text: str) -> int:
+    flat = re.sub(r"\s+", "", text)
+    return sum(1 for m in _MARKERS if m.search(flat))
+
+
+def _unwrap_scripts(soup: BeautifulSoup) -> None:
+    """Put in place of each script the article it writes (document.write, html += …, a CMS's JSON),
+    when that holds the report's words: the browser would have shown it there."""
+    for script in soup.find_all("script"):
+        code = script.string
+        if not code or not might_hold_text(code):
+            continue
+        markup = script_html(code)
+        if _marker_count(markup) < 3:
+            continue
+        fragment = BeautifulSoup(markup, "lxml")
+        holder = fragment.body or fragment
+        script.replace_with(*list(holder.contents))
 
 
 def _ancestors(tag: Tag) -> list[Tag]:
@@ -172,8 +196,10 @@ class _Walker:
 
 
 def html_text(data: bytes, name: str = "") -> str:
-    soup = BeautifulSoup(_text_of(data, name), "lxml")
+    # a page in traditional characters is read in simplified ones, its report's words with them
+    soup = BeautifulSoup(to_simplified(_text_of(data, name), sample=PAGE_SAMPLE), "lxml")
     head_title = soup.title.get_text() if soup.title else None  # <head> goes with the page chrome
+    _unwrap_scripts(soup)
     _clean(soup)
     body = _report_body(soup)
     if body is None:

@@ -1,0 +1,11 @@
+"""What the three table readers share: how values are quoted in a check."""
+
+from __future__ import annotations
+
+from ...model import number_text
+from ..rows import EMPTY
+from ..text import BLANK
+
+
+def fmt_values(values) -> str:
+    return "，".join("空" if v is BLANK or v is EMPTY else number_text(v.value) for v in values)
