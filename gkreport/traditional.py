@@ -19,9 +19,14 @@ _SIMPLIFIED = frozenset("国会报与个这于们时开关资为说对应发来�
 SAMPLE = 6000  # characters looked at to decide
 
 
+def has_traditional(text: str, sample: int = SAMPLE) -> bool:
+    """Any traditional character at all in the sample (one pass in C: the usual answer is no)."""
+    return not _TRADITIONAL.isdisjoint(text[:sample])
+
+
 def is_traditional(text: str, sample: int = SAMPLE) -> bool:
     part = text[:sample]
-    if _TRADITIONAL.isdisjoint(part):  # (the usual case, settled by one pass in C)
+    if _TRADITIONAL.isdisjoint(part):
         return False
     trad = sum(map(_TRADITIONAL.__contains__, part))
     simp = sum(map(_SIMPLIFIED.__contains__, part))
@@ -44,7 +49,10 @@ def to_simplified(text: str, sample: int = SAMPLE) -> str:
     (judged on its first ``sample`` characters). Taiwan phrasing goes through tw2sp; other
     traditional text (Hong Kong's, or character-by-character conversions, which keep 信息 and 文件)
     through hk2s, since tw2sp would take their 文件 for Taiwan's word and make it 文档."""
-    if not is_traditional(text, sample):
-        return text
+    return convert(text) if is_traditional(text, sample) else text
+
+
+def convert(text: str) -> str:
+    """Traditional → simplified, whatever the text is (see ``to_simplified``)."""
     taiwan = any(w in text for w in _TAIWAN_WORDS)
     return _converter("tw2sp" if taiwan else "hk2s").convert(text)

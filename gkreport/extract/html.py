@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.dammit import EncodingDetector
 
 from . import ExtractError
-from ..traditional import to_simplified
+from ..traditional import convert, has_traditional, is_traditional
 from .grid import Layout, join_wrapped, one_line
 from .script_strings import might_hold_text, script_html
 from .text import decode
@@ -31,6 +31,7 @@ _MARKERS = tuple(re.compile(p) for p in (
     r"存在的主要问题", r"其他需要报告", r"第二十条第", r"本年新收", r"申请人情况", r"结转下年"))
 _TITLE = re.compile(r"(?:信息公开|政务公开).{0,12}(?:年度报告|年报)")
 _SITE_SUFFIX = re.compile(r"\s*[_|｜\-—–]+\s*[^_|｜\-—–]*$")
+_TAG = re.compile(r"<[^>]*>")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # a page's head and navigation can run to tens of thousands of characters before its article
 PAGE_SAMPLE = 200_000
@@ -196,8 +197,12 @@ class _Walker:
 
 
 def html_text(data: bytes, name: str = "") -> str:
+    page = _text_of(data, name)
     # a page in traditional characters is read in simplified ones, its report's words with them
-    soup = BeautifulSoup(to_simplified(_text_of(data, name), sample=PAGE_SAMPLE), "lxml")
+    # (judged on its text: a style's font-family:宋体 in every cell is no simplified writing)
+    if has_traditional(page, PAGE_SAMPLE) and is_traditional(_TAG.sub("", page[:PAGE_SAMPLE]), PAGE_SAMPLE):
+        page = convert(page)
+    soup = BeautifulSoup(page, "lxml")
     head_title = soup.title.get_text() if soup.title else None  # <head> goes with the page chrome
     _unwrap_scripts(soup)
     _clean(soup)

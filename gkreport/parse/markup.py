@@ -60,7 +60,7 @@ def tables_to_rows(text: str) -> str:
         text = _TABLE.sub(lambda m: "\n" + "\n".join(_html_rows(m.group(0))) + "\n", text)
     out = []
     for line in text.split("\n"):
-        if _PIPE_ROW.match(line):
+        if _PIPE_ROW.match(line) and "\t" not in line:  # (a tab row whose first cell OCR glued a rule to is no pipe row)
             if _SEPARATOR.match(line):
                 continue  # the line under a Markdown header row
             cells = _pipe_cells(line)

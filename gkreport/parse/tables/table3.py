@@ -129,17 +129,29 @@ def _assign_rows(rows: list[Row], checks: list[Check], aligned: bool) -> list[_A
             last = max(last, T.REQUEST_ORDER[key])
             continue
         key = pick(match_request_row(label), last)
-        if key is None:
-            # the label may be cut: join it with the label-only rows around it
+        if key is None or T.REQUEST_ROW_BY_KEY[key].weak:
+            # the label may be cut: join it with the label-only rows around it (a weak match,
+            # （六）其他处理 of '（六）其他处理 1.申请人无正当理', gives way to a strong one)
             before = "".join(r.label for r in floating if id(r) not in consumed)
-            nxt = rows[i + 1] if i + 1 < len(rows) and not rows[i + 1].values else None
-            for joined, takes in ((label + (nxt.label if nxt else ""), [nxt] if nxt else []),
-                                  (before + label, [r for r in floating if id(r) not in consumed])):
+            following = []  # the label-only rows right after it (a wrapped label's other lines)
+            for r in rows[i + 1:i + 4]:
+                if r.values or _blank_row(r) or (following and _NUMBERING.match(r.label)):
+                    break  # (a numbered line opens the next label)
+                following.append(r)
+            tries = [(label + "".join(r.label for r in following[:k]), following[:k])
+                     for k in range(1, len(following) + 1)]
+            # the next line first, then the lines before, then more lines after
+            tries.insert(min(1, len(tries)), (before + label, [r for r in floating if id(r) not in consumed]))
+            weak = key
+            key = None
+            for joined, takes in tries:
                 key = pick(match_request_row(joined), last)
-                if key:
+                if key and (weak is None or not T.REQUEST_ROW_BY_KEY[key].weak):
                     label = joined
-                    consumed.update(id(r) for r in takes if r is not None)
+                    consumed.update(id(r) for r in takes)
                     break
+                key = None
+            key = key or weak
         if key is None:
             allowed = {r.key for r in T.REQUEST_ROWS} - used
             key = fuzzy_request_row(label, allowed)
