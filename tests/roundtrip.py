@@ -625,12 +625,12 @@ def cell_per_line_lines(t: Table, out: Lines) -> None:
 
 
 def spaced_lines(t: Table, out: Lines, ocr: Optional[random.Random]) -> None:
-    """Columns aligned with spaces (as pdftotext -layout): labels at the left, each value right-aligned
-    under its column, an empty cell only spaces."""
+    """Columns aligned with spaces (as pdftotext -layout): labels at the left, each value and each
+    header word right-aligned in its column, an empty cell only spaces."""
     values_from = {"table2": 1, "table3": 3, "table4": 0}[t.name]
     grid = full_grid(t)
     label_w = max((_width(" ".join(x for x in row[:values_from] if x).split("\n")[0]) for row in grid), default=0)
-    col_w = 12 if t.name == "table2" else 8
+    col_w = max(_width(x.replace("\n", "")) for row in grid for x in row[values_from:]) + 2
     for r, row in enumerate(grid):
         label = " ".join(_first_and_rest(x)[0] for x in row[:values_from] if x)
         rests = [line for x in row[:values_from] for line in _first_and_rest(x)[1]]
@@ -638,12 +638,8 @@ def spaced_lines(t: Table, out: Lines, ocr: Optional[random.Random]) -> None:
             label = ocr_label(label, ocr)
         if r:
             out.breaks.append(len(out.lines))
-        cells = row[values_from:]
-        if t.name != "table4" and r < (3 if t.name == "table3" else 0) or any(x and not _is_value(x) for x in cells):
-            # a header row: its words spread over the columns
-            out.lines.append(_pad(label, label_w) + "  " + "  ".join(x.replace("\n", "") for x in cells if x))
-        else:
-            out.lines.append(_pad(label, label_w) + "".join(_pad(x, col_w, right=True) for x in cells).rstrip())
+        cells = [x.replace("\n", "") for x in row[values_from:]]
+        out.lines.append((_pad(label, label_w) + "".join(_pad(x, col_w, right=True) for x in cells)).rstrip())
         out.lines += rests
 
 

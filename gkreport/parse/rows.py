@@ -49,7 +49,7 @@ class Row:
 
     # a plain class: a report has fifty rows, and a dataclass's __init__ and __post_init__ were
     # two calls for each where one will do
-    __slots__ = ("labels", "values", "line_no", "label", "cells", "split_values", "block")
+    __slots__ = ("labels", "values", "line_no", "label", "cells", "split_values", "block", "raw")
 
     def __init__(self, labels: list[str], values: list[Value], line_no: int,
                  cells: Optional[tuple] = None, split_values: Optional[list[Value]] = None, block: int = 0):
@@ -66,6 +66,9 @@ class Row:
         # rows between the same blank lines: a table that a page break (or an extractor) cut in two
         # is two blocks, each with its own columns
         self.block = block
+        # the line as printed, for a row of space-separated text: where its numbers stand says
+        # which column each is in (columns.py)
+        self.raw: Optional[str] = None
 
     def __repr__(self) -> str:
         return f"Row({self.labels!r}, {self.values!r}, {self.line_no})"
@@ -203,6 +206,8 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
         else:
             label, vals = split_trailing_numbers(line)
             r = Row([label] if label else [], vals, first_line_no + i) if label or vals else None
+            if r:
+                r.raw = line
         if r:
             rows.append(r)
     return rows

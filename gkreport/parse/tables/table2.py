@@ -10,6 +10,7 @@ from typing import Optional
 
 from ... import template as T
 from ...model import ActiveCell, Check
+from ..columns import place, token_spans
 from ..rows import EMPTY, Row
 from ..text import BLANK, Num, squash
 from .common import fmt_values
@@ -103,15 +104,31 @@ def _by_header(row: Row, header: tuple[int, dict[int, str]], columns: tuple[str,
     return placed
 
 
+def _by_header_words(row: Row, header_raw: str, measures: tuple[str, ...]) -> Optional[dict]:
+    """Space-aligned text: each number under the measure word its place on the line overlaps."""
+    heads = [(m, span) for token, span in token_spans(header_raw) if (m := _measure_of(token))]
+    if [m for m, _ in heads] != list(measures):
+        return None
+    where = place(row.raw, len(row.values), [span for _, span in heads])
+    if where is None:
+        return None
+    placed: dict = {m: EMPTY for m in measures}
+    for k, v in zip(where, row.values):
+        placed[measures[k]] = v
+    return placed
+
+
 def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
     out = Table2(template=fmt)
     header_units: dict[str, Optional[str]] = {}
     header = None
+    header_raw = None  # a block header printed as space-aligned text
     for row in rows:
         units = _header_units(row.label)
         if units is not None:
             header_units.update(units)  # a block header: the units it prints for money columns
             header = _header_columns(row)
+            header_raw = row.raw
             continue
         item = _match_item(row.label)
         if not item:
@@ -128,6 +145,8 @@ def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
         out.items.add(item.key)
         loc = f"active_disclosure.{item.key}"
         placed = _by_header(row, header, columns) if header else None
+        if placed is None and header_raw is not None and row.raw is not None and len(row.values) < len(columns):
+            placed = _by_header_words(row, header_raw, columns)
         if placed is None:
             values = row.values_for(len(columns))
             if len(values) != len(columns):

@@ -12,6 +12,7 @@ from typing import NamedTuple, Optional
 from ... import template as T
 from ...model import Check, number_text
 from ...rules import t3, table3_equations
+from .. import columns
 from ..placement import resolve_rows
 from ..rows import EMPTY, Row
 from ..text import BLANK, Num, squash
@@ -129,19 +130,32 @@ def _assign_rows(rows: list[Row], checks: list[Check], aligned: bool) -> list[_A
             last = max(last, T.REQUEST_ORDER[key])
             continue
         key = pick(match_request_row(label), last)
+        if key is not None and len(_strip_numbering(label)) <= 2 and i + 1 < len(rows):
+            # a bare '2.其他' names 3.其他 only if it is not the first line of a label wrapped onto
+            # the next line ('2.其他' + '法律行政法规禁止公开')
+            nxt = rows[i + 1]
+            if not nxt.values and not _blank_row(nxt) and not _NUMBERING.match(nxt.label):
+                other = pick(match_request_row(label + nxt.label), last)
+                if other and other != key and not T.REQUEST_ROW_BY_KEY[other].weak:
+                    key, label = other, label + nxt.label
+                    consumed.add(id(nxt))
         if key is None or T.REQUEST_ROW_BY_KEY[key].weak:
             # the label may be cut: join it with the label-only rows around it (a weak match,
             # （六）其他处理 of '（六）其他处理 1.申请人无正当理', gives way to a strong one)
             before = "".join(r.label for r in floating if id(r) not in consumed)
             following = []  # the label-only rows right after it (a wrapped label's other lines)
             for r in rows[i + 1:i + 4]:
-                if r.values or _blank_row(r) or (following and _NUMBERING.match(r.label)):
+                # a numbered line opens the next label, unless this row has no label at all
+                # (PDF text prints some rows' numbers on the line before their label)
+                if r.values or _blank_row(r) or ((label or following) and _NUMBERING.match(r.label)):
                     break  # (a numbered line opens the next label)
                 following.append(r)
             tries = [(label + "".join(r.label for r in following[:k]), following[:k])
                      for k in range(1, len(following) + 1)]
-            # the next line first, then the lines before, then more lines after
-            tries.insert(min(1, len(tries)), (before + label, [r for r in floating if id(r) not in consumed]))
+            # the next line first, then the lines before, then more lines after; lines before that
+            # are a whole label of their own are a row printed blank, not the start of this one
+            if not _names_a_row(before, used):
+                tries.insert(min(1, len(tries)), (before + label, [r for r in floating if id(r) not in consumed]))
             weak = key
             key = None
             for joined, takes in tries:
@@ -172,7 +186,31 @@ def _assign_rows(rows: list[Row], checks: list[Check], aligned: bool) -> list[_A
         used.add(key)
         assigned.append(_Assigned(key, row, label))
         last = max(last, T.REQUEST_ORDER[key])
+    # a row printed with its label and no number at all (every cell blank, and the layout keeps no
+    # empty cells): a row still missing whose label alone, no part of another's, names it
+    for row in rows:
+        if row.values or id(row) in consumed or any(a.row is row for a in assigned):
+            continue
+        key = next((k for k in match_request_row(row.label) if k not in used and not T.REQUEST_ROW_BY_KEY[k].weak), None)
+        if key is not None and _whole_label(row.label, key):
+            used.add(key)
+            assigned.append(_Assigned(key, row, row.label))
     return assigned
+
+
+def _names_a_row(label: str, used: set) -> bool:
+    return bool(label) and any(not T.REQUEST_ROW_BY_KEY[k].weak and _whole_label(label, k)
+                               for k in match_request_row(label) if k not in used)
+
+
+def _whole_label(label: str, key: str) -> bool:
+    """Is the label the row's whole label (group words and numbering aside), not a piece of it?"""
+    core = _strip_numbering(label)
+    for group in T.REQUEST_GROUP_LABELS:
+        core = core.replace(group, "")
+    core = re.sub(r"^\([一二三四五六七]\)|^[一二三四]、", "", core)
+    canon = _CANONICAL[key]
+    return len(core) >= 0.8 * len(canon) and difflib.SequenceMatcher(None, core, canon).ratio() >= 0.8
 
 
 _request_rows_for = lru_cache(maxsize=8)(T.request_rows_for)  # the same two answers for every report
@@ -203,13 +241,14 @@ def _aligned(rows: list[Row]) -> bool:
     for a number that was lost."""
     complete = 0
     header = False
-    blocks: dict[int, list[tuple[int, bool]]] = {}  # block → (width, gap) of each row with values
+    blocks: dict[int, list[tuple[int, bool]]] = {}  # block → (width, gap) of each row with cells
     for row in rows:
         cells = row.cells
         if cells is None:
             continue
         if not (row.values or _blank_row(row)):
             header = header or _header_in_place(row)
+            blocks.setdefault(row.block, []).append((len(cells), False))  # a label row has the block's width too
             continue
         if len(row.values) > WIDTH:
             return False
@@ -228,6 +267,37 @@ def _aligned(rows: list[Row]) -> bool:
         if not uniform and any(gap for _, gap in shapes):
             return False
     return True
+
+
+class _SpacedColumns:
+    """For space-aligned text: the seven columns, from the rows printing all seven numbers or the
+    header words over them, worked out when a row first needs them."""
+
+    def __init__(self, rows: list[Row]):
+        self.rows = rows
+        self.columns: Optional[list] = None
+        self.done = False
+
+    def place(self, row: Row) -> Optional[list]:
+        if not self.done:
+            self.done = True
+            complete = [r.raw for r in self.rows if r.raw is not None and len(r.values) == WIDTH]
+            self.columns = columns.from_complete_rows(complete, WIDTH) if complete else None
+            if self.columns is None:
+                headers = [r.raw for r in self.rows if r.raw is not None and not r.values]
+                self.columns = columns.from_headers(headers, _HEADER_WORDS)
+        if self.columns is None or not row.values:
+            return None
+        where = columns.place(row.raw, len(row.values), self.columns)
+        if where is None:
+            return None
+        out: list = [EMPTY] * WIDTH
+        for k, v in zip(where, row.values):
+            out[k] = v
+        return out
+
+
+_HEADER_WORDS = tuple(label for _, label in T.APPLICANT_COLUMNS)  # 自然人 … 总计
 
 
 def _in_place(row: Row) -> Optional[list]:
@@ -259,8 +329,14 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
 
     damaged: dict = {}
     blanks: dict[str, list[str]] = {}  # row → the columns printed blank (empty or a dash)
+    spaced = _SpacedColumns(rows)
     for a in assigned:
-        values = (_in_place(a.row) if aligned else None) or a.row.values_for(WIDTH)
+        if not a.row.values and not _blank_row(a.row):
+            values = [EMPTY] * WIDTH  # printed wholly blank, without its empty cells
+        else:
+            values = (_in_place(a.row) if aligned else None) or a.row.values_for(WIDTH)
+        if len(values) != WIDTH and a.row.raw is not None:
+            values = spaced.place(a.row) or values
         if len(values) != WIDTH:
             damaged[a.key] = [v.stored for v in values]  # None for a dash
             continue

@@ -9,6 +9,7 @@ from typing import Optional
 from ... import template as T
 from ...model import Check
 from ...rules import t4, table4_equations
+from .. import columns
 from ..placement import resolve_row
 from ..rows import EMPTY, Row
 from ..text import BLANK, Num
@@ -20,6 +21,7 @@ WIDTH = len(_T4_CELLS)
 _OUTCOME_LABELS = dict(T.OUTCOMES)
 _PROCEEDING_LABELS = dict(T.PROCEEDINGS)
 _OUTCOME_WORDS = ("维持", "维护", "纠正", "其他", "审结", "总计")
+_OUTCOME_NAMES = tuple(label for _, label in T.OUTCOMES)  # 结果维持 … 总计
 
 
 @dataclass
@@ -49,6 +51,22 @@ def _in_place(rows: list[Row]) -> Optional[list]:
     return found if header else None
 
 
+def _by_columns(rows: list[Row]) -> Optional[list]:
+    """Space-aligned text: the one row of numbers placed under the 15 outcome words of the header."""
+    data = [r for r in rows if r.values]
+    if len(data) != 1 or data[0].raw is None:
+        return None
+    headers = [r.raw for r in rows if r.raw is not None and not r.values]
+    spans = columns.header_sequence(headers, _OUTCOME_NAMES, WIDTH)
+    where = columns.place(data[0].raw, len(data[0].values), spans) if spans else None
+    if where is None:
+        return None
+    out: list = [EMPTY] * WIDTH
+    for k, v in zip(where, data[0].values):
+        out[k] = v
+    return out
+
+
 def read_table4(rows: list[Row]) -> Table4:
     out = Table4()
     labels: list[str] = []
@@ -60,6 +78,8 @@ def read_table4(rows: list[Row]) -> Table4:
         numbers.extend(row.values)
         split.extend(row.split_values if row.split_values is not None else row.values)
     placed = _in_place(rows)
+    if placed is None and len(numbers) < WIDTH:
+        placed = _by_columns(rows)
     if placed is None and not numbers:
         # an empty table still shows its outcome columns; a sentence naming 行政复议 is not a table
         header_words = {w for label in labels for w in T.TABLE4_HEADER_WORDS if w in label}
