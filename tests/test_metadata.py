@@ -78,3 +78,49 @@ def test_pre2019_report_keeps_its_own_sections():
     assert headings[6] == (6, "七、其他需要报告的事项")
     assert r.tables.found == {"table2": False, "table3": False, "table4": False}
     assert r.status == "ok" and not r.checks
+
+
+TITLE = "上杭县人民政府办公室 2021 年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("first_lines", [
+    "# " + TITLE,                                            # a Markdown heading
+    "## **" + TITLE + "**",
+    "正文\n\n" + TITLE,                                      # a label a copied page puts first
+    "【正文】" + TITLE,
+    "标题：" + TITLE,
+    "关于上杭县人民政府办公室2021年度政府信息公开工作情况的报告",  # 关于…的报告
+    "上杭县人民政府办公室关于2021年政府信息公开工作年度报告的报告",
+])
+def test_title_and_agency_whatever_comes_before_or_around_them(first_lines):
+    r = parse_report(S000.replace(TITLE, first_lines, 1))
+    assert (r.meta.agency_name, r.meta.year, r.template) == ("上杭县人民政府办公室", 2021, "2021")
+    assert "#" not in r.meta.title and "正文" not in r.meta.title and r.status == "ok"
+
+
+def test_only_a_signature_names_the_agency():
+    text = S000.replace(TITLE, "", 1).replace("总结上杭县人民政府办公室", "总结", 1) + \
+        "\n\n上杭县人民政府办公室\n2022年1月24日\n"
+    r = parse_report(text)
+    assert (r.meta.agency_name, r.meta.year, r.meta.published_date) == ("上杭县人民政府办公室", 2021, "2022-01-24")
+
+
+@pytest.mark.parametrize("self_name", ["我办", "我局", "本机关", "本单位"])
+def test_how_a_report_speaks_of_itself_is_never_the_agency(self_name):
+    text = S000.replace(TITLE, "", 1).replace("总结上杭县人民政府办公室", "总结" + self_name, 1)
+    r = parse_report(text + f"\n\n{self_name}\n2022年1月24日\n")
+    assert r.meta.agency_name is None
+    assert "agency_unknown" in {c.rule for c in r.checks}
+
+
+def test_pre2019_report_that_starts_in_its_body_is_still_pre2019():
+    text = (FIXTURES / "pre2019_jiangle_2017.txt").read_text(encoding="utf-8")
+    body = text.split("\n", 2)[2].split("\n", 2)[2]  # the title and the preface lost in the copy
+    r = parse_report(body + "\n\n将乐县人民政府\n2018年3月20日\n")
+    assert (r.template, r.meta.year, r.meta.agency_name) == ("pre2019", 2017, "将乐县人民政府")
+    assert r.status != "error"
+
+
+def test_year_read_by_ocr_with_the_letter_o():
+    r = parse_report(S000.replace(TITLE, "上杭县人民政府办公室 2O21 年政府信息公开工作年度报告", 1))
+    assert r.meta.year == 2021 and "year_inferred" not in {c.rule for c in r.checks}
