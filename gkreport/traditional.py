@@ -9,6 +9,7 @@ simplified report quoting a traditional name stays as printed.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # frequent characters of these reports whose traditional and simplified forms differ
@@ -17,17 +18,20 @@ _TRADITIONAL = frozenset("國會報與個這於們時開關資為說對應發來
 _SIMPLIFIED = frozenset("国会报与个这于们时开关资为说对应发来无过经还点电体务县区办门处条机构当进实现计划请议总"
                         "数据类业产乡镇权义卫结种价决传从统属标准项检审复诉讼级规范档讯联系员网页币费购齐")
 SAMPLE = 6000  # characters looked at to decide
+# one scan for any of them: a character class is a bitmap in the regex engine, far quicker than
+# frozenset.isdisjoint over a string (which hashes every character)
+_ANY_TRADITIONAL = re.compile("[" + "".join(sorted(_TRADITIONAL)) + "]")
 
 
 def has_traditional(text: str, sample: int = SAMPLE) -> bool:
-    """Any traditional character at all in the sample (one pass in C: the usual answer is no)."""
-    return not _TRADITIONAL.isdisjoint(text[:sample])
+    """Any traditional character at all in the sample (the usual answer is no)."""
+    return _ANY_TRADITIONAL.search(text, 0, sample) is not None
 
 
 def is_traditional(text: str, sample: int = SAMPLE) -> bool:
-    part = text[:sample]
-    if _TRADITIONAL.isdisjoint(part):
+    if not has_traditional(text, sample):
         return False
+    part = text[:sample]
     trad = sum(map(_TRADITIONAL.__contains__, part))
     simp = sum(map(_SIMPLIFIED.__contains__, part))
     return trad >= 5 and trad > simp

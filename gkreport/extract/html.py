@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.dammit import EncodingDetector
 
 from . import ExtractError
-from ..traditional import convert, has_traditional, is_traditional
+from ..traditional import convert, has_traditional, is_traditional, to_simplified
 from .grid import Layout, join_wrapped, one_line
 from .script_strings import might_hold_text, script_html
 from .text import decode
@@ -75,7 +75,7 @@ def _unwrap_scripts(soup: BeautifulSoup) -> None:
         code = script.string
         if not code or not might_hold_text(code):
             continue
-        markup = script_html(code)
+        markup = to_simplified(script_html(code))  # (escaped in the script, so not converted with the page)
         if _marker_count(markup) < 3:
             continue
         fragment = BeautifulSoup(markup, "lxml")

@@ -37,10 +37,13 @@ Value = Union[Num, _Blank]
 Slot = Union[str, Num, _Blank, _Empty]  # a label, a number, a dash, an empty cell
 
 
+_LOOKALIKE_CHARS = frozenset(T.OCR_LOOKALIKES)
+
+
 def label_form(labels: Iterable[str]) -> str:
     """The form a row's label is matched in: squashed, OCR look-alikes (己 for 已) undone."""
     s = squash("".join(labels))
-    return s.translate(_LOOKALIKES) if any(ch in s for ch in T.OCR_LOOKALIKES) else s
+    return s if _LOOKALIKE_CHARS.isdisjoint(s) else s.translate(_LOOKALIKES)
 
 
 class Row:

@@ -88,7 +88,20 @@ def _blank_row(row: Row) -> bool:
         all(c is EMPTY or c is BLANK for c in cells[-WIDTH:])
 
 
-def _assign_rows(rows: list[Row], checks: list[Check], aligned: bool) -> list[_Assigned]:
+class _Aligned:
+    """``_aligned(rows)``, worked out the first time it is asked: most tables print every row whole,
+    and then where their cells stand does not matter."""
+
+    def __init__(self, rows: list[Row]):
+        self.rows, self.value = rows, None
+
+    def __bool__(self) -> bool:
+        if self.value is None:
+            self.value = _aligned(self.rows)
+        return self.value
+
+
+def _assign_rows(rows: list[Row], checks: list[Check], aligned: _Aligned) -> list[_Assigned]:
     """Give each row with numbers its row key, by its own label or by a label cut across rows; in a
     layout that keeps cells in their columns, a row printed wholly blank is a row too."""
     assigned: list[_Assigned] = []
@@ -96,7 +109,12 @@ def _assign_rows(rows: list[Row], checks: list[Check], aligned: bool) -> list[_A
     floating: list[Row] = []  # label-only rows seen since the last data row
     consumed: set[int] = set()
     last = -1  # the template position of the furthest row assigned so far
-    has_subrows = aligned and any(set(match_request_row(r.label)) & set(T.OTHER_SUBROWS) for r in rows)
+    subrows: list = []  # whether the table prints the sub-rows of （六）, worked out when a blank row asks
+
+    def has_subrows() -> bool:
+        if not subrows:
+            subrows.append(any(set(match_request_row(r.label)) & set(T.OTHER_SUBROWS) for r in rows))
+        return subrows[0]
 
     def pick(keys, last: int) -> Optional[str]:
         if len(keys) == 1:  # the usual case: one row matches, and no list of the unused is worth building
@@ -108,7 +126,7 @@ def _assign_rows(rows: list[Row], checks: list[Check], aligned: bool) -> list[_A
         return min(after or keys, key=T.REQUEST_ORDER.__getitem__)
 
     for i, row in enumerate(rows):
-        blank = aligned and not row.values and _blank_row(row)
+        blank = not row.values and _blank_row(row) and bool(aligned)
         if not row.values and not blank:
             floating.append(row)
             continue
@@ -118,7 +136,7 @@ def _assign_rows(rows: list[Row], checks: list[Check], aligned: bool) -> list[_A
             # whole label, and （六）其他处理 only where no sub-rows follow it (there it is a group's label)
             key = next((k for k in match_request_row(label) if k not in used and (
                 not T.REQUEST_ROW_BY_KEY[k].weak or
-                (_strip_numbering(label) == _CANONICAL[k] and not (k == "other_handling" and has_subrows)))), None)
+                (_strip_numbering(label) == _CANONICAL[k] and not (k == "other_handling" and has_subrows())))), None)
             if key is None:
                 key = fuzzy_request_row(label, {r.key for r in T.REQUEST_ROWS if not r.weak} - used)
             if key is None:
@@ -154,7 +172,9 @@ def _assign_rows(rows: list[Row], checks: list[Check], aligned: bool) -> list[_A
                      for k in range(1, len(following) + 1)]
             # the next line first, then the lines before, then more lines after; lines before that
             # are a whole label of their own are a row printed blank, not the start of this one
-            if not _names_a_row(before, used):
+            # (a weak match gives way only to the lines after it: lines before a （七）总计 are rows of
+            # their own printed blank, never the start of its label)
+            if key is None and not _names_a_row(before, used):
                 tries.insert(min(1, len(tries)), (before + label, [r for r in floating if id(r) not in consumed]))
             weak = key
             key = None
@@ -188,13 +208,24 @@ def _assign_rows(rows: list[Row], checks: list[Check], aligned: bool) -> list[_A
         last = max(last, T.REQUEST_ORDER[key])
     # a row printed with its label and no number at all (every cell blank, and the layout keeps no
     # empty cells): a row still missing whose label alone, no part of another's, names it
-    for row in rows:
-        if row.values or id(row) in consumed or any(a.row is row for a in assigned):
+    taken = {id(a.row) for a in assigned} | consumed
+    for i, row in enumerate(rows):
+        if row.values or id(row) in taken:
             continue
-        key = next((k for k in match_request_row(row.label) if k not in used and not T.REQUEST_ROW_BY_KEY[k].weak), None)
-        if key is not None and _whole_label(row.label, key):
-            used.add(key)
-            assigned.append(_Assigned(key, row, row.label))
+        labels = [row.label]  # alone, then with the lines a wrapped label goes on over
+        for r in rows[i + 1:i + 4]:
+            if r.values or id(r) in taken or _NUMBERING.match(r.label) or match_request_row(r.label):
+                break
+            labels.append(labels[-1] + r.label)
+        for label in labels:
+            key = next((k for k in match_request_row(label) if k not in used and (
+                not T.REQUEST_ROW_BY_KEY[k].weak or
+                (_strip_numbering(label) == _CANONICAL[k] and not (k == "other_handling" and has_subrows())))), None)
+            if key is not None and _whole_label(label, key):
+                used.add(key)
+                taken.add(id(row))
+                assigned.append(_Assigned(key, row, label))
+                break
     return assigned
 
 
@@ -206,10 +237,17 @@ def _names_a_row(label: str, used: set) -> bool:
 def _whole_label(label: str, key: str) -> bool:
     """Is the label the row's whole label (group words and numbering aside), not a piece of it?"""
     core = _strip_numbering(label)
+    if core == _CANONICAL[key]:
+        return True
     for group in T.REQUEST_GROUP_LABELS:
         core = core.replace(group, "")
     core = re.sub(r"^\([一二三四五六七]\)|^[一二三四]、", "", core)
     canon = _CANONICAL[key]
+    if core.endswith(canon):
+        # what goes before it is a group label's remains ('本年度' of a wrapped 三、本年度办理结果)
+        rest = re.sub(r"\([一二三四五六七]\)", "", core[:-len(canon)])
+        if not rest or any(rest in g for g in ("本年度办理结果",) + T.REQUEST_GROUP_LABELS):
+            return True
     return len(core) >= 0.8 * len(canon) and difflib.SequenceMatcher(None, core, canon).ratio() >= 0.8
 
 
@@ -313,7 +351,7 @@ def _in_place(row: Row) -> Optional[list]:
 
 def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
     out = Table3()
-    aligned = _aligned(rows)
+    aligned = _Aligned(rows)
     assigned = _assign_rows(rows, out.checks, aligned)
     if not assigned:
         return out
@@ -334,7 +372,9 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
         if not a.row.values and not _blank_row(a.row):
             values = [EMPTY] * WIDTH  # printed wholly blank, without its empty cells
         else:
-            values = (_in_place(a.row) if aligned else None) or a.row.values_for(WIDTH)
+            values = a.row.values
+            if len(values) != WIDTH or BLANK in values:
+                values = (_in_place(a.row) if aligned else None) or a.row.values_for(WIDTH)
         if len(values) != WIDTH and a.row.raw is not None:
             values = spaced.place(a.row) or values
         if len(values) != WIDTH:
