@@ -115,6 +115,7 @@ class Fetcher:
                     answer = self._follow(url, None, limit=5, check_robots=False,
                                           max_bytes=robots_txt.MAX_BYTES, partial=True)
                     host.robots = robots_txt.from_answer(answer.status, answer.body)
+                    host.wait_until(time.monotonic() + host.robots.crawl_delay())
                 except FetchError as e:
                     if e.kind == "http_status":
                         host.robots = robots_txt.from_answer(e.status, b"")

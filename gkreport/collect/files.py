@@ -78,8 +78,9 @@ def path_for(out: Path, url: str, suffix: str) -> Path:
     """The file an address is kept in, under ``out``; never outside it, whatever the address holds."""
     parts = urlsplit(url)
     host = _UNSAFE.sub("_", parts.netloc.lower()) or "_"
-    segments = [s for s in (unquote(x) for x in parts.path.split("/")) if s not in ("", ".", "..")]
-    name = segments.pop() if segments and not parts.path.endswith("/") else "index"
+    # unquoted before it is split: %2f is a slash, and ..%2f.. must not climb out of the folder
+    segments = [s for s in re.split(r"[/\\]", unquote(parts.path)) if s not in ("", ".", "..")]
+    name = segments.pop() if segments and not unquote(parts.path).endswith(("/", "\\")) else "index"
     stem = os.path.splitext(name)[0] or "index"
     if parts.query:
         stem += "_" + hashlib.sha1(parts.query.encode()).hexdigest()[:10]

@@ -52,10 +52,11 @@ def href(a: Tag, base: str) -> Optional[str]:
 
 
 def link_title(a: Tag) -> str:
-    """The title a link gives: its text, or its title= when that says more (the text is often cut short)."""
-    text = clean_title(a.get_text(" "))
+    """The title a link gives: its text, or its title= when that says more (the text is often cut
+    short). A cut text keeps its 「...」, for is_report_title to know."""
+    text = re.sub(r"\s+", "", a.get_text(" "))
     full = clean_title(a.get("title") or "")
-    if full and (is_report_title(full) or len(full) > len(text)):
+    if full and (is_report_title(full) or len(full) > len(clean_title(text))):
         return full
     return text
 
@@ -86,7 +87,7 @@ def report_links(soup: BeautifulSoup, base: str) -> list[Link]:
         if not is_report_title(title):
             continue
         role = "document" if link_document_suffix(url, a.get_text(" ")) else "article"
-        found[url] = Link(url, role, title, item_date(a))
+        found[url] = Link(url, role, clean_title(title), item_date(a))
     return list(found.values())
 
 

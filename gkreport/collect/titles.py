@@ -18,7 +18,11 @@ _NAME = re.compile(r"(?:政府)?(?:信息公开|政务公开).{0,14}?(?:年度�
 # what the titles of the column's other items say: notices, circulars, work plans, the blank format
 _NOT_A_REPORT = re.compile(
     r"通知|通报|公告|意见|要点|格式|模板|样本|编制|报送|印发|解读|图解|考核|考评|评议|评估|检查|督查|抽查|"
-    r"工作方案|实施方案|指南|目录|制度|办法|规定|函$|情况说明|更正|撤回|征求")
+    r"工作方案|实施方案|指南|目录|制度|办法|规定|函$|情况说明|更正|撤回|征求|^关于|做好|开展")
+# a title cut short by the list (「上杭县教育局2021年政府信息公开工作...」) that stops inside the name
+_CUT_IN_NAME = re.compile(r"(?:信息公开|政务公开)(?:工作)?(?:年度?报?告?)?$")
+_AFTER_NAME = re.compile(r"[^\s（）()〔〕\[\]【】]")
+_ELLIPSIS = re.compile(r"(?:\.{2,}|…+)$")
 _FILE_SUFFIX = re.compile(r"\.(?:pdf|docx?|wps|zip|rar|html?|shtml|xlsx?|et)\s*$", re.I)
 _SPACES = re.compile(r"\s+")
 
@@ -41,10 +45,15 @@ def report_year(title: str) -> Optional[int]:
 
 def is_report_title(text: str) -> bool:
     """A title that names an annual disclosure report of a given year."""
+    cut = bool(_ELLIPSIS.search(_SPACES.sub("", text or "")))
     title = clean_title(text)
-    if not title or len(title) > 80:
+    if not title or len(title) > 80 or not report_year(title) or _NOT_A_REPORT.search(title):
         return False
-    return bool(report_year(title) and _NAME.search(title) and not _NOT_A_REPORT.search(title))
+    name = _NAME.search(title)
+    if cut:
+        # what was cut off might have made it a notice: only a cut inside the name itself is read
+        return bool(_CUT_IN_NAME.search(title)) if name is None else not _AFTER_NAME.search(title[name.end():])
+    return name is not None
 
 
 _GENERIC = re.compile(r"^(?:附件|点击下载|下载|全文下载|附件下载|原文下载|查看原文|查看全文|全文|原文|下载附件|点击查看|"
