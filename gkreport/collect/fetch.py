@@ -160,7 +160,7 @@ class Fetcher:
                 target = urljoin(current, response.headers["location"].strip())
                 target = target.split("#", 1)[0]
                 if target in chain:
-                    loop = " → ".join(chain + [target])
+                    loop = " → ".join(_short(u, url) for u in chain + [target])
                     raise FetchError("redirect_loop", f"重定向循环（redirect loop）：{loop}", url)
                 if len(chain) > limit:
                     raise FetchError("too_many_redirects", f"重定向超过 {limit} 次（too many redirects）", url)
@@ -255,6 +255,14 @@ def _read_capped(response: httpx.Response, max_bytes: int, url: str, cut: bool =
         if time.monotonic() > deadline:
             raise FetchError("timeout", f"{ANSWER_SECONDS:.0f} 秒内没有传完，超时（timeout）", url)
     return b"".join(parts)[:max_bytes] if cut else b"".join(parts)
+
+
+def _short(url: str, first: str) -> str:
+    """An address as a path when it is on the same site as ``first``: the lines stay readable."""
+    parts = urlsplit(url)
+    if parts.netloc != urlsplit(first).netloc:
+        return url
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _mb(n: int) -> str:
