@@ -119,9 +119,12 @@ class Collector:
                 self._problem("失败", task, f"处理时出错（{type(e).__name__}: {e}）", "failed")
             finally:
                 self.frontier.done(task)
-                self.finished += 1
+                with self.count_lock:
+                    self.finished += 1
+                    finished = self.finished
                 if self.on_progress:
-                    self.on_progress(self.finished, self.frontier.total)
+                    with self.echo_lock:  # the bar and the lines share the terminal
+                        self.on_progress(finished, self.frontier.total)
 
     # ------------------------------------------------------------------ one URL
 
