@@ -38,6 +38,7 @@ from fixture_site import report_docx, report_html, sample, zip_of  # noqa: E402
     "将乐县二〇二〇年政府信息公开工作年度报告.pdf",
     "殷都区2021年政府信息公开年报",
     "上犹县营前镇人民政府2023年政务公开工作年度报告",
+    "上杭县2021年政府信息公开工作年度报告（更正版）",
 ])
 def test_report_titles(title):
     assert is_report_title(title)
@@ -329,6 +330,13 @@ def test_a_site_whose_robots_txt_fails_is_not_crawled(site):
     assert set(s.paths()) == {"/robots.txt"}
 
 
+def test_a_robots_txt_that_redirects_for_ever_is_no_rules(site):
+    s = site({"/robots.txt": (302, {"Location": "/robots2.txt"}, b""),
+              "/robots2.txt": (302, {"Location": "/robots.txt"}, b""), "/a": (200, {}, b"a")})
+    assert fetcher().get(s.base + "/a").body == b"a"
+    assert s.paths() == ["/robots.txt", "/robots2.txt", "/a"]
+
+
 def test_a_compressed_answer_is_capped_as_it_is_unpacked(site):
     bomb = gzip.compress(b"\0" * 5_000_000)  # 5 kB on the wire
     s = site({"/robots.txt": (404, {}, b""), "/bomb.pdf": (200, {"Content-Encoding": "gzip"}, bomb)})
@@ -409,6 +417,8 @@ def test_a_run_over_a_scripted_pager_and_a_column_of_years(site, tmp_path):
     assert rows == [("连城县人民政府", 2020, s.base + "/gknb/2020/t2.zip"),
                     ("长汀县人民政府办公室", 2021, s.base + "/gknb/t1.html")]
     outcomes = dict(con.execute("select url, outcome from collect_urls").fetchall())
+    roles = dict(con.execute("select url, role from collect_urls").fetchall())
+    assert roles[s.base + "/gknb/index.html"] == "list" and roles[s.base + "/gknb/2020/"] == "list"
     assert outcomes[s.base + "/gknb/index_1.html"] == "list"
     assert outcomes[s.base + "/gknb/2020/"] == "list"  # an article page that was a list after all
     assert outcomes[s.base + "/gknb/2020/t2.html"] == "article"

@@ -119,6 +119,8 @@ class Fetcher:
                 except FetchError as e:
                     if e.kind == "http_status":
                         host.robots = robots_txt.from_answer(e.status, b"")
+                    elif e.kind in ("redirect_loop", "too_many_redirects", "bad_url"):
+                        host.robots = robots_txt.Robots()  # RFC 9309 §2.3.1.2: unavailable, as a 4xx
                     else:
                         host.robots = robots_txt.unreachable(f"robots.txt 无法读取：{e.message}")
                         if e.kind in ("unreachable", "timeout"):

@@ -169,6 +169,7 @@ class Collector:
         role = task.role
         if role == "start":
             role = "article" if is_report_title(article_title(soup)) else "list"
+            self.state.seen(final, role=role)
         if role == "list":
             self.read_list(task, answer, soup, text)
         else:
@@ -202,6 +203,7 @@ class Collector:
             self.follow(task, final, article.attachments)
             return
         if article.links and task.role != "document":  # a page of report links: a list after all
+            self.state.seen(final, role="list")
             self.read_list(task, answer, soup, "", links=article.links)
             return
         problem = "页面中没有找到报告正文，也没有报告附件"

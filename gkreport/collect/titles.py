@@ -18,7 +18,7 @@ _NAME = re.compile(r"(?:政府)?(?:信息公开|政务公开).{0,14}?(?:年度�
 # what the titles of the column's other items say: notices, circulars, work plans, the blank format
 _NOT_A_REPORT = re.compile(
     r"通知|通报|公告|意见|要点|格式|模板|样本|编制|报送|印发|解读|图解|考核|考评|评议|评估|检查|督查|抽查|"
-    r"工作方案|实施方案|指南|目录|制度|办法|规定|函$|情况说明|更正|撤回|征求|^关于|做好|开展")
+    r"工作方案|实施方案|指南|目录|制度|办法|规定|函$|情况说明|^关于|做好|开展")
 # a title cut short by the list (「上杭县教育局2021年政府信息公开工作...」) that stops inside the name
 _CUT_IN_NAME = re.compile(r"(?:信息公开|政务公开)(?:工作)?(?:年度?报?告?)?$")
 _AFTER_NAME = re.compile(r"[^\s（）()〔〕\[\]【】]")
