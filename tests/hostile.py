@@ -810,7 +810,10 @@ def v_docx_span(g: Gen, d: Path, kind: str, value: str) -> list[Case]:
 
     data = docx_edit(render_docx(text), edit)
     p = g.write(d, g.report_name(idt, "docx"), data)
-    return [g.case(p, "numbers_spans", f"docx:{kind}={value}", "docx", g.expect(idt, STORED),
+    # a span is clamped or ignored in no time; 20,000 rows or 100,000 grid columns may honestly
+    # take longer than the per-file time limit
+    expect = ANY if kind in ("vMerge_long_chain", "tblGrid_huge") else g.expect(idt, STORED)
+    return [g.case(p, "numbers_spans", f"docx:{kind}={value}", "docx", expect,
                    agency=idt.agency, year=idt.year)]
 
 
