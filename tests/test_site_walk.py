@@ -32,8 +32,9 @@ from test_browser import browser, site  # noqa: F401  (fixtures: `gkreport serve
 
 # Latin words that are names or formats, not English: the formats of files and data, the site's tools
 ALLOWED = {"sql", "sqlite", "csv", "json", "xlsx", "excel", "api", "datasette", "echarts", "apache", "cors",
-           "utf", "gb", "gbk", "pdf", "txt", "md", "html", "docx", "doc", "wps", "zip", "word", "sha"}
-URLISH = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|/[\w./~%?=&+-]*")
+           "utf", "kb", "mb", "gb", "gbk", "pdf", "txt", "md", "html", "docx", "doc", "wps", "zip", "word", "sha",
+           "gkreport"}
+URLISH = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[\w.-]*/[\w./~%?=&+-]*")  # addresses and file paths
 WORD = re.compile(r"[A-Za-z0-9_]+")  # then split at "_"; a part with a digit is an id or a number (hex ids below)
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 HEX_ID = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12,16}(?![0-9A-Za-z])")
@@ -73,14 +74,15 @@ def offences(texts: list[dict]) -> list[str]:
     found = []
     for t in texts:
         text = t["text"]
+        plain = URLISH.sub(" ", text)
         for tag in TAG.findall(text):
             found.append(f"HTML 标签 {tag!r}（{t['where']}）")
-        for run in WORD.findall(URLISH.sub(" ", text)):
+        for run in WORD.findall(plain):
             for word in run.split("_"):
                 if word and not re.search(r"\d", word) and word.lower() not in ALLOWED:
                     found.append(f"英文 {word!r}（{t['where']}：{text[:60]!r}）")
         if not t["small"]:
-            for hex_id in HEX_ID.findall(text):
+            for hex_id in HEX_ID.findall(plain):
                 found.append(f"编号代替名称 {hex_id}（{t['where']}）")
     return found
 
@@ -111,6 +113,7 @@ def sample_values(db_path) -> dict[str, str]:
         "rule": one("select rule from checks where severity = 'warning' limit 1"),
         "severity": "warning",
         "q": "培训",
+        "page": "1",
     }
     conn.close()
     return values
@@ -155,7 +158,7 @@ def test_every_page_from_the_home_page_reads_in_chinese(site, browser, seed_db, 
     while queue and len(visited) < MAX_PAGES:
         url, why = queue.pop(0)
         parts = urlsplit(url)
-        key = kind_of(parts.path) + ("?" if why == "parameters" else "")
+        key = kind_of(parts.path) + ("?" if why == "parameters" else "") if why != "404" else "404 " + parts.path
         if why in ("link", "home") and key in seen_kinds:
             continue
         seen_kinds.add(key)
@@ -172,7 +175,7 @@ def test_every_page_from_the_home_page_reads_in_chinese(site, browser, seed_db, 
             found.append(f"HTTP {status}")
         visited[url] = {"why": why, "kind": key, "status": status, "offences": found}
         for pattern, name in shots.items():
-            if (key == pattern or (why == "home" and pattern == "home")) and not (tmp_path / f"{name}.png").exists():
+            if status == 200 and (key == pattern or (why == "home" and pattern == "home")) and not (tmp_path / f"{name}.png").exists():
                 page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
         for link in page.evaluate(LINKS):
             link = link.split("#")[0]
