@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from gkreport import template as T
 
-from datasette_plugins.labels import SEVERITY, describe_location
+from datasette_plugins.labels import SEVERITY, describe_places
 
 PROBLEM = ("error", "warning")
 CHECK_AGAINST_SOURCE = "引用这些数字前，请对照报告原文核对"
@@ -66,12 +66,12 @@ def grouped(checks: list[dict]) -> dict:
         g = groups.setdefault(key, {
             "rule": c["rule"], "severity": c["severity"], "severity_label": SEVERITY.get(c["severity"], c["severity"]),
             "label": c.get("rule_label") or RULE_LABELS.get(c["rule"], c["rule"]),
-            "advice": ADVICE.get(c["rule"], UNKNOWN_RULE), "count": 0, "places": [], "messages": []})
+            "advice": ADVICE.get(c["rule"], UNKNOWN_RULE), "count": 0, "locations": [], "messages": []})
         g["count"] += 1
-        place = describe_location(c.get("location"))
-        if place and place not in g["places"]:
-            g["places"].append(place)
+        g["locations"].append(c.get("location"))
         g["messages"].append(c["message"])
+    for g in groups.values():
+        g["places"] = describe_places(g.pop("locations"))
     problems = [g for g in groups.values() if g["severity"] in PROBLEM]
     hints = [g for g in groups.values() if g["severity"] not in PROBLEM]
     return {"problems": problems, "hints": hints, "problem_count": sum(g["count"] for g in problems),

@@ -33,6 +33,8 @@ def disposition(ascii_name: str, name: str) -> str:
 
 def _title(datasette, stem: str) -> str:
     """A download's Chinese name: the question's title or the table's."""
+    if stem == NAME:
+        return "SQL 查询结果"
     queries = datasette.metadata("queries", database=NAME) or {}
     query = queries.get(stem) or {}
     if query.get("title"):

@@ -8,6 +8,8 @@
 - X-Content-Type-Options: nosniff, so a download is never run as something else;
   Referrer-Policy: strict-origin-when-cross-origin, so a link out carries no query.
 A policy a page sets for itself (the original files, served sandboxed) is kept as well: both apply.
+Every answer that is data (JSON, CSV, XLSX) also allows any origin to read it (CORS), the site's own
+pages' included (/-/ask.json, /report/<id>.json, /report/<id>/tables.csv …), as Datasette's own JSON does.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inlin
           "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
           "frame-ancestors {ancestors}")
 EMBEDS = "/-/embed/"
+DATA_TYPES = (b"application/json", b"text/csv", b"application/vnd.openxmlformats")
 
 
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
@@ -46,7 +49,10 @@ def asgi_wrapper():
                 if event["type"] == "http.response.start":
                     kept = [(k, v) for k, v in event.get("headers") or [] if k.lower() not in names - {
                         b"content-security-policy"}]
-                    event = dict(event, headers=kept + ours)
+                    given = {bytes(k).lower(): bytes(v) for k, v in kept}
+                    cors = [(b"access-control-allow-origin", b"*")] if given.get(b"content-type", b"").startswith(
+                        DATA_TYPES) and b"access-control-allow-origin" not in given else []
+                    event = dict(event, headers=kept + ours + cors)
                 await send(event)
 
             await app(scope, receive, send_with_headers)

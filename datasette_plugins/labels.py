@@ -90,6 +90,18 @@ def describe_location(location: str | None) -> str:
     return text
 
 
+def describe_places(locations: list[str]) -> str:
+    """Where a rule's checks are, in one phrase: whole rows of one table are named once with the table
+    (表三「（一）予以公开」、「（二）部分公开」各一行); anything else place by place."""
+    places = [loc for loc in dict.fromkeys(locations) if loc]
+    parts = [loc.split(".") for loc in places]
+    if len(places) > 1 and all(len(p) == 2 for p in parts) and len({p[0] for p in parts}) == 1 \
+            and parts[0][0] in ("request_stats", "active_disclosure"):
+        lookup = LOOKUPS["row_key" if parts[0][0] == "request_stats" else "item"]
+        return TABLE_WORDS[parts[0][0]] + "、".join(f"「{lookup.get(p[1], p[1])}」" for p in parts) + "各一行"
+    return "、".join(describe_location(loc) for loc in places)
+
+
 def provenance_text(value) -> str | None:
     """reports.provenance ({"table2": 2, …}) in words: 表二在第 2 页，…"""
     try:

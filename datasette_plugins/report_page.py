@@ -151,6 +151,7 @@ async def report_page(request, datasette):
         "status_label": STATUS.get(report["status"], report["status"]),
         "level_label": LEVEL.get(report["level"], report["level"] or "—"),
         "template_label": TEMPLATE.get(report["template"], report["template"]),
+        "table_labels": [TEMPLATE.get(report[k], report[k] or "—") for k in ("table2_template", "table3_template")],
         "tables": [{"no": no, "title": title, "rows": rows if present else None} for no, title, rows, present in tables],
         "checks": grouped(parts["checks"]),
         "sections": [dict(s, body=narrative(s["body"])) for s in parts["sections"]],

@@ -154,3 +154,40 @@ def test_example_page_on_another_origin_shows_both_widgets(other_origin, browser
     assert json.loads(years.locator(".gk-chart").get_attribute("data-points"))[0]["data"] == [8, 12, None, 7]
     page.wait_for_timeout(300)
     snap(page, tmp_path, "embed-example")
+
+
+@pytest.fixture(scope="module")
+def years_site(years_db, tmp_path_factory):
+    from test_site import start_server
+
+    proc, url = start_server(tmp_path_factory.mktemp("serve-years"), str(years_db))
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_year_charts_keep_gaps_and_compare_like_for_like(years_site, browser, years_db, tmp_path):  # noqa: F811
+    """上杭县 reported for 2016–2019, 2021 and 2023: its chart leaves 2020 and 2022 empty; the totals of all
+    reports compare different agencies from year to year, and the chart says so and offers the same bodies."""
+    agency = sqlite3.connect(years_db).execute(
+        "select agency_id from reports where agency_name like '上杭县%'").fetchone()[0]
+    page = open_page(browser, f"{years_site}/-/agency/{agency}")
+    requests = drawn(page, "agency_requests")
+    assert requests["series"] == {"本年新收申请": [5, 5, 5, 5, None, 5, None, 5]}  # 2016 … 2023
+    assert {"2020", "2022"} <= set(requests["texts"])
+    assert "2020、2022 年没有报告，图中留空" in requests["foot"]
+    assert page.locator(".gk-chart-compare").count() == 0  # one agency: its years compare like for like
+    snap(page, tmp_path, "agency-gaps")
+
+    page = open_page(browser, f"{years_site}/-/overview")
+    totals = drawn(page, "year_totals")
+    assert totals["series"]["本年新收申请"][-2] is None  # 2022
+    note = page.locator('.gk-chart[data-chart="year_totals"] .gk-chart-compare')
+    assert "2023 年 2 个，其中 1 个前一年度也有报告" in note.inner_text()
+    note.locator("a").click()
+    page.wait_for_url("**/gkreport/like_for_like")
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() == 2
+    assert rows.first.locator("td").first.inner_text().strip() == "2021"
+    assert [c.strip() for c in rows.nth(1).locator("td").all_inner_texts()[:3]] == ["2023", "1", "1"]
+    snap(page, tmp_path, "like-for-like")

@@ -215,3 +215,24 @@ def test_every_page_from_the_home_page_reads_in_chinese(site, browser, seed_db, 
     worst = [f"{url[len(site):]}: " + "；".join(v["offences"][:6]) for url, v in visited.items() if v["offences"]]
     assert not total, f"{total} offences on {len(worst)} pages:\n" + "\n".join(worst[:40])
     page.close()
+
+
+ALIGNMENT = """() => Array.from(document.querySelectorAll("table td"), td => {
+  const text = td.innerText.trim();
+  return /^-?[\\d,]+(\\.\\d+)?%?$/.test(text) ? getComputedStyle(td).textAlign : null;
+}).filter(Boolean)"""
+
+
+def test_numbers_are_right_aligned_in_every_table(site, browser, seed_db):  # noqa: F811
+    """Every cell that holds a number is right-aligned: Datasette's tables, the questions' answers, the
+    report's three tables, an agency's reports, the answer of a question asked."""
+    report, agency = sqlite3.connect(seed_db).execute("select id, agency_id from reports limit 1").fetchone()
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    for path in ("/gkreport/request_stats", "/gkreport/report_figures", "/gkreport/requests_by_agency?year=2021",
+                 "/gkreport?sql=select+year,+count(*)+from+reports+group+by+year", f"/report/{report}",
+                 f"/-/agency/{agency}", "/-/ask?q=2021年各省收到多少申请"):
+        page.goto(site + path)
+        aligned = page.evaluate(ALIGNMENT)
+        assert aligned, path
+        assert set(aligned) == {"right"}, (path, sorted(set(aligned)))
+    page.close()
