@@ -21,12 +21,17 @@ def _missing(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def site(seed_db, tmp_path_factory):
-    proc, url = start_server(tmp_path_factory.mktemp("serve"), str(seed_db))
+def serving(db, tmp_path_factory):
+    """`gkreport serve` on the database for the length of a fixture."""
+    proc, url = start_server(tmp_path_factory.mktemp("serve"), str(db))
     yield url
     proc.terminate()
     proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def site(seed_db, tmp_path_factory):
+    yield from serving(seed_db, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

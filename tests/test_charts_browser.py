@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import browser, site  # noqa: F401  (fixtures: `gkreport serve` and Chromium)
+from test_browser import browser, serving, site  # noqa: F401  (fixtures: `gkreport serve` and Chromium)
 from test_site import serve_folder
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "embed.html"
@@ -158,12 +158,7 @@ def test_example_page_on_another_origin_shows_both_widgets(other_origin, browser
 
 @pytest.fixture(scope="module")
 def years_site(years_db, tmp_path_factory):
-    from test_site import start_server
-
-    proc, url = start_server(tmp_path_factory.mktemp("serve-years"), str(years_db))
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    yield from serving(years_db, tmp_path_factory)
 
 
 def test_year_charts_keep_gaps_and_compare_like_for_like(years_site, browser, years_db, tmp_path):  # noqa: F811
