@@ -32,7 +32,8 @@ LOOKUPS = {
 ERRORS = [
     (r"^404$|^Not found|^Record not found|^Row not found", "没有这个页面或这一行"),
     (r"^Database not found", "没有这个数据库"),
-    (r"^Table not found:?\s*(.*)$", "没有名为「{0}」的表"),
+    (r"^Table not found:\s*(.+)$", "没有名为「{0}」的表"),
+    (r"^Table not found", "没有这张表"),
     (r"^no such table:\s*(.*)$", "没有名为「{0}」的表"),
     (r"^no such column:\s*(.*)$", "没有名为「{0}」的列"),
     (r"^Cannot sort table by (.*)$", "不能按「{0}」排序"),
