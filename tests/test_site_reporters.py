@@ -337,7 +337,7 @@ async def test_errors_read_in_chinese_with_datasettes_words_after(app):
     r = await app.client.get("/gkreport/no_such_table")
     assert r.status_code == 404 and "<h1>找不到页面</h1>" in r.text
     assert '没有这张表<br><small lang="en">Table not found</small>' in r.text
-    html = (await app.client.get("/gkreport", params={"sql": "select nothing from reports"})).text
-    assert '没有名为「nothing」的列<br><small lang="en">no such column: nothing</small>' in html
+    html = (await app.client.get("/gkreport", params={"sql": "select missing_column from reports"})).text
+    assert '没有名为「missing_column」的列<br><small lang="en">no such column: missing_column</small>' in html
     html = (await app.client.get("/gkreport", params={"sql": "delete from reports"})).text
     assert "只能执行 SELECT 查询（只读）" in html
