@@ -37,8 +37,9 @@ def extra_template_vars(template, datasette):
         provinces = (await db.execute(
             "select count(distinct province) from region_totals where province is not null")).first()[0]
         written = None
-        if db.path and os.path.exists(db.path):
-            written = datetime.date.fromtimestamp(os.stat(db.path).st_mtime).isoformat()
+        if db.path and os.path.exists(db.path):  # the file or its write-ahead log, whichever was written last
+            times = [os.stat(p).st_mtime for p in (db.path, db.path + "-wal") if os.path.exists(p)]
+            written = datetime.date.fromtimestamp(max(times)).isoformat()
         return {
             "database": NAME,
             "queries": [{"name": n, "title": q.get("title") or n, "description": q.get("description") or ""}

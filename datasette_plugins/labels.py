@@ -113,10 +113,14 @@ def provenance_text(value) -> str | None:
     return "，".join(f"{TABLE_PAGES.get(k, k)}在第 {v} 页" for k, v in pages.items())
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, dict]:
+    """metadata.yml's tables, read once: the labels are asked for cell by cell."""
+    return load_metadata()["databases"][NAME]["tables"]
+
+
 def _columns(table: str) -> dict[str, str]:
-    tables = load_metadata()["databases"][NAME]["tables"]
-    return (tables.get(table) or {}).get("columns") or {}
+    return (_tables().get(table) or {}).get("columns") or {}
 
 
 def column_parts(table: str | None, column: str) -> tuple[str, str]:
@@ -132,11 +136,17 @@ def column_label(table: str | None, column: str) -> str:
 
 def any_column_label(column: str) -> str | None:
     """A column's label from whichever table has a column of that name (for custom SQL results)."""
-    for table in load_metadata()["databases"][NAME]["tables"]:
-        label, _ = column_parts(table, column)
-        if label != column:
-            return label
-    return None
+    return _any_labels().get(column)
+
+
+@lru_cache(maxsize=1)
+def _any_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for table in _tables():
+        for column in _columns(table):
+            label, _ = column_parts(table, column)
+            labels.setdefault(column, label)
+    return labels
 
 
 def split_title(title: str) -> tuple[str, str]:
@@ -147,8 +157,7 @@ def split_title(title: str) -> tuple[str, str]:
 
 def table_title(table: str) -> str:
     """A table's Chinese title (its name when metadata.yml has none)."""
-    meta = load_metadata()["databases"][NAME]["tables"].get(table) or {}
-    return split_title(meta.get("title") or table)[0]
+    return split_title((_tables().get(table) or {}).get("title") or table)[0]
 
 
 @hookimpl
