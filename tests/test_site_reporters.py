@@ -341,3 +341,18 @@ async def test_errors_read_in_chinese_with_datasettes_words_after(app):
     assert '没有名为「missing_column」的列<br><small lang="en">no such column: missing_column</small>' in html
     html = (await app.client.get("/gkreport", params={"sql": "delete from reports"})).text
     assert "只能执行 SELECT 查询（只读）" in html
+
+
+def test_translated_templates_follow_the_installed_datasette():
+    """Each Datasette template the site overrides (and each script copied from it) says which version it
+    was translated from; when Datasette is upgraded this fails until each is compared with the new one."""
+    import datasette
+    from datasette.version import __version__
+
+    ours = Path(__file__).resolve().parent.parent / "datasette_plugins"
+    upstream = Path(datasette.__file__).parent / "templates"
+    overrides = [p for p in (ours / "templates").glob("*.html") if (upstream / p.name).exists() and p.name != "index.html"]
+    assert len(overrides) >= 12
+    copies = [ours / "static" / name for name in ("datasette-table.js", "close-menus.js", "sql-editor.js")]
+    for path in overrides + copies:
+        assert f"Datasette {__version__}'s" in path.read_text(encoding="utf-8").split("\n", 2)[0], path.name
