@@ -84,6 +84,7 @@ def test_year_overview_draws_totals_refusal_reasons_and_regions(site, browser, t
     assert {"2020", "2021", "2022", "2023", "历年合计（件）"} <= set(totals["texts"])
     assert totals["foot"].startswith("涵盖 5 份报告（2020–2023 年）；2022 年没有报告，图中留空")
     # no agency has reports in two years: the totals compare different bodies, and the chart says so
+    page.wait_for_selector('.gk-chart[data-chart="year_totals"][data-compared="different"]')
     note = page.locator('.gk-chart[data-chart="year_totals"] .gk-chart-compare')
     assert "不是同一批机关" in note.inner_text() and "2021 年 3 个，其中 0 个前一年度也有报告" in note.inner_text()
     assert note.locator("a").get_attribute("href") == "/gkreport/like_for_like"
@@ -171,12 +172,14 @@ def test_year_charts_keep_gaps_and_compare_like_for_like(years_site, browser, ye
     assert requests["series"] == {"本年新收申请": [5, 5, 5, 5, None, 5, None, 5]}  # 2016 … 2023
     assert {"2020", "2022"} <= set(requests["texts"])
     assert "2020、2022 年没有报告，图中留空" in requests["foot"]
+    page.wait_for_selector('.gk-chart[data-chart="agency_requests"][data-compared="same"]')
     assert page.locator(".gk-chart-compare").count() == 0  # one agency: its years compare like for like
     snap(page, tmp_path, "agency-gaps")
 
     page = open_page(browser, f"{years_site}/-/overview")
     totals = drawn(page, "year_totals")
     assert totals["series"]["本年新收申请"][-2] is None  # 2022
+    page.wait_for_selector('.gk-chart[data-chart="year_totals"][data-compared="different"]')
     note = page.locator('.gk-chart[data-chart="year_totals"] .gk-chart-compare')
     assert "2023 年 2 个，其中 1 个前一年度也有报告" in note.inner_text()
     note.locator("a").click()

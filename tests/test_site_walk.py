@@ -165,7 +165,7 @@ def test_every_page_from_the_home_page_reads_in_chinese(site, browser, seed_db, 
         response = page.goto(url, wait_until="load")
         if page.locator(".gk-chart").count():
             page.wait_for_function("() => Array.from(document.querySelectorAll('.gk-chart'))"
-                                   ".every(c => c.dataset.ready)")
+                                   ".every(c => c.dataset.ready && c.dataset.compared)")
         status = response.status if response else 0
         texts = page.evaluate(VISIBLE_TEXT)
         found = offences(texts)
