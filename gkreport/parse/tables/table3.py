@@ -55,6 +55,12 @@ _CANONICAL = {r.key: squash(_strip_numbering(squash(r.label))) for r in T.REQUES
 
 def fuzzy_request_row(label: str, allowed: set[str]) -> Optional[str]:
     """A damaged or cut label ('5.要求行政机关确') still names one row when it is a clear part of it."""
+    return _fuzzy_request_row(label, frozenset(allowed))
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy_request_row(label: str, allowed: frozenset) -> Optional[str]:
+    # cached: difflib over every allowed row is dear, and the same damaged labels recur
     core = _strip_numbering(label)
     for group in T.REQUEST_GROUP_LABELS:
         core = core.replace(group, "")
@@ -373,7 +379,8 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
             values = [EMPTY] * WIDTH  # printed wholly blank, without its empty cells
         else:
             values = a.row.values
-            if len(values) != WIDTH or BLANK in values:
+            # (a test by identity: `BLANK in values` would call each number's generated __eq__)
+            if len(values) != WIDTH or any(v is BLANK for v in values):
                 values = (_in_place(a.row) if aligned else None) or a.row.values_for(WIDTH)
         if len(values) != WIDTH and a.row.raw is not None:
             values = spaced.place(a.row) or values
@@ -381,10 +388,10 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
             damaged[a.key] = [v.stored for v in values]  # None for a dash
             continue
         # a None is a cell the report left blank; a cell missing from the dict could not be read
-        out.values[a.key] = dict(zip(T.APPLICANT_KEYS, [v.stored for v in values]))
-        empty = [col for col, v in zip(T.APPLICANT_KEYS, values) if not isinstance(v, Num)]
-        if empty:
-            blanks[a.key] = empty
+        stored = [v.stored for v in values]
+        out.values[a.key] = dict(zip(T.APPLICANT_KEYS, stored))
+        if None in stored:
+            blanks[a.key] = [col for col, v in zip(T.APPLICANT_KEYS, stored) if v is None]
     equations = table3_equations(fmt, keys)
     if damaged:
         _place_damaged(out, damaged, equations)
