@@ -6,7 +6,8 @@ Each file goes through what an ingest does with it (``ingest.parse_file``: extra
 and is written into a real SQLite database (``store.write``); its cells are read back from there.
 The test prints, per class of layout or damage, the exact-cell rate, the missing cells (and those
 no check names), the wrong values (and those no check names), the tables not found, and the
-warnings on clean reports read exactly (false alarms). ``pytest tests/test_layouts_blind.py -s``.
+warnings on clean reports read exactly (false alarms); and it checks each file's agency, year and
+templates. ``pytest tests/test_layouts_blind.py -s``.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def test_every_layout_is_read(results):
         for f, m in meta_misses.items():
             print(f"   {f}: {'; '.join(m)}")
 
+    assert not meta_misses, "agency, year or template not as expected"
     assert total.tables_not_found == 0, "a whole table was not read"
     assert total.wrong_unflagged == 0, "a wrong value without a check"
     assert total.rate >= MIN_EXACT, f"{100 * total.rate:.2f} % of cells exact"
