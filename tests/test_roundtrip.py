@@ -61,7 +61,9 @@ def test_roundtrip():
             worst.append((t.exact / max(t.cells, 1), name, score, error))
 
     worst.sort(key=lambda w: w[0])
-    for rate, name, score, error in worst[:25]:
+    # every case with a wrong value, a false alarm, a failure or a table not found, then the worst others
+    notable = [w for w in worst if w[2].wrong or w[2].alarms or w[3] or w[2].tally.tables_not_found]
+    for rate, name, score, error in notable + [w for w in worst[:25] if w not in notable]:
         print(f"\n{name}: {100 * rate:.1f} % exact" + (f"; 失败 {error}" if error else ""))
         for cell, want, have, f in score.wrong[:4]:
             print(f"   WRONG {cell}: expected {want}, stored {have}{'' if f else ' (no check)'}")

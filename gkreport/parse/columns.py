@@ -68,12 +68,18 @@ def from_headers(raws: Sequence[str], words: Sequence[str]) -> Optional[list[Spa
     return columns
 
 
+SLACK = 2  # display columns a number may stand off its column (OCR and wrapping shift a line a little)
+
+
 def place(raw: str, n: int, columns: Sequence[Span]) -> Optional[list[int]]:
-    """The column of each of a row's n numbers, by overlap with the column extents; None unless
-    each number overlaps exactly one column and they go left to right."""
+    """The column of each of a row's n numbers, by overlap with the column extents, else the one
+    column within ``SLACK`` of it; None unless each number finds exactly one column and they go left
+    to right."""
     out = []
     for start, end in value_spans(raw, n):
         hits = [k for k, (a, b) in enumerate(columns) if start < b and a < end]
+        if not hits:
+            hits = [k for k, (a, b) in enumerate(columns) if start < b + SLACK and a - SLACK < end]
         if len(hits) != 1 or (out and hits[0] <= out[-1]):
             return None
         out.append(hits[0])

@@ -306,8 +306,11 @@ def _aligned(rows: list[Row]) -> bool:
         blocks.setdefault(row.block, []).append((len(cells), gap))
     if not (complete >= 3 or header):
         return False
+    # a block of one row (the end of a table a page break cut off) fits when it is as wide as a
+    # block of several rows all of one width
+    grid_widths = {shapes[0][0] for shapes in blocks.values() if len(shapes) >= 2 and len({w for w, _ in shapes}) == 1}
     for shapes in blocks.values():
-        uniform = len(shapes) >= 2 and len({w for w, _ in shapes}) == 1
+        uniform = len({w for w, _ in shapes}) == 1 and (len(shapes) >= 2 or shapes[0][0] in grid_widths)
         if not uniform and any(gap for _, gap in shapes):
             return False
     return True
