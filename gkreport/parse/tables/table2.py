@@ -57,12 +57,12 @@ def _measure_of(cell: str) -> Optional[str]:
     return next((m.key for m in T.ACTIVE_MEASURES if any(a in s for a in m.anchors)), None)
 
 
-def _header_columns(row: Row) -> Optional[tuple[int, dict[int, str]]]:
-    """A block header's cells: the row's width and the measure each of its columns holds."""
+def _header_columns(row: Row) -> Optional[tuple[int, dict[int, str], frozenset]]:
+    """A block header's cells: the row's width, the measure each of its columns holds, and those measures."""
     if row.cells is None:
         return None
     columns = {i: m for i, slot in enumerate(row.cells) if isinstance(slot, str) and (m := _measure_of(slot))}
-    return (len(row.cells), columns) if columns else None
+    return (len(row.cells), columns, frozenset(columns.values())) if columns else None
 
 
 @lru_cache(maxsize=4096)
@@ -80,26 +80,24 @@ def _unit_of(label: str) -> Optional[str]:
     return None
 
 
-def _by_header(row: Row, header: tuple[int, dict[int, str]], columns: tuple[str, ...]) -> Optional[dict]:
+def _by_header(row: Row, header: tuple[int, dict[int, str], frozenset], columns: tuple[str, ...]) -> Optional[dict]:
     """The row's cell under each measure of its block header, when the row has the header's cells:
     {measure: Num, BLANK or EMPTY}. None when the columns don't line up (the count decides then)."""
-    width, heads = header
+    width, heads, measures = header
     cells = row.cells
-    if cells is None or len(cells) != width or set(heads.values()) != set(columns):
+    if cells is None or len(cells) != width or measures != frozenset(columns):
         return None
+    if sum(1 for slot in cells if type(slot) is Num) != sum(1 for i in heads if type(cells[i]) is Num):
+        return None  # a number under no measure: the columns are not what the header says
     placed: dict[str, object] = {}
-    for i, slot in enumerate(cells):
-        measure = heads.get(i)
-        if measure is None:
-            if isinstance(slot, Num):
-                return None  # a number under no measure: the columns are not what the header says
-            continue
+    for i, measure in heads.items():
+        slot = cells[i]
         if isinstance(slot, str):
             return None
         seen = placed.get(measure)
         if seen is None or seen is EMPTY:
             placed[measure] = slot
-        elif isinstance(slot, Num) and isinstance(seen, Num) and slot.value != seen.value:
+        elif type(slot) is Num and type(seen) is Num and slot.value != seen.value:
             return None  # a merged cell repeated in each column it spans repeats its value
     return placed
 
