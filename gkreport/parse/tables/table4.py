@@ -72,7 +72,8 @@ def read_table4(rows: list[Row]) -> Table4:
     labels: list[str] = []
     numbers: list = []
     split: list = []
-    rows = [r for r in rows if len(r.label) <= 40]  # (a longer label is narrative text, not a table row)
+    # a long line of text is narrative, not a table row (a header row of cells may be long)
+    rows = [r for r in rows if len(r.label) <= 40 or r.cells is not None]
     for row in rows:
         labels.append(row.label)
         numbers.extend(row.values)
