@@ -89,7 +89,7 @@ async def test_failed_checks(app, ids):
     got = {r["报告编号"]: (r["问题数"], r["未通过的检查"]) for r in await rows(app, "failed_checks")}
     assert got == {ids["003"]: (21, "表三：缺少单元格"), ids["002"]: (2, got[ids["002"]][1]),
                    ids["001"]: (1, "表四：单元格数量")}
-    assert set(got[ids["002"]][1].split(",")) == {"表二：缺少单元格", "表三：缺少单元格"}
+    assert set(got[ids["002"]][1].split(",")) == {"表二：空白单元格", "表三：缺少单元格"}
     only = await rows(app, "failed_checks", rule="t4_cell_count")
     assert [r["报告编号"] for r in only] == [ids["001"]]
 
@@ -132,7 +132,7 @@ async def test_outcomes_by_year(app):
 
 async def test_common_checks(app):
     got = [(r["规则键"], r["次数"], r["报告数"]) for r in await rows(app, "common_checks")]
-    assert got == [("t3_missing_cells", 22, 2), ("t2_missing_cells", 1, 1), ("t4_cell_count", 1, 1)]
+    assert got == [("t3_missing_cells", 22, 2), ("t2_blank_cells", 1, 1), ("t4_cell_count", 1, 1)]
 
 
 async def test_like_for_like(app, years_db):
