@@ -219,7 +219,7 @@ def check_question(entry: dict, out: dict, conn: sqlite3.Connection) -> str | No
     return None
 
 
-def run_question_file(asker, db_path) -> tuple[list[dict], list[tuple[str, str]]]:
+def run_question_file(asker, db_path) -> tuple[list[dict], list[tuple[str, str, list[str]]]]:
     entries = load_questions()
     conn = sqlite3.connect(db_path)
     failures, context = [], None
@@ -228,8 +228,19 @@ def run_question_file(asker, db_path) -> tuple[list[dict], list[tuple[str, str]]
         context = out.get("context")
         problem = check_question(entry, out, conn)
         if problem:
-            failures.append((entry["q"][:60], problem))
+            failures.append((entry["q"][:60], problem, entry["classes"]))
     return entries, failures
+
+
+def per_class(entries: list[dict], failures: list[tuple]) -> dict[str, tuple[int, int]]:
+    counts: dict[str, list[int]] = {}
+    for e in entries:
+        for c in e["classes"]:
+            counts.setdefault(c, [0, 0])[1] += 1
+    for *_, classes in failures:
+        for c in classes:
+            counts[c][0] += 1
+    return {c: (n - wrong, n) for c, (wrong, n) in sorted(counts.items())}
 
 
 def test_question_file(asker, db_path, capsys):
@@ -240,8 +251,11 @@ def test_question_file(asker, db_path, capsys):
     with capsys.disabled():
         print(f"\nask_questions.yaml: {n} questions ({chinese} Chinese), {n - len(failures)} correct, "
               f"accuracy {accuracy:.1%}")
-        for q, problem in failures:
+        for c, (right, k) in per_class(entries, failures).items():
+            print(f"  {c:18} {right}/{k}")
+        for q, problem, _ in failures:
             print(f"  ✗ {q}\n      {problem}")
+    assert all(e.get("classes") for e in entries)
     assert n >= 150 and chinese * 3 >= n * 2
     assert accuracy >= 0.95
 
