@@ -361,7 +361,7 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
     if _clarify(out, u, idx, lang):
         return out
     t = choose(u)
-    if t is not None and t.get("weak") and any(re.match(r"[\u3400-\u9fff]", w) for w in u.leftover):
+    if t is not None and t.get("weak") and (u.topics or any(re.match(r"[\u3400-\u9fff]", w) for w in u.leftover)):
         t = None  # 上犹县政府办的营商环境怎么样: the words that matter were not understood
     if t is None and model is not None:
         return model(question=u.question, understanding=u, out=out, conn=conn, idx=idx, db_name=db_name,

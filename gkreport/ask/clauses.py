@@ -18,6 +18,7 @@ from .understand import Understanding, understand
 
 _ASKS = re.compile(r"多少|几|哪|什么|是否|有没有|怎么|如何|谁|吗|呢|占比|比例|公开率|纠错率|"
                    r"\b(?:how|what|which|when|where|who|whose|is|are|did|does|was|were)\b")
+_COMPARATIVE = re.compile(r"(?:多|少|高|低|大|小)[？?。！!]?$|\b(?:more|fewer|less|higher|lower)\b")
 _CUT_ZH = re.compile(r"[？?；;，,。](?=.)")
 _CUT_EN = re.compile(r",?\s+and\s+(?=(?:how|what|which|when|where|who)\b)|[?;](?=.)")
 
@@ -43,6 +44,15 @@ def split_text(question: str) -> list[str]:
     return out
 
 
+_AND = re.compile(r"^\s*(?:的|了)?\s*(?:和|与|及|以及|、|跟|同|还有|,|，|and|or)\s*$")
+
+
+def _joined(u: Understanding) -> bool:
+    """The figures are named side by side, joined by 和, 、, and …"""
+    spans = sorted(u.measure_spans)
+    return len(spans) > 1 and all(_AND.match(u.text[a[1]:b[0]]) for a, b in zip(spans, spans[1:]))
+
+
 def _one_by_one(u: Understanding) -> list[Understanding]:
     """Figures or fields asked for side by side, each as its own question."""
     if len(u.fields) > 1:
@@ -54,8 +64,13 @@ def _one_by_one(u: Understanding) -> list[Understanding]:
         return out
     together = u.cues & {"results", "breakdown", "share", "compare", "average", "trend"} or u.rate or u.base
     ms = [m for m in u.measures if not m.generic]
+    # 因属于行政查询事项不予公开: the reason names a row of 不予公开, not a second question
+    ms = [m for m in ms if not any(o is not m and o.family == m.family and o.row_keys and set(o.row_keys) < set(m.row_keys)
+                                   for o in ms)]
     if len(ms) < 2 or together or u.applicant or u.outcome:
         return [u]
+    if not _joined(u):
+        return [u]  # 行政许可处理了多少件: one figure named in two words
     kinds = {(m.family, m.category, m.proceedings) for m in ms}
     if len(kinds) < 2 and "each" not in u.cues:
         return [u]  # 因国家秘密和第三方权益不予公开的: one sum
@@ -70,7 +85,11 @@ def _one_by_one(u: Understanding) -> list[Understanding]:
 
 
 def _asks_its_own(u: Understanding) -> bool:
-    return bool(_has_subject(u) or u.applicant or u.outcome or u.fields or u.unanswerable)
+    if not (u.measure or u.rate or u.fields or u.terms) and (
+            u.cues & {"rank_desc", "rank_asc", "compare"} or _COMPARATIVE.search(u.text)):
+        return False  # 哪年多？ compares what the part before it asked for
+    return bool(_has_subject(u) or u.applicant or u.outcome or u.fields or u.unanswerable
+                or u.cues & {"group_year", "group_province"})
 
 
 def plan(question: str, idx, context: dict | None) -> list[Understanding]:
@@ -85,12 +104,12 @@ def plan(question: str, idx, context: dict | None) -> list[Understanding]:
     ctx = context
     for piece in pieces:
         if understood:
-            u = understand(piece, idx, {"intent": None, "slots": slots_of(understood[-1], idx)})
-            if not _asks_its_own(u):  # 哪年多？ is asked of the part before it
+            if not _asks_its_own(understand(piece, idx, None)):  # 哪年多？ is asked of the part before it
                 groups[-1] = groups[-1] + "，" + piece
                 understood[-1] = understand(groups[-1], idx, ctx if len(groups) == 1 else
                                             {"intent": None, "slots": slots_of(understood[-2], idx)})
                 continue
+            u = understand(piece, idx, {"intent": None, "slots": slots_of(understood[-1], idx)})
         else:
             u = understand(piece, idx, ctx)
         groups.append(piece)

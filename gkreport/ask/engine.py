@@ -68,7 +68,9 @@ def features(u: Understanding, idx: Index) -> set[str]:
     if u.applicant:
         f.add("applicant")
     y = u.years
-    if len(y.values) > 1:
+    if len(y.values) > 1 and "total" in f and not f & {"compare", "each", "trend"}:
+        f.add("years")  # 2021年和2022年加起来: one sum over both years
+    elif len(y.values) > 1:
         f.add("multi_year")
     elif len(y.values) == 1:
         f.add("year")
@@ -138,8 +140,10 @@ def figure_column(u: Understanding) -> str | None:
 
 
 def figures_sql(sql: str, column: str) -> str:
-    """A query over reports joined to a figure's table, read from report_figures instead."""
+    """A query over reports joined to a figure's table, read from report_figures instead: a report counts
+    when it gives the figure (count of the column), and sums skip the reports that do not."""
     sql = _JOIN.sub("from report_figures r", sql)
+    sql = sql.replace("count(distinct r.id)", f"count(r.{column})")
     sql = re.sub(r"\br\.id\b", "r.report_id", sql)
     return sql.replace("{value}", f"r.{column}")
 
@@ -331,7 +335,7 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     column = figure_column(u) if t.get("figures") and idx.has_figures and not totals else None
     if column:
         sql = figures_sql(sql, column)
-        measure_sql = f"r.{column} is not null"
+        measure_sql = ""
         params = {k: v for k, v in params.items()
                   if k not in ("row_key", "category", "row_keys", "proceeding", "proceedings", "item", "item_measures")}
     value = value_expression(u) if m else ""
@@ -339,7 +343,9 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         k in ("amount_10k_yuan", "amount_yuan") for k in (u.item_measures or m.measures))
     field = u.fields[0] if u.fields else ""
     replacements = {
-        "{label}": "min(r.agency_name) as agency, " if len(u.agencies) == 1 else "",
+        # the one agency the rows come from, when they come from one (上杭县: its general office's reports)
+        "{label}": "" if totals or not (len(u.agencies) == 1 or len(u.regions) == 1) else
+        "case when count(distinct r.agency_id) = 1 then min(r.agency_name) end as agency, ",
         "{unit}": ", f.unit as unit" if amount else "",
         "{group_unit}": "group by f.unit" if amount else "",
         "{group_year_unit}": "group by r.year, f.unit" if amount else "group by r.year",

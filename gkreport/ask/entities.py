@@ -169,16 +169,24 @@ class Index:
             index: dict[tuple[str, ...], set[str]] = {}
             for word in self.zh:
                 if 2 <= len(word) <= 12 and all("\u3400" <= ch <= "\u9fff" for ch in word):
-                    index.setdefault(pinyin(word), set()).add(word)
+                    index.setdefault(sounds(word), set()).add(word)
             self._pinyin = index
         return self._pinyin
 
-    def correct(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
-        """Runs of Chinese characters no word covers, read by their pinyin: (start, end, the word meant)."""
+    def correct(self, text: str, tokens: list[Token], protect: list[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
+        """Runs of Chinese characters no word covers, read by their pinyin: (start, end, the word meant).
+        A piece starts where no word does and may run on over the words after it (节转 + 下年度 → 结转下年度);
+        the protected spans (a body's name: 行政服务中心) are left as written."""
         covered = [False] * len(text)
+        ends = set()
         for t in tokens:
+            ends.add(t.end)
             for k in range(t.start, t.end):
                 covered[k] = True
+        for a, b in protect:
+            for k in range(a, b):
+                covered[k] = True
+                ends.discard(k + 1)
         fixes = []
         index = None
         for m in re.finditer(r"[\u3400-\u9fff]{2,}", text):
@@ -191,10 +199,11 @@ class Index:
                 found = None
                 for length in range(min(8, b - i), 1, -1):
                     piece = text[i:i + length]
-                    if covered[i + length - 1]:
+                    if covered[i + length - 1] and (i + length) not in ends or any(
+                            a <= k < b_ for k in range(i, i + length) for a, b_ in protect):
                         continue
                     index = index if index is not None else self.pinyin_index()
-                    words = index.get(pinyin(piece))
+                    words = index.get(sounds(piece))
                     if words and len(words) == 1:
                         word = next(iter(words))
                         # a slip of the keyboard keeps most of the word: 申清 for 申请, never 里有 for 理由
@@ -215,6 +224,20 @@ def pinyin(word: str) -> tuple[str, ...]:
     from pypinyin import lazy_pinyin
 
     return tuple(lazy_pinyin(word))
+
+
+_FUZZY = ((re.compile(r"^([zcs])h"), r"\1"), (re.compile(r"ng$"), "n"))
+
+
+@lru_cache(maxsize=20000)
+def sounds(word: str) -> tuple[str, ...]:
+    """Pinyin as a keyboard slips: zh/z, ch/c, sh/s and -ng/-n read alike (乡村振新 sounds like 乡村振兴)."""
+    out = []
+    for syllable in pinyin(word):
+        for pattern, repl in _FUZZY:
+            syllable = pattern.sub(repl, syllable)
+        out.append(syllable)
+    return tuple(out)
 
 
 def english_names(name: str, stem: str, bare: bool = True) -> list[str]:

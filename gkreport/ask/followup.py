@@ -19,21 +19,22 @@ rest from there:
 
 from __future__ import annotations
 
+import re
+
 from .entities import Index, Region
 from .lexicon import lexicon
 from .text import Years
+from .understand import SHAPE_CUES
 
-SHAPES = {"trend", "rank_desc", "rank_asc", "compare", "share", "average", "breakdown", "results", "applicants",
-          "list", "count", "zero", "total", "group_agency", "group_province", "group_city", "group_county",
-          "group_year", "group_level", "reports", "database", "mention", "checks", "template", "years_word", "newest",
-          "oldest", "agency_list"}
+SHAPES = SHAPE_CUES
 GROUPS = {"group_agency", "group_province", "group_city", "group_county", "group_year", "group_level"}
 RANKS = {"rank_desc", "rank_asc"}
 
 
 def _has_subject(u) -> bool:
-    return bool(u.measure or u.rate or u.fields or u.terms or u.section
-                or u.cues & {"database", "reports", "checks", "template", "newest", "oldest", "applicants", "profile"})
+    return bool((u.measure and not u.measure_defaulted) or u.rate or u.fields or u.terms or u.section
+                or u.cues & {"database", "reports", "checks", "template", "newest", "oldest", "applicants", "profile",
+                             "years_word"})
 
 
 def inherit(u, context: dict, idx: Index) -> None:
@@ -44,8 +45,9 @@ def inherit(u, context: dict, idx: Index) -> None:
     narrows = not subject and (u.applicant or u.outcome)
 
     # -- what is asked
-    if prev.get("terms") and not subject and (u.topics or u.leftover) and not (u.applicant or u.outcome):
-        u.terms = " ".join(u.topics) or u.leftover[0]
+    new_words = u.topics or [w for w in u.leftover if re.match(r"[\u3400-\u9fff]", w)]
+    if prev.get("terms") and not subject and new_words and not (u.applicant or u.outcome):
+        u.terms = " ".join(new_words)
         u.cues.add("mention")
         u.leftover = []
         u.inherited.append("mention")
@@ -57,7 +59,7 @@ def inherit(u, context: dict, idx: Index) -> None:
                 u.measures = [m]
                 u.applicant = u.applicant or (None if narrows else prev.get("applicant"))
                 u.outcome = u.outcome or (None if narrows else prev.get("outcome"))
-                u.item_measures = tuple(prev.get("item_measures") or m.measures)
+                u.item_measures = u.asked_item_measures or tuple(prev.get("item_measures") or m.measures)
                 u.inherited.append("measure")
         if not narrows:
             for key in ("rate", "terms", "section"):

@@ -172,9 +172,8 @@ def lexicon() -> Lexicon:
             lex.add("en", w, ("body", zh_name))
     for family, extra in data["unanswerable"].items():
         words(family, extra, [], ("unanswerable", family))
-    for zh_topic, en_words in data["topics"].items():
-        for w in en_words:
-            lex.add("en", w, ("topic", zh_topic))
+    for term, extra in data["topics"].items():
+        words(term, extra, [], ("topic", term))
     for column, extra in data["report_fields"].items():
         lex.report_fields.add(column)
         words(column, extra, [], ("field", column))

@@ -293,7 +293,7 @@ def _unread_names(out: Names, text: str, tokens: list[Token], idx: Index, lang: 
             out.unknown.append(Unknown(run + _kind_after(text, start + len(run), tokens), "central", None, start))
             continue
         body = _BODY.match(run)
-        if body and body.group(1) == run.removeprefix("的") and len(run) >= 3:
+        if body and body.group(1) == run.strip("的") and len(body.group(1)) >= 3:
             found = _body_agencies(idx, None, body.group(1))
             if found:
                 mention = list(dict.fromkeys(found))
@@ -323,7 +323,7 @@ def _distribute_kinds(out: Names, text: str, words: list[_Word], idx: Index) -> 
     for mention in list(out.regions):
         name = out.mention_text.get(id(mention), "")
         pos = text.find(name)
-        after = text[pos + len(name):pos + len(name) + 2] if pos >= 0 else ""
+        after = text[pos + len(name):pos + len(name) + 8] if pos >= 0 else ""
         if not re.match(r"^\s*(?:和|与|及|、|跟|同|and|or)", after):
             continue
         found = [a for r in mention for a in _agencies_of_kind(idx, r, kind)]

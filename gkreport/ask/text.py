@@ -105,7 +105,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("recent", re.compile(rf"(?:近|最近|过去|前|last|past|the last|the past)\s*({NUMBER})\s*(?:个)?\s*(?:年|years)")),
     ("since", re.compile(rf"since\s+({_FULL_YEAR})|({_YEAR_WORD})\s*(?:年度|年)?\s*(?:以来|之后|以后|起)")),
     ("before", re.compile(rf"before\s+({_FULL_YEAR})|({_YEAR_WORD})\s*(?:年度|年)?\s*(?:以前|之前)")),
-    ("year", re.compile(rf"(?<![\d.])({_YEAR_WORD})(?![\d.%])(?:\s*(?:年度|年)|(?!\s*[件个条份名万元%]))")),
+    ("year", re.compile(rf"(?<![\d.])({_YEAR_WORD})(?![\d%]|\.\d)(?:\s*(?:年度|年)|(?!\s*[件个条份名万元%]))")),
     ("short", re.compile(r"(?<![\d.])(\d{2})\s*年(?!代)")),
     ("relative", re.compile("|".join(sorted(map(re.escape, _RELATIVE), key=len, reverse=True)))),
 )

@@ -27,7 +27,11 @@ _QUOTED = re.compile(r"[「“\"『‘']([^」”\"』’']{1,40})[」”\"』�
 _STOP_TAIL = re.compile(r"(?:的报告|的年报|报告|的内容|内容|的情况|情况|的|了|吗|呢|过|没有|有哪些|哪些|是哪些)+$")
 _STOP_HEAD = re.compile(r"^(?:了|过|到|及|有|关于|有关|的)+")
 _EN_STOP = {"the", "a", "an", "which", "what", "reports", "report", "of", "in", "their", "text", "do", "does", "any",
-            "how", "many", "and", "or", "about", "that", "those", "its", "say", "says"}
+            "how", "many", "and", "or", "about", "that", "those", "its", "say", "says", "are", "is", "was", "were",
+            "from", "these", "them", "only", "also", "with", "for", "to", "by", "at", "on", "did", "has", "have", "had",
+            "be", "been", "it", "this", "there", "all", "much", "get", "got", "give", "given", "show", "tell", "me",
+            "please", "list", "year", "years", "one", "ones", "each", "per", "than", "who", "whom", "whose", "when",
+            "where", "why", "can", "could", "would", "should", "will", "our", "your", "they", "them", "out"}
 # 2019年版, 2021 format, 表三…2019年版: a format of the report, never a year
 _TEMPLATE = re.compile(r"(?:(表\s*[二三]|table\s*[23])[^，,。？?]{0,12}?)?(?<!\d)(2019|2021)\s*年?\s*(?:版|版本|格式|模板|式样|的格式|format|template|version)")
 _TEMPLATE_WORDS = {"新格式": "2021", "新版格式": "2021", "旧格式": "2019", "旧版格式": "2019", "试行格式": "2019"}
@@ -35,16 +39,19 @@ _TEMPLATE_WORDS = {"新格式": "2021", "新版格式": "2021", "旧格式": "20
 _MIN_BASE = re.compile(r"(?:办理总计|总计|基数|分母|办理量|办件)?\s*(?:不少于|不低于|至少|大于等于|≥|>=|满)\s*(\d+)\s*(?:件|个|份)?(?:以上)?"
                        r"|(\d+)\s*件(?:及)?以上|at least\s+(\d+)\s*(?:cases|requests|processed)?|minimum(?: base)? of\s+(\d+)")
 # carried over into 2024 / 结转到2024年: the report of the year before
-_INTO_YEAR = re.compile(r"(?:carr(?:y|ied) (?:over|forward) into|结转(?:到|至|入))\s*(\d{4})")
+_INTO_YEAR = re.compile(r"(carr(?:y|ied) (?:over|forward) (?:in)?to|结转(?:到|至|入))\s*(\d{4})\s*年?")
+_PREVIOUS_YEAR = re.compile(r"比上一?年(?:度)?|(?:than|on|from) the previous year|year[- ]on[- ]year")
 _SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|哪一年|哪年|哪个省|哪座|是谁|谁(?:最|更)|"
                        r"\bwhich (?:agency|province|city|county|district|year|department|office|body|government|region|one)\b"
                        r"|\bwho\b|\bwhat (?:agency|province|city|year)\b")
 _PLURAL = re.compile(r"哪些|哪几|前\s*\d|前[一二三四五六七八九十两]|\btop\b|\bwhich (?:agencies|provinces|cities|counties|"
                      r"districts|years|departments|offices|bodies)\b")
 _RANK_ALL = re.compile(r"排名|排序|排个序|排行|排一下|\brank(?:ed|ing|s)?\b")
+# the words that shape a question, which a follow-up keeps when it says nothing of its shape
 SHAPE_CUES = {"trend", "rank_desc", "rank_asc", "compare", "share", "average", "breakdown", "results", "applicants",
-              "list", "count", "zero", "group_agency", "group_province", "group_city", "group_county", "group_year",
-              "group_level", "total"}
+              "list", "count", "how_many", "zero", "group_agency", "group_province", "group_city", "group_county",
+              "group_year", "group_level", "total", "reports", "database", "mention", "checks", "template",
+              "years_word", "newest", "oldest"}
 NAME_KINDS = ("agency", "region", "place", "kind", "body", "central")
 
 
@@ -56,6 +63,8 @@ class Understanding:
     years: Years = field(default_factory=Years)
     measure: Measure | None = None
     measures: list[Measure] = field(default_factory=list)  # every figure named, in order (several in one)
+    measure_spans: list[tuple[int, int]] = field(default_factory=list)  # where each of them was named
+    asked_item_measures: tuple[str, ...] = ()  # table 2's measures the question itself names (项目, 金额)
     base: Measure | None = None
     applicant: str | None = None
     outcome: str | None = None
@@ -79,6 +88,7 @@ class Understanding:
     corrections: list[tuple[str, str]] = field(default_factory=list)
     leftover: list[str] = field(default_factory=list)  # words nothing recognized
     inherited: list[str] = field(default_factory=list)
+    measure_defaulted: bool = False  # the figure was not named: 申请 alone, or an applicant or outcome alone
     features: set[str] = field(default_factory=set)
     into_year: int | None = None
     singular: bool = False  # 哪个单位最多, which agency: one answer, not a ranking
@@ -151,9 +161,11 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
     masked = _read_min_base(u, masked)
     m = _INTO_YEAR.search(masked)
     if m:  # carried over into 2024 is what the 2023 report carried forward
-        u.into_year = int(m.group(1))
-        masked = masked[:m.start(1)] + str(u.into_year - 1) + masked[m.end(1):]
-    u.years = parse_years(masked, idx.newest, idx.oldest)
+        u.into_year = int(m.group(2))
+        word = "carried forward in" if u.lang == "en" else "结转下年度"
+        masked = masked[:m.start()] + f" {word} {u.into_year - 1}{'' if u.lang == 'en' else '年'} " + masked[m.end():]
+    # 比上一年增加了多少: the report's own change on its previous year, not the year before the newest
+    u.years = parse_years(_PREVIOUS_YEAR.sub(lambda x: " " * len(x.group()), masked), idx.newest, idx.oldest)
     masked = mask(masked, u.years.spans)
     quoted = [q.group(1).strip() for q in _QUOTED.finditer(masked)]
     masked = re.sub(r"[「」“”\"『』‘’]", " ", masked)
@@ -162,7 +174,7 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
         u.limit = cn_number(lm.group(1) or lm.group(2))
         masked = mask(masked, [lm.span()])
     tokens = idx.scan(masked)
-    fixes = idx.correct(masked, tokens) if u.lang == "zh" or re.search(r"[\u3400-\u9fff]", masked) else []
+    fixes = idx.correct(masked, tokens, _body_runs(masked, tokens)) if re.search(r"[\u3400-\u9fff]", masked) else []
     fixes += correct_english(masked, tokens, idx)
     if fixes:
         chars = list(masked)
@@ -183,6 +195,19 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
 
     u.features = features(u, idx)
     return u
+
+
+_BODY_RUN = re.compile(r"[\u4e00-\u9fff]{2,}?(?:委员会|管委会|中心|办公室|局|委|厅|镇|乡|街道)$")
+
+
+def _body_runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Runs no word covers that end like a body's or a township's name: kept as written, never corrected."""
+    covered = [False] * len(text)
+    for t in tokens:
+        for k in range(t.start, t.end):
+            covered[k] = True
+    runs = re.finditer(r"[\u4e00-\u9fff]+", "".join(" " if covered[i] else c for i, c in enumerate(text)))
+    return [m.span() for m in runs if _BODY_RUN.search(m.group())]
 
 
 def _read_templates(u: Understanding, text: str) -> str:
@@ -268,6 +293,18 @@ def _narrative_terms(u: Understanding, text: str, tokens: list[Token], quoted: l
                 before = re.split(r"[,，。？?！!;；]", text[:cue.start])[-1]
                 terms = _STOP_TAIL.sub("", re.sub(r"(?:被|在)?(?:哪些|哪个|哪份|多少份?)?报告?$", "", before)).strip()
         u.terms = terms or None
+    if u.terms and not quoted:
+        # 哪些省份 after 涉及 is a question, not words to search for
+        inner = [t for t in tokens if t.start >= cue.end and t.kind == "cue"]
+        rest = u.terms
+        for t in sorted(inner, key=lambda t: -len(t.text)):
+            rest = rest.replace(t.text, "")
+        if not re.search(r"[\u3400-\u9fff]{2,}|[a-z0-9]{2,}", rest):
+            u.terms = None
+            u.cues.discard("mention")
+            return tokens
+        # 网站IPv6改造: words of two scripts are searched for as two words, each anywhere in a passage
+        u.terms = re.sub(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])", " ", u.terms)
     if not u.terms:
         return tokens
     start = cue.end
@@ -282,6 +319,8 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
     for t in tokens:
         if t.kind == "measure":
             measures.append((t.start, lex.measures[t.value]))
+            if not lex.measures[t.value].generic:
+                u.measure_spans.append((t.start, t.end))
         elif t.kind == "applicant":
             u.applicant = u.applicant or t.value
         elif t.kind == "outcome":
@@ -308,6 +347,11 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
         elif t.kind == "topic" and t.value not in u.topics:
             u.topics.append(t.value)
     choose_measure(u, measures, item_measures)
+    u.asked_item_measures = tuple(dict.fromkeys(item_measures))
+    if u.topics and u.measure is None and not u.terms and u.cues & {"list", "reports"} and not u.fields:
+        # 哪些报告说明没有收取信息处理费: a topic of the prose, asked of the reports, is a search
+        u.terms = " ".join(u.topics)
+        u.cues.add("mention")
     t = u.text
     u.rank_all = bool(_RANK_ALL.search(t))
     u.singular = bool(_SINGULAR.search(t)) and not _PLURAL.search(t) and not u.rank_all
@@ -323,9 +367,11 @@ def choose_measure(u: Understanding, found: list[tuple[int, Measure]], item_meas
     u.measures = list(dict.fromkeys(m for _, m in sorted(precise, key=lambda pm: pm[0])))
     if not precise and u.outcome:
         precise = [(0, lex.measures["appeals"])]
+        u.measure_defaulted = True
     if not precise:
         if found or u.applicant:
             u.measure = lex.measures["new_received"]
+            u.measure_defaulted = True
         return
     ranked = sorted(precise, key=lambda pm: (-pm[1].specificity, pm[0]))
     first = ranked[0][1]
