@@ -58,10 +58,10 @@ async def test_values_are_bound_never_pasted(app):
     assert all(isinstance(v, (str, int, float)) for v in out["params"].values())
 
 
-async def test_not_understood_says_what_it_saw_offers_examples_and_search_hits(app):
+async def test_a_question_the_data_cannot_answer_says_what_it_saw_offers_examples_and_passages(app):
     out = await ask_json(app, "上犹县政府办的营商环境怎么样呢")
-    assert out["status"] == "not_understood"
-    assert out["answer"].startswith("抱歉") and "上犹县人民政府办公室" in out["answer"]
+    assert out["status"] == "unanswerable"
+    assert out["answer"].startswith("数据库里没有能回答这个问题的数据") and "上犹县人民政府办公室" in out["answer"]
     assert len(out["examples"]) == 3
     for q in out["examples"]:  # the examples offered are questions that work
         assert (await ask_json(app, q))["status"] in ("answered", "no_data")

@@ -290,8 +290,11 @@ def unanswerable(out: dict, u: Understanding, idx: Index, conn, db_name: str, la
     from .passages import find
 
     reason = u.unanswerable[0] if u.unanswerable else "outside"
-    out.update(status="unanswerable", recognized=u.recognized(idx), reason=reason)
+    rec = u.recognized(idx)
+    out.update(status="unanswerable", recognized=rec, reason=reason)
     text = MESSAGES["unanswerable"][reason][lang].format(newest=idx.newest)
+    if reason == "outside" and rec:
+        text += ("" if lang == "zh" else " ") + MESSAGES["recognized"][lang].format(items=_recognized_text(rec, lang))
     out["search_hits"] = find(conn, u, db_name)
     if out["search_hits"]:
         text += ("" if lang == "zh" else " ") + MESSAGES["passages"][lang]
@@ -367,11 +370,17 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
         return model(question=u.question, understanding=u, out=out, conn=conn, idx=idx, db_name=db_name,
                      base_url=base_url, lang=lang)
     if t is None:
-        rec = u.recognized(idx)
-        if rec or u.leftover:
+        if _about_the_reports(u):
             return unanswerable(out, u, idx, conn, db_name, lang)
         return not_understood(out, u, idx, conn, db_name, lang)
     return execute(t, u, out, conn, idx, db_name=db_name, base_url=base_url, lang=lang)
+
+
+def _about_the_reports(u: Understanding) -> bool:
+    """The question names something of the reports (a body, a place, a year, a figure, a topic): when it is
+    not answered, it asks what the reports do not hold, rather than something beside them (你好)."""
+    return bool(u.agencies or u.regions or u.years or u.measure or u.rate or u.fields or u.topics or u.terms
+                or u.level or u.filters or u.cues & {"reports", "database", "checks", "applicants", "template"})
 
 
 def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: str, base_url: str, lang: str) -> dict:

@@ -72,7 +72,8 @@ def inherit(u, context: dict, idx: Index) -> None:
             if u.terms:
                 u.cues.add("mention")
         if not (u.cues & SHAPES - {"total"}):
-            u.cues |= set(prev.get("cues") or ()) & SHAPES
+            # 2021年呢？ after 历年: the year named, not the years
+            u.cues |= set(prev.get("cues") or ()) & SHAPES - ({"trend"} if u.years else set())
             if u.limit is None and prev.get("limit_asked"):
                 u.limit = prev["limit_asked"]
         for key, value in (prev.get("filters") or {}).items():
