@@ -141,7 +141,7 @@ class Vars(dict):
 
     def v_order_word(self, lang):
         asc = self.slots.get("order") == "asc"
-        share = "share" in self.kind
+        share = "share" in self.kind or self.kind.startswith("rate")
         if lang == "zh":
             return ("最低" if asc else "最高") if share else ("最少" if asc else "最多")
         return ("lowest" if asc else "highest") if share else ("fewest" if asc else "most")
@@ -399,6 +399,12 @@ class Vars(dict):
                        else f"{label} {pct} ({fmt(r.get('numerator'))} ÷ {fmt(r.get('denominator'))})")
         return _join(out, lang)
 
+    def v_min_base(self, lang):
+        return str(self.slots.get("min_base", ""))
+
+    def v_left_out(self, lang):
+        return str(self.left_out or 0)
+
     def v_min_base_note(self, lang):
         base = self.slots.get("min_base")
         left = self.left_out or 0
@@ -448,6 +454,11 @@ def empty(rows: list[dict], t: dict) -> bool:
     return False
 
 
+NONE_OVER_BASE = {
+    "zh": "{scope}{years}没有分母不少于{min_base}的可以排名：{left_out}个的分母不足{min_base}，未列入（{formula}）。",
+    "en": "Nothing{scope_en}{years_en} has a denominator of {min_base} or more to rank: {left_out} fall below it "
+          "({formula_en}).",
+}
 NONE_FOUND = {
     "zh": "{scope}{years}的报告中没有符合条件的：0项。",
     "en": "None of the reports{scope_en}{years_en} qualify: 0.",
@@ -460,6 +471,8 @@ NO_DATA = {
 
 def sentence(t: dict, rows: list[dict], slots: dict, u, lang: str, ratio=None, left_out=None) -> str:
     v = Vars(t["id"], rows, slots, u, lang, ratio=ratio, left_out=left_out)
+    if not rows and left_out:
+        return NONE_OVER_BASE[lang].format_map(v)
     if not rows:
         return (NONE_FOUND[lang]).format_map(v)
     if empty(rows, t):
