@@ -15,6 +15,7 @@ import threading
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.utils import add_cors_headers
 from datasette.utils.asgi import Response
 
 from gkreport.ask import answer_question, connect, featured_examples, index_for
@@ -55,11 +56,14 @@ def _context(raw: str | None) -> dict | None:
 
 async def _canned_link(datasette, db_name: str, out: dict) -> None:
     """A link to the site's ready-made query for this kind of question (catalogue.yaml `canned`), if it has one."""
-    if not out.get("intent") or out.get("source") != "engine":
+    for part in out.get("parts") or ():
+        await _canned_link(datasette, db_name, part)
+    if not out.get("intent") or out.get("source") != "engine" or out.get("parts"):
         return
     slots = out["slots"]
     specs = [s for s in type_by_id(out["intent"]).get("canned") or ()
-             if not s.get("measure") or slots.get("measure") == s["measure"]]
+             if (not s.get("measure") or slots.get("measure") == s["measure"])
+             and (not s.get("rate") or slots.get("rate") == s["rate"])]
     if not specs:
         return
     queries = await datasette.get_canned_queries(db_name, None)
@@ -90,7 +94,10 @@ async def ask(datasette, question: str, context: dict | None, lang: str | None =
 async def ask_json(request, datasette):
     q = request.args.get("q") or ""
     out = await ask(datasette, q, _context(request.args.get("context")), request.args.get("lang") or None)
-    return Response.json(out, default=str, headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": "no-store"}
+    if datasette.cors:  # the same headers as the rest of the JSON API: any page may call it
+        add_cors_headers(headers)
+    return Response.json(out, default=str, headers=headers)
 
 
 async def ask_page(request, datasette):

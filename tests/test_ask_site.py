@@ -124,3 +124,43 @@ async def test_english_question_gets_an_english_answer(app):
                        "where s.row_key = 'denied_internal_affairs' group by r.province order by v desc, r.province"
                        ).fetchone()
     assert (out["rows"][0]["province"], out["rows"][0]["value"]) == top
+
+
+async def test_json_answer_sends_the_same_cors_headers_as_the_json_api(app):
+    api = await app.client.get("/gkreport/reports.json?_shape=array&_size=1")
+    ask = await app.client.get("/-/ask.json", params={"q": "2021年哪些单位被提起行政诉讼？"})
+    assert api.headers.get("access-control-allow-origin") == "*"
+    for header in ("access-control-allow-origin", "access-control-allow-headers", "access-control-expose-headers"):
+        assert ask.headers.get(header) == api.headers.get(header), header
+
+
+def readme_questions() -> list[str]:
+    """The questions the README's "Asking a question" section shows: gkreport ask "…" and /-/ask.json?q=…,
+    and its list of example questions (each line of its examples block)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Asking a question", 1)[1].split("\n## ", 1)[0]
+    found = re.findall(r'gkreport ask "([^"]+)"', section) + re.findall(r"ask\.json\?q=([^'&\s]+)", section)
+    block = re.search(r"<!-- example questions -->\n```text\n(.*?)```", section, re.S)
+    found += [line.strip() for line in (block.group(1).splitlines() if block else ()) if line.strip()]
+    return list(dict.fromkeys(q for q in found if re.search(r"[\u4e00-\u9fffA-Za-z]{2}", q)))
+
+
+@pytest.mark.parametrize("database", ["test", "samples"])
+async def test_every_example_question_is_answered(database, seed_db):
+    """The examples of the home page, of the ask page, and of the README: each answers with status answered."""
+    import re
+
+    site = build(ask_db() if database == "test" else seed_db)
+    home = (await site.client.get("/")).text
+    questions = json.loads(home.split("window.gkAskHome = ", 1)[1].split(";\n", 1)[0])["examples"]
+    page = (await site.client.get("/-/ask")).text
+    questions += [q for q in re.findall(r'data-q="([^"]+)"', page)]
+    if database == "test":
+        questions += readme_questions()
+    assert len(questions) >= 15
+    for q in dict.fromkeys(questions):
+        out = await ask_json(site, q)
+        assert out["status"] == "answered", (q, out["status"], out["answer"])

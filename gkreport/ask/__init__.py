@@ -148,8 +148,9 @@ def examples(idx: Index, lang: str = "zh") -> list[dict]:
     return out
 
 
-FEATURED = ("agencies_with", "series", "rank_provinces", "share", "compare_regions", "mention_search", "breakdown_reasons",
-            "rank_agencies", "compare_years", "checks_reports")
+FEATURED = ("agencies_with", "series", "rate_value", "rank_provinces", "compare_regions", "mention_search",
+            "rate_rank_agencies", "breakdown_reasons", "rank_agencies", "report_field", "agency_list", "compare_years",
+            "checks_reports")
 
 
 def featured_examples(idx: Index, lang: str = "zh", n: int = 6) -> list[dict]:
