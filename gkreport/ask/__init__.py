@@ -29,7 +29,6 @@ from .text import MAX_CHARS
 __all__ = ["ask", "Asker", "answer_question", "index_for", "examples", "featured_examples"]
 
 TIME_LIMIT_S = 5.0
-SEARCH_HITS = 5
 _INDEXES: dict[tuple, Index] = {}
 
 MESSAGES = {
@@ -183,30 +182,6 @@ def _close_examples(u: Understanding, idx: Index, lang: str, n: int = 3) -> list
     return out
 
 
-def _search_hits(conn: sqlite3.Connection, words: list[str], db_name: str) -> list[dict]:
-    from .. import search
-
-    hits: list[dict] = []
-    if not words or not conn.execute("select 1 from sqlite_master where name = ?", [search.FTS_TABLE]).fetchone():
-        return hits
-    seen = set()
-    for word in words[:3]:
-        try:
-            rows = conn.execute(
-                f"select s.report_id, r.agency_name, r.year, s.heading, s.body from {search.FTS_TABLE} "
-                f"join sections s on s.rowid = {search.FTS_TABLE}.rowid join reports r on r.id = s.report_id "
-                f"where {search.FTS_TABLE} match ? limit ?", [search.match_expression(word), SEARCH_HITS]).fetchall()
-        except sqlite3.OperationalError:
-            continue
-        for rid, agency, year, heading, body in rows:
-            if (rid, heading) in seen:
-                continue
-            seen.add((rid, heading))
-            hits.append({"word": word, "report_id": rid, "agency": agency, "year": year, "heading": heading,
-                         "snippet": search.snippet(body, word), "href": f"/{db_name}/reports/{rid}"})
-    return hits[:SEARCH_HITS]
-
-
 def _recognized_text(rec: dict, lang: str) -> str:
     k = 0 if lang == "zh" else 1
     items = []
@@ -231,6 +206,8 @@ def _base(question: str, lang: str) -> dict:
 
 
 def not_understood(out: dict, u: Understanding, idx: Index, conn, db_name: str, lang: str) -> dict:
+    from .passages import find
+
     rec = u.recognized(idx)
     out.update(status="not_understood", recognized=rec)
     parts = [MESSAGES["not_understood"][lang],
@@ -238,8 +215,7 @@ def not_understood(out: dict, u: Understanding, idx: Index, conn, db_name: str, 
              MESSAGES["try"][lang]]
     out["examples"] = _close_examples(u, idx, lang)
     out["answer"] = "".join(parts) if lang == "zh" else " ".join(parts)
-    words = list(dict.fromkeys(([u.terms] if u.terms else []) + u.leftover))
-    out["search_hits"] = _search_hits(conn, words, db_name)
+    out["search_hits"] = find(conn, u, db_name)
     return out
 
 

@@ -131,14 +131,6 @@ class Vars(dict):
         m = self.u.measure
         return (m.unit_zh if lang == "zh" else m.unit_en) if m else ""
 
-    def v_base_name(self, lang):
-        b = self.u.base
-        if b is None:
-            return ""
-        if b is self.u.measure or b.family == "appeal":
-            return ("全部" + (b.name_zh if lang == "zh" else "")) if lang == "zh" else "all " + b.name_en
-        return b.name_zh if lang == "zh" else b.name_en
-
     def v_order_word(self, lang):
         asc = self.slots.get("order") == "asc"
         share = "share" in self.kind or self.kind.startswith("rate")
@@ -191,11 +183,6 @@ class Vars(dict):
     def v_top(self, lang):
         key = "checks" if self.kind == "checks_common" else "value"
         return _join(self._entries(lang, key, unit=key == "value"), lang)
-
-    def v_top_share(self, lang):
-        return _join([f"{self.label(r, lang)}（{fmt(r['share'])}%，{fmt(r['value'])}/{fmt(r['base'])}）" if lang == "zh"
-                      else f"{self.label(r, lang)} ({fmt(r['share'])}%, {fmt(r['value'])}/{fmt(r['base'])})"
-                      for r in self.rows], lang)
 
     def v_series(self, lang):
         key = "reports" if self.kind.startswith("mention") else "value"

@@ -159,12 +159,9 @@ def value_expression(u: Understanding) -> str:
     return "f.value"
 
 
-def measure_condition(m: Measure, params: dict, base: bool = False) -> str:
-    frags = catalogue()["fragments"]["base" if base else "measure"]
+def measure_condition(m: Measure, params: dict) -> str:
+    frags = catalogue()["fragments"]["measure"]
     if m.family == "request":
-        if base:
-            params["base_row_key"] = m.row_keys[0]
-            return frags["row"]
         kind = _request_kind(m)
         params[{"row": "row_key", "category": "category", "rows": "row_keys"}[kind]] = (
             m.row_keys[0] if kind == "row" else m.category if kind == "category" else json.dumps(list(m.row_keys)))
@@ -264,7 +261,7 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     if t.get("measure_default") and (not u.measure or u.measure.family != "request"):
         u.measure = lex.measures[t["measure_default"]]
     m = u.measure
-    measure_sql = base_sql = ""
+    measure_sql = ""
     uses_measure = "{table}" in t["sql"] or t.get("measure_default") or t.get("uses_measure")
     if m and (uses_measure or "{measure}" in t["sql"]):
         measure_sql = measure_condition(m, params)
@@ -357,7 +354,6 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         "{extreme}": "min" if "oldest" in u.cues else "max",
         "{value}": value,
         "{measure}": measure_sql,
-        "{base}": base_sql,
         "{order}": order,
         "{where}": where([measure_sql] if uses_measure else []),
     }
