@@ -81,19 +81,26 @@ async def _canned_link(datasette, db_name: str, out: dict) -> None:
                          "href": datasette.urls.query(db_name, spec["query"]) + ("?" + query if query else "")})
 
 
-async def ask(datasette, question: str, context: dict | None, lang: str | None = None) -> dict:
+def _min_base(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+async def ask(datasette, question: str, context: dict | None, lang: str | None = None,
+              min_base: int | None = None) -> dict:
     db, idx = await _index(datasette)
     model = backend(plugin_config=datasette.plugin_config(PLUGIN))
     base = datasette.urls.path("/")
     out = await db.execute_fn(lambda conn: answer_question(
-        question, conn, idx, context=context, db_name=db.name, lang=lang, base_url=base, model=model))
+        question, conn, idx, context=context, db_name=db.name, lang=lang, base_url=base, model=model,
+        min_base=min_base))
     await _canned_link(datasette, db.name, out)
     return out
 
 
 async def ask_json(request, datasette):
     q = request.args.get("q") or ""
-    out = await ask(datasette, q, _context(request.args.get("context")), request.args.get("lang") or None)
+    out = await ask(datasette, q, _context(request.args.get("context")), request.args.get("lang") or None,
+                    _min_base(request.args.get("min_base")))
     headers = {"Cache-Control": "no-store"}
     if datasette.cors:  # the same headers as the rest of the JSON API: any page may call it
         add_cors_headers(headers)

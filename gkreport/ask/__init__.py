@@ -292,7 +292,7 @@ def normalize_question(q: str) -> str:
 
 def answer_question(question: str, conn: sqlite3.Connection, idx: Index, *, context: dict | None = None,
                     db_name: str = "gkreport", lang: str | None = None, base_url: str = "/",
-                    model: Optional[Callable] = None) -> dict:
+                    model: Optional[Callable] = None, min_base: int | None = None) -> dict:
     """The whole answer to one question, as a JSON-ready dict (see README: /-/ask.json)."""
     from .clauses import plan
 
@@ -307,6 +307,9 @@ def answer_question(question: str, conn: sqlite3.Connection, idx: Index, *, cont
         out.update(status="refused", answer=MESSAGES["too_long"][lang])
         return out
     parts = plan(question, idx, context)
+    for u in parts:  # the smallest denominator a ranking by a rate counts: the question's own, else the caller's
+        if u.min_base is None and min_base is not None:
+            u.min_base = min_base
     if len(parts) > 1:
         return several(out, parts, conn, idx, db_name=db_name, base_url=base_url, lang=lang, model=model)
     return answer_one(out, parts[0], conn, idx, db_name=db_name, base_url=base_url, lang=lang, model=model)
