@@ -85,6 +85,8 @@ def _one_by_one(u: Understanding) -> list[Understanding]:
 
 
 def _asks_its_own(u: Understanding) -> bool:
+    if "follow" in u.cues and (u.has_scope or u.years):
+        return True  # …，上犹县政府办呢？ asks the same of another body
     if not (u.measure or u.rate or u.fields or u.terms) and (
             u.cues & {"rank_desc", "rank_asc", "compare"} or _COMPARATIVE.search(u.text)):
         return False  # 哪年多？ compares what the part before it asked for

@@ -333,19 +333,28 @@ def _distribute_kinds(out: Names, text: str, words: list[_Word], idx: Index) -> 
             out.mention_text[id(found)] = name
 
 
-def closest(u_text: str, unknown: Unknown, idx: Index, n: int = 5) -> list[str]:
-    """The database's names nearest an unknown one: the agencies of its place, then names that share most
-    of its characters (南昌市西湖区 → 杭州市西湖区人民政府, 南昌市人民政府办公室)."""
-    def grams(s: str) -> set[str]:
-        return {s[i:i + 2] for i in range(len(s) - 1)} | set(s)
+_GENERIC = re.compile(r"人民政府办公室|人民政府办公厅|人民政府|政府办|办公室|办公厅|委员会|管委会|[省市区县镇乡]")
 
-    target = grams(unknown.text)
+
+def _core(name: str) -> set[str]:
+    """The pairs of characters that tell a name apart: 上杭, 公安 of 上杭县公安局 (not 县公, 政府)."""
+    out = set()
+    for piece in _GENERIC.split(name):
+        out |= {piece[i:i + 2] for i in range(len(piece) - 1)}
+    return out
+
+
+def closest(u_text: str, unknown: Unknown, idx: Index, n: int = 5) -> list[str]:
+    """The database's names nearest an unknown one: the agencies of its place, then those that share a
+    distinctive part of its name (南昌市西湖区 → 杭州市西湖区人民政府, 南昌市人民政府办公室)."""
+    target = _core(unknown.text)
     scored = []
     for a in idx.agencies.values():
         label = qualified_name(a)
-        score = len(target & grams(label)) / (len(target) or 1)
+        score = len(target & _core(label))
         if unknown.region is not None and agency_in(a, unknown.region):
-            score += 2 + (unknown.region.level == _level_of(a))
-        scored.append((-score, label))
+            score += 10 + (unknown.region.level == _level_of(a))
+        if score:
+            scored.append((-score, label))
     scored.sort()
-    return [label for s, label in scored[:n] if s < -0.2]
+    return [label for _, label in scored[:n]]

@@ -283,7 +283,10 @@ def _narrative_terms(u: Understanding, text: str, tokens: list[Token], quoted: l
     else:
         rest = re.split(r"[,，。.？?！!;；:：]", text[cue.end:])[0]
         if u.lang == "en":
+            # the reports' own words for what an English question names: pandemic → 疫情, lawsuits → 行政诉讼
             topics = [t.value for t in tokens if t.kind == "topic" and t.start >= cue.end]
+            topics += [prose_word(lexicon().measures[t.value]) for t in tokens if t.kind == "measure"
+                       and t.start >= cue.end and not lexicon().measures[t.value].generic]
             han = re.findall(r"[\u3400-\u9fff]+", rest)
             words = topics or han or [w for w in re.findall(r"[a-z][a-z0-9\-']*", rest) if w not in _EN_STOP]
             terms = " ".join(words)
@@ -310,6 +313,11 @@ def _narrative_terms(u: Understanding, text: str, tokens: list[Token], quoted: l
     start = cue.end
     end = start + len(re.split(r"[,，。.？?！!;；:：]", text[cue.end:])[0])
     return [t for t in tokens if not (t.start >= start and t.end <= end) or t.kind == "cue"]
+
+
+def prose_word(m: Measure) -> str:
+    """How the reports' prose names a figure: 行政诉讼, 不予公开, 行政许可."""
+    return m.name_zh.removesuffix("的政府信息公开申请").removesuffix("的申请").split("（")[0]
 
 
 def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
