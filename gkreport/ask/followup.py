@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from . import rates as R
 from .entities import Index, Region
 from .lexicon import lexicon
 from .text import Years
@@ -62,9 +63,11 @@ def inherit(u, context: dict, idx: Index) -> None:
                 u.item_measures = u.asked_item_measures or tuple(prev.get("item_measures") or m.measures)
                 u.inherited.append("measure")
         if not narrows:
-            for key in ("rate", "terms", "section"):
+            for key in ("terms", "section"):
                 if prev.get(key) and not getattr(u, key):
                     setattr(u, key, prev[key])
+            if prev.get("rate") in R.definitions()["rates"] and not u.rate:
+                u.rate = prev["rate"]
             if prev.get("fields") and not u.fields:
                 u.fields = list(prev["fields"])
             if prev.get("base") in lex.measures and u.base is None and u.measure is not None:
