@@ -165,3 +165,10 @@ async def test_every_example_question_is_answered(database, seed_db):
     for q in dict.fromkeys(questions):
         out = await ask_json(site, q)
         assert out["status"] == "answered", (q, out["status"], out["answer"])
+
+
+async def test_min_base_is_a_parameter_of_the_json_api(app):
+    out = await ask_json(app, "2023年各单位公开率排名", min_base="35")
+    assert out["rate"]["min_base"] == 35
+    bad = await app.client.get("/-/ask.json", params={"q": "2023年各单位公开率排名", "min_base": "三十"})
+    assert bad.status_code == 400 and "min_base" in bad.json()["answer"]
