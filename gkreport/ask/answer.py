@@ -386,6 +386,12 @@ class Vars(dict):
                        else f"{label} {pct} ({fmt(r.get('numerator'))} ÷ {fmt(r.get('denominator'))})")
         return _join(out, lang)
 
+    def v_at_least_note(self, lang):
+        n = self.u.at_least
+        if n is None:
+            return ""
+        return f"（不少于{n}{self.v_unit(lang)}）" if lang == "zh" else f" (at least {n})"
+
     def v_min_base(self, lang):
         return str(self.slots.get("min_base", ""))
 

@@ -318,6 +318,9 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         params["limit"] = limit_of(t, u)
     if ":min_base" in t["sql"]:
         params["min_base"] = u.min_base if u.min_base is not None else R.default_min_base()
+    at_least = u.at_least is not None and ("{and_at_least}" in t["sql"] or "{having_at_least}" in t["sql"])
+    if at_least:
+        params["at_least"] = u.at_least
     order = "asc" if "rank_asc" in u.cues else "desc"
 
     def where(first: list[str]) -> str:
@@ -335,7 +338,7 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         measure_sql = ""
         params = {k: v for k, v in params.items()
                   if k not in ("row_key", "category", "row_keys", "proceeding", "proceedings", "item", "item_measures")}
-    value = value_expression(u) if m else ""
+    value = f"r.{column}" if column else value_expression(u) if m else ""
     amount = m is not None and m.family == "active" and any(
         k in ("amount_10k_yuan", "amount_yuan") for k in (u.item_measures or m.measures))
     field = u.fields[0] if u.fields else ""
@@ -352,6 +355,8 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         "{where_ratio}": where([ratio.where]) if ratio else "",
         "{field}": field if field in lex.report_fields else "id",
         "{extreme}": "min" if "oldest" in u.cues else "max",
+        "{and_at_least}": "and sum({value}) >= :at_least" if at_least else "",
+        "{having_at_least}": "having sum({value}) >= :at_least" if at_least else "",
         "{value}": value,
         "{measure}": measure_sql,
         "{order}": order,

@@ -36,8 +36,12 @@ _EN_STOP = {"the", "a", "an", "which", "what", "reports", "report", "of", "in", 
 _TEMPLATE = re.compile(r"(?:(表\s*[二三]|table\s*[23])[^，,。？?]{0,12}?)?(?<!\d)(2019|2021)\s*年?\s*(?:版|版本|格式|模板|式样|的格式|format|template|version)")
 _TEMPLATE_WORDS = {"新格式": "2021", "新版格式": "2021", "旧格式": "2019", "旧版格式": "2019", "试行格式": "2019"}
 # 不少于30件, 至少30件, at least 30 cases: the smallest denominator a ranking by a rate counts
-_MIN_BASE = re.compile(r"(?:办理总计|总计|基数|分母|办理量|办件)?\s*(?:不少于|不低于|至少|大于等于|≥|>=|满)\s*(\d+)\s*(?:件|个|份)?(?:以上)?"
-                       r"|(\d+)\s*件(?:及)?以上|at least\s+(\d+)\s*(?:cases|requests|processed)?|minimum(?: base)? of\s+(\d+)")
+# 不少于30件, 至少30件, 超过30件, at least 30 cases: a threshold — the smallest denominator of a ranking by a
+# rate, or the smallest figure of a list (收到申请超过30件的单位)
+_AT_LEAST = re.compile(r"(?:办理总计|总计|基数|分母|办理量|办件)?\s*(?:(不少于|不低于|至少|大于等于|≥|>=|满)|(超过|多于|大于|高于|>))"
+                       r"\s*(\d+)\s*(?:件|个|份)?(?:以上)?"
+                       r"|(\d+)\s*件(?:及)?以上|(?:(at least|no fewer than|no less than)|(more than|over|above))\s+(\d+)"
+                       r"\s*(?:cases|requests|processed)?|minimum(?: base)? of\s+(\d+)")
 # carried over into 2024 / 结转到2024年: the report of the year before
 _INTO_YEAR = re.compile(r"(carr(?:y|ied) (?:over|forward) (?:in)?to|结转(?:到|至|入))\s*(\d{4})\s*年?")
 _PREVIOUS_YEAR = re.compile(r"比上一?年(?:度)?|(?:than|on|from) the previous year|year[- ]on[- ]year")
@@ -46,7 +50,8 @@ _SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|哪一年|哪年|哪�
                        r"|\bwho\b|\bwhat (?:agency|province|city|year)\b")
 _PLURAL = re.compile(r"哪些|哪几|前\s*\d|前[一二三四五六七八九十两]|\btop\b|\bwhich (?:agencies|provinces|cities|counties|"
                      r"districts|years|departments|offices|bodies)\b")
-_RANK_ALL = re.compile(r"排名|排序|排个序|排行|排一下|\brank(?:ed|ing|s)?\b")
+_RANK_ALL = re.compile(r"排名|排序|排个序|排行|排一下|各省|各市|各县|各区县|各地|每个省|每个城市|每个县|\brank(?:ed|ing|s)?\b"
+                       r"|\b(?:by|each|every|per) (?:province|city|county|agency)\b")
 # the words that shape a question, which a follow-up keeps when it says nothing of its shape
 SHAPE_CUES = {"trend", "rank_desc", "rank_asc", "compare", "share", "average", "breakdown", "results", "applicants",
               "list", "count", "how_many", "zero", "group_agency", "group_province", "group_city", "group_county",
@@ -79,6 +84,7 @@ class Understanding:
     cues: set[str] = field(default_factory=set)
     limit: int | None = None
     min_base: int | None = None
+    at_least: int | None = None  # a threshold the question sets on the figure (收到申请超过30件的单位)
     terms: str | None = None  # words to search for in the narrative
     topics: list[str] = field(default_factory=list)  # narrative topics named in English
     fields: list[str] = field(default_factory=list)  # report fields asked for (contact_phone …)
@@ -227,10 +233,14 @@ def _read_templates(u: Understanding, text: str) -> str:
 
 
 def _read_min_base(u: Understanding, text: str) -> str:
-    m = _MIN_BASE.search(text)
+    m = _AT_LEAST.search(text)
     if not m:
         return text
-    u.min_base = int(next(g for g in m.groups() if g))
+    g = m.groups()
+    n = int(next(x for x in (g[2], g[3], g[6], g[7]) if x))
+    strict = bool(g[1] or g[5])
+    u.at_least = n + 1 if strict else n
+    u.min_base = u.at_least
     return mask(text, [m.span()])
 
 
