@@ -127,7 +127,7 @@ _FIGURE_COLUMNS = {
     ("litigation", "pending"): "litigation_pending",
     ("fees", None): "fees_10k_yuan",
 }
-_JOIN = re.compile(r"from reports r\n(\s*)join \{table\} f on f\.report_id = r\.id")
+_JOIN = re.compile(r"from reports r\n(\s*)join \{(?:ratio_)?table\} f on f\.report_id = r\.id")
 
 
 def figure_column(u: Understanding) -> str | None:
@@ -333,9 +333,14 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
               and not u.filters and not u.kinds)
     sql = (t["sql_totals"] if totals else t["sql"]).strip()
     column = figure_column(u) if t.get("figures") and idx.has_figures and not totals else None
+    # a rate read from report_figures: one row per report instead of its rows of table 3 or 4
+    ratio_figures = (ratio is not None and ratio.figures is not None and idx.has_figures and not totals
+                     and not set(u.filters) - {"status", "template"})
     if column:
         sql = figures_sql(sql, column)
         measure_sql = ""
+    elif ratio_figures:
+        sql = re.sub(r"\br\.id\b", "r.report_id", _JOIN.sub("from report_figures r", sql))
         params = {k: v for k, v in params.items()
                   if k not in ("row_key", "category", "row_keys", "proceeding", "proceedings", "item", "item_measures")}
     value = f"r.{column}" if column else value_expression(u) if m else ""
@@ -351,8 +356,8 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         "{group_year_unit}": "group by r.year, f.unit" if amount else "group by r.year",
         "{table}": _TABLES[m.family] if m else "",
         "{ratio_table}": ratio.table if ratio else "",
-        "{ratio}": ratio.columns() if ratio else "",
-        "{where_ratio}": where([ratio.where]) if ratio else "",
+        "{ratio}": (ratio.figure_columns() if ratio_figures else ratio.columns()) if ratio else "",
+        "{where_ratio}": (where([]) if ratio_figures else where([ratio.where])) if ratio else "",
         "{field}": field if field in lex.report_fields else "id",
         "{extreme}": "min" if "oldest" in u.cues else "max",
         "{and_at_least}": "and sum({value}) >= :at_least" if at_least else "",
@@ -366,9 +371,11 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         sql = sql.replace(key, _ALIAS.sub("t.", val) if totals else val)
     left_out = None
     if t.get("left_out") and ratio is not None:
-        left_out = t["left_out"].strip()
+        left_out = (t["left_out_totals"] if totals else t["left_out"]).strip()
+        if ratio_figures:
+            left_out = re.sub(r"\br\.id\b", "r.report_id", _JOIN.sub("from report_figures r", left_out))
         for key, val in replacements.items():
-            left_out = left_out.replace(key, val)
+            left_out = left_out.replace(key, _ALIAS.sub("t.", val) if totals else val)
     slots = slots_of(u, idx)
     slots["order"] = order
     if "limit" in params:

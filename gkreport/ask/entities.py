@@ -87,6 +87,7 @@ class Index:
     has_figures: bool = False  # and report_figures
     _pinyin: dict | None = None
     _english: set | None = None
+    labels: list | None = None  # (agency, qualified name, its distinctive pairs), for the closest names (names.py)
 
     @property
     def newest(self) -> int | None:

@@ -344,14 +344,20 @@ def _core(name: str) -> set[str]:
     return out
 
 
+def _labels(idx: Index) -> list[tuple[Agency, str, set[str]]]:
+    """Every agency with its qualified name and the distinctive pairs of it, worked out once per index."""
+    if idx.labels is None:
+        idx.labels = [(a, qualified_name(a), _core(qualified_name(a))) for a in idx.agencies.values()]
+    return idx.labels
+
+
 def closest(u_text: str, unknown: Unknown, idx: Index, n: int = 5) -> list[str]:
     """The database's names nearest an unknown one: the agencies of its place, then those that share a
     distinctive part of its name (南昌市西湖区 → 杭州市西湖区人民政府, 南昌市人民政府办公室)."""
     target = _core(unknown.text)
     scored = []
-    for a in idx.agencies.values():
-        label = qualified_name(a)
-        score = len(target & _core(label))
+    for a, label, core in _labels(idx):
+        score = len(target & core)
         if unknown.region is not None and agency_in(a, unknown.region):
             score += 10 + (unknown.region.level == _level_of(a))
         if score:

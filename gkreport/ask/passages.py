@@ -68,26 +68,45 @@ def _scope(u: Understanding, with_years: bool) -> tuple[list[str], dict]:
     return conds, params
 
 
+SCOPED_SECTIONS = 400  # a question about one agency or place reads its reports' prose itself, not the index
+
+
+def _scoped(conn: sqlite3.Connection, conds: list[str], params: dict) -> list[tuple] | None:
+    """The sections of the reports a question is about, when they are few: a word is looked for in them
+    directly (the full-text index would list every report that uses a common word such as 申请)."""
+    if not conds:
+        return None
+    rows = conn.execute(f"select s.report_id, r.agency_name, r.year, s.heading, s.body from reports r "
+                        f"join sections s on s.report_id = r.id where {' and '.join(conds)} "
+                        f"order by r.year desc, s.position limit {SCOPED_SECTIONS + 1}", params).fetchall()
+    return rows if len(rows) <= SCOPED_SECTIONS else None
+
+
+def _matching(conn: sqlite3.Connection, piece: str, conds: list[str], params: dict, sections) -> list[tuple]:
+    if sections is not None:
+        return [row for row in sections if piece in "".join((row[4] or "").split())][:MAX_HITS]
+    where = " and ".join([f"{search.FTS_TABLE} match :match"] + conds)
+    try:
+        return conn.execute(
+            f"select s.report_id, r.agency_name, r.year, s.heading, s.body from {search.FTS_TABLE} "
+            f"join sections s on s.rowid = {search.FTS_TABLE}.rowid join reports r on r.id = s.report_id "
+            f"where {where} limit :n", {**params, "match": search.match_expression(piece), "n": MAX_HITS}).fetchall()
+    except sqlite3.OperationalError:
+        return []
+
+
 def find(conn: sqlite3.Connection, u: Understanding, db_name: str, words: list[str] | None = None) -> list[dict]:
     if not conn.execute("select 1 from sqlite_master where name = ?", [search.FTS_TABLE]).fetchone():
         return []
     words = words if words is not None else matter_words(u)
     hits: list[dict] = []
     seen: set[tuple] = set()
-    scopes = [_scope(u, True), _scope(u, False), ([], {})]
+    scopes = [(c, p, _scoped(conn, c, p)) for c, p in (_scope(u, True), _scope(u, False))] + [([], {}, None)]
     for word in words[:4]:
         for piece in _pieces(word):
             found = False
-            for conds, params in scopes:
-                where = " and ".join([f"{search.FTS_TABLE} match :match"] + conds)
-                try:
-                    rows = conn.execute(
-                        f"select s.report_id, r.agency_name, r.year, s.heading, s.body from {search.FTS_TABLE} "
-                        f"join sections s on s.rowid = {search.FTS_TABLE}.rowid join reports r on r.id = s.report_id "
-                        f"where {where} limit :n", {**params, "match": search.match_expression(piece), "n": MAX_HITS}
-                    ).fetchall()
-                except sqlite3.OperationalError:
-                    continue
+            for conds, params, sections in scopes:
+                rows = _matching(conn, piece, conds, params, sections)
                 for rid, agency, year, heading, body in rows:
                     if (rid, heading) in seen:
                         continue

@@ -49,6 +49,9 @@ class Ratio:
     den_minus: str | None
     where: str  # the rows either part reads, for the index
     params: dict
+    # the same parts as columns of the summary table report_figures (numerator, denominator, subtracted),
+    # when they are among its columns: a rate over thousands of reports from one row each
+    figures: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
 
     @property
     def numerator(self) -> str:
@@ -67,9 +70,59 @@ class Ratio:
                 f"1.0 * {self.numerator} / nullif({self.denominator}, 0) as rate, "
                 f"round(100.0 * {self.numerator} / nullif({self.denominator}, 0), 1) as percent")
 
+    def figure_columns(self) -> str:
+        """The columns of columns(), over report_figures r: a report's part is the sum of its columns, NULL
+        when all of them are (as a sum over its rows of request_stats would be)."""
+        num, den, minus = (f"sum({_nullsum(cols)})" for cols in self.figures)
+        if self.figures[2]:
+            den = f"({den} - {minus})"
+        return (f"{num} as numerator, {den} as denominator, 1.0 * {num} / nullif({den}, 0) as rate, "
+                f"round(100.0 * {num} / nullif({den}, 0), 1) as percent")
+
     def describe(self, lang: str) -> dict:
         return {"id": self.id, "name": self.name[lang], "formula": self.formula[lang],
                 "numerator": self.numerator_label[lang], "denominator": self.denominator_label[lang]}
+
+
+# report_figures' columns of table 3, each the sum of these rows
+_FIGURE_ROWS = {
+    "new_received": ("new_received",), "carried_over": ("carried_over",), "granted": ("granted",),
+    "partially_granted": ("partially_granted",), "denied": tuple(r.key for r in T.REQUEST_ROWS if r.category == "denied"),
+    "unable": tuple(r.key for r in T.REQUEST_ROWS if r.category == "unable"),
+    "rejected": tuple(r.key for r in T.REQUEST_ROWS if r.category == "rejected"), "other_handling": ("other_handling",),
+    "total_processed": ("total_processed",), "carried_forward": ("carried_forward",),
+}
+_FIGURE_PROCEEDINGS = {("review",): "review", ("litigation_after_review", "litigation_direct"): "litigation"}
+
+
+def _nullsum(cols: tuple[str, ...]) -> str:
+    if len(cols) == 1:
+        return f"r.{cols[0]}"
+    return (f"case when {' and '.join(f'r.{c} is null' for c in cols)} then null else "
+            + " + ".join(f"coalesce(r.{c}, 0)" for c in cols) + " end")
+
+
+def figure_columns_of(rows: list[str]) -> tuple[str, ...] | None:
+    """The report_figures columns whose rows make up exactly these rows of table 3."""
+    left, out = set(rows), []
+    for col, col_rows in sorted(_FIGURE_ROWS.items(), key=lambda kv: -len(kv[1])):
+        if set(col_rows) <= left:
+            out.append(col)
+            left -= set(col_rows)
+    return tuple(out) if not left and out else None
+
+
+def _appeal_figures(procs: list[str], num: str, den: str, minus: str | None):
+    groups = []
+    rest = set(procs)
+    for key, name in _FIGURE_PROCEEDINGS.items():
+        if set(key) <= rest:
+            groups.append(name)
+            rest -= set(key)
+    if rest or not groups or num not in ("corrected", "pending", "total") or den != "total":
+        return None
+    return (tuple(f"{g}_{num}" for g in groups), tuple(f"{g}_total" for g in groups),
+            tuple(f"{g}_{minus}" for g in groups) if minus else ())
 
 
 def _rows_of(spec: dict) -> list[str]:
@@ -88,14 +141,22 @@ def named(rate_id: str, proceedings: tuple[str, ...] | None = None) -> Ratio:
         return Ratio(rate_id, d["name"], d["formula"], num["label"], den["label"], "appeal_stats", cond,
                      f"f.{num['column']}", cond, f"f.{den['column']}",
                      f"f.{den['minus']}" if den.get("minus") else None, cond,
-                     {"rate_proceedings": json.dumps(procs)})
+                     {"rate_proceedings": json.dumps(procs)},
+                     _appeal_figures(procs, num["column"], den["column"], den.get("minus")))
     num_rows, den_rows = _rows_of(num), _rows_of(den)
-    return Ratio(rate_id, d["name"], d["formula"], num["label"], den["label"], "request_stats",
-                 "f.row_key in (select value from json_each(:num_rows))", "f.total",
-                 "f.row_key in (select value from json_each(:den_rows))", "f.total", None,
+    return _request_ratio(rate_id, d["name"], d["formula"], num["label"], den["label"], num_rows, "f.total",
+                          den_rows, "f.total")
+
+
+def _request_ratio(rate_id, name, formula, num_label, den_label, num_rows, num_value, den_rows, den_value) -> Ratio:
+    num_cols, den_cols = figure_columns_of(num_rows), figure_columns_of(den_rows)
+    figures = (num_cols, den_cols, ()) if num_cols and den_cols and num_value == den_value == "f.total" else None
+    return Ratio(rate_id, name, formula, num_label, den_label, "request_stats",
+                 "f.row_key in (select value from json_each(:num_rows))", num_value,
+                 "f.row_key in (select value from json_each(:den_rows))", den_value, None,
                  "f.row_key in (select value from json_each(:rate_rows))",
                  {"num_rows": json.dumps(num_rows), "den_rows": json.dumps(den_rows),
-                  "rate_rows": json.dumps(list(dict.fromkeys(num_rows + den_rows)))})
+                  "rate_rows": json.dumps(list(dict.fromkeys(num_rows + den_rows)))}, figures)
 
 
 def share(family: str, num_rows: list[str] | None, num_value: str, num_label: dict, den_rows: list[str] | None,
@@ -106,13 +167,10 @@ def share(family: str, num_rows: list[str] | None, num_value: str, num_label: di
     if family == "appeal":
         cond = "f.proceeding in (select value from json_each(:rate_proceedings))"
         return Ratio(None, name, formula, num_label, den_label, "appeal_stats", cond, num_value, cond, den_value, None,
-                     cond, {"rate_proceedings": json.dumps(list(proceedings or []))})
-    return Ratio(None, name, formula, num_label, den_label, "request_stats",
-                 "f.row_key in (select value from json_each(:num_rows))", num_value,
-                 "f.row_key in (select value from json_each(:den_rows))", den_value, None,
-                 "f.row_key in (select value from json_each(:rate_rows))",
-                 {"num_rows": json.dumps(num_rows), "den_rows": json.dumps(den_rows),
-                  "rate_rows": json.dumps(list(dict.fromkeys(num_rows + den_rows)))})
+                     cond, {"rate_proceedings": json.dumps(list(proceedings or []))},
+                     _appeal_figures(list(proceedings or []), num_value.removeprefix("f."), den_value.removeprefix("f."),
+                                     None))
+    return _request_ratio(None, name, formula, num_label, den_label, num_rows, num_value, den_rows, den_value)
 
 
 def wilson(numerator, denominator, z: float = Z95) -> tuple[float, float] | None:
