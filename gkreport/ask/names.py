@@ -21,6 +21,7 @@ from .entities import Agency, Index, Region, Token, qualified_name
 _BODY = re.compile(r"^的?([\u4e00-\u9fff]{1,10}?(?:委员会|管委会|管理委员会|办公室|办公厅|总局|局|委|厅|中心|署|院|所|站|队|部))"
                    r"(?![\u4e00-\u9fff]*?(?:委员会|局|委|厅|中心)(?:$|[^\u4e00-\u9fff]))")
 _TOWNSHIP = re.compile(r"^([\u4e00-\u9fff]{1,4}?(?:街道|镇|乡))(?=人民政府|政府|办事处|$|[^\u4e00-\u9fff])")
+_PLACE_RUN = re.compile(r"^的?([\u4e00-\u9fff]{2,6}?(?:省|自治区|自治州|市|县|区|旗))$")
 _CENTRAL_RUN = re.compile(r"^(?:国务院|国家|中华人民共和国)[\u4e00-\u9fff]{0,10}?(?:总局|局|部|署|委员会|委|院|办公厅|办公室|办)?$")
 _EN_BODY = re.compile(r"^(?:(?!and |in |of the |for |did |does |do |has |have |had |was |were |receive|get |got )"
                       r"[a-z'\-]+ ){0,4}(?:bureau|commission|department|administration|committee|agency|authority|"
@@ -288,6 +289,13 @@ def _unread_names(out: Names, text: str, tokens: list[Token], idx: Index, lang: 
             continue
         if t:
             out.unknown.append(Unknown(t.group(1) + _kind_after(text, start + t.end(), tokens), "township", None, start))
+            continue
+        end = start + len(run)
+        if end < len(text) and text[end] in "省市县区旗" and not _PLACE_RUN.match(run):
+            run, end = run + text[end], end + 1  # 台湾 + 省, the suffix read as a word of its own (各省)
+        place = _PLACE_RUN.match(run)
+        if place and place.group(1) == run.strip("的"):  # 台湾省, 赵县…: a place the gazetteer does not list
+            out.unknown.append(Unknown(place.group(1) + _kind_after(text, end, tokens), "place", None, start))
             continue
         if _CENTRAL_RUN.match(run) and len(run) >= 3:
             out.unknown.append(Unknown(run + _kind_after(text, start + len(run), tokens), "central", None, start))

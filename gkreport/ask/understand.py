@@ -181,7 +181,7 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
         masked = mask(masked, [lm.span()])
     tokens = idx.scan(masked)
     fixes = idx.correct(masked, tokens, _body_runs(masked, tokens)) if re.search(r"[\u3400-\u9fff]", masked) else []
-    fixes += correct_english(masked, tokens, idx)
+    fixes += correct_english(masked, tokens, idx, _capitalized(question))
     if fixes:
         chars = list(masked)
         for a, b, word in sorted(fixes, reverse=True):
@@ -191,6 +191,8 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
         tokens = idx.scan(masked)
     tokens = _narrative_terms(u, masked, tokens, quoted)
     names = resolve(masked, tokens, idx, u.lang)
+    if u.lang == "en":
+        names.unknown += _capitalized_unknowns(u.question, masked, tokens, names.covered, idx)
     u.agencies, u.regions, u.unknown = names.agencies, names.regions, names.unknown
     u.mention_text, u.kinds = names.mention_text, names.kinds
     _read_tokens(u, [t for t in tokens if t.kind not in NAME_KINDS])
@@ -214,6 +216,32 @@ def _body_runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             covered[k] = True
     runs = re.finditer(r"[\u4e00-\u9fff]+", "".join(" " if covered[i] else c for i, c in enumerate(text)))
     return [m.span() for m in runs if _BODY_RUN.search(m.group())]
+
+
+_NOT_NAMES = {"china", "chinese", "english", "i", "covid", "foi", "ok", "pdf", "ipv6", "prc", "please"}
+
+
+def _capitalized_unknowns(question: str, text: str, tokens: list[Token], covered_spans, idx: Index) -> list[Unknown]:
+    """A Capitalized word of an English question that nothing read (Taiwan, Xiong'an) is a name: one the
+    database lacks, never a word to skip (a question about it must not be answered for everybody)."""
+    covered = [False] * len(text)
+    for a, b in [(t.start, t.end) for t in tokens] + list(covered_spans):
+        for k in range(a, min(b, len(text))):
+            covered[k] = True
+    unread = {m.group() for m in re.finditer(r"[a-z][a-z'\-]+", text) if not any(covered[m.start():m.end()])}
+    out = []
+    sentence_start = True
+    for m in re.finditer(r"[A-Za-z][A-Za-z'\-]*|[.?!]", question):
+        word = m.group()
+        if word in ".?!":
+            sentence_start = True
+            continue
+        low = word.lower()
+        if word[0].isupper() and not sentence_start and low in unread and low not in _EN_STOP \
+                and low not in _NOT_NAMES and low not in idx.en:
+            out.append(Unknown(word, "place", None, m.start()))
+        sentence_start = False
+    return out
 
 
 def _read_templates(u: Understanding, text: str) -> str:
@@ -248,8 +276,22 @@ _EN_COMMON = {"which", "there", "their", "about", "those", "these", "where", "ot
               "district", "city", "province", "office", "government", "reports", "report", "requests", "request"}
 
 
-def correct_english(text: str, tokens: list[Token], idx: Index) -> list[tuple[int, int, str]]:
-    """English words no word covers, read as the lexicon's word one letter away (requets → requests)."""
+def _capitalized(question: str) -> set[str]:
+    """The words of an English question written with a capital inside a sentence: names, not slips."""
+    out, start = set(), True
+    for m in re.finditer(r"[A-Za-z][A-Za-z'\-]*|[.?!]", question):
+        if m.group() in ".?!":
+            start = True
+            continue
+        if m.group()[0].isupper() and not start:
+            out.add(m.group().lower())
+        start = False
+    return out
+
+
+def correct_english(text: str, tokens: list[Token], idx: Index, names: set[str] = frozenset()) -> list[tuple[int, int, str]]:
+    """English words no word covers, read as the lexicon's word one letter away (requets → requests); a
+    capitalized word is a name and left as written (Taiwan is not Tai'an)."""
     covered = [False] * len(text)
     for t in tokens:
         for k in range(t.start, t.end):
@@ -260,7 +302,9 @@ def correct_english(text: str, tokens: list[Token], idx: Index) -> list[tuple[in
         if any(covered[m.start():m.end()]) or m.group() in vocabulary or m.group() in _EN_COMMON:
             continue
         word = m.group()
-        near = [v for v in vocabulary if abs(len(v) - len(word)) <= 1 and _one_edit(word, v)]
+        # a name is read only as a place of the database (Yindu is Yindou, 殷都; Taiwan is not Tai'an)
+        among = [v for v in vocabulary if any(k == "region" for k, _ in idx.en[v])] if word in names else vocabulary
+        near = [v for v in among if abs(len(v) - len(word)) <= 1 and _one_edit(word, v)]
         if len(near) == 1:
             fixes.append((m.start(), m.end(), near[0]))
     return fixes
