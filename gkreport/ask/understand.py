@@ -228,7 +228,11 @@ def _capitalized_unknowns(question: str, text: str, tokens: list[Token], covered
     for a, b in [(t.start, t.end) for t in tokens] + list(covered_spans):
         for k in range(a, min(b, len(text))):
             covered[k] = True
-    unread = {m.group() for m in re.finditer(r"[a-z][a-z'\-]+", text) if not any(covered[m.start():m.end()])}
+    # the n-th time a word is written in the question is the n-th time it stands in the normalized text
+    places: dict[str, list[bool]] = {}
+    for m in re.finditer(r"[a-z][a-z'\-]*", text):
+        places.setdefault(m.group(), []).append(not any(covered[m.start():m.end()]))
+    seen: dict[str, int] = {}
     out = []
     sentence_start = True
     for m in re.finditer(r"[A-Za-z][A-Za-z'\-]*|[.?!]", question):
@@ -237,7 +241,10 @@ def _capitalized_unknowns(question: str, text: str, tokens: list[Token], covered
             sentence_start = True
             continue
         low = word.lower()
-        if word[0].isupper() and not sentence_start and low in unread and low not in _EN_STOP \
+        k = seen.get(low, 0)
+        seen[low] = k + 1
+        unread = places.get(low, [])
+        if word[0].isupper() and not sentence_start and k < len(unread) and unread[k] and low not in _EN_STOP \
                 and low not in _NOT_NAMES and low not in idx.en:
             out.append(Unknown(word, "place", None, m.start()))
         sentence_start = False
