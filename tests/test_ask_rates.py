@@ -106,6 +106,10 @@ def test_a_name_not_in_the_database_gets_the_closest_names_and_no_figure(asker):
     assert asker(out["choices"][0]["question"])["status"] == "answered"
     place = asker("北京市海淀区2022年收到多少政府信息公开申请？")
     assert place["status"] == "not_found" and "北京市海淀区" in place["answer"] and not place["rows"]
+    # a place's government and its general office stand for each other when only one reports; a department never
+    office = asker("长沙县政府2022年收到多少申请？")
+    assert office["status"] == "answered" and office["answer"].startswith("长沙县人民政府办公室")
+    assert asker("上高县人民政府2021年收到多少申请？")["status"] == "not_found"
 
 
 def test_zero_is_an_answer_and_no_data_names_the_filter(asker):

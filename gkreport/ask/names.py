@@ -28,6 +28,7 @@ _EN_BODY = re.compile(r"^(?:(?!and |in |of the |for |did |does |do |has |have |h
                       r"center|centre|office|ministry)s?\b")
 _EN_CENTRAL = re.compile(r"\b(?:ministry of (?:[a-z]+)(?: and [a-z]+)?|state council(?: [a-z]+)?|"
                          r"national [a-z ]{2,40}?(?:administration|commission|bureau))\b")
+_GOVERNMENT = {"government": "general_office", "general_office": "government"}
 _GAP = re.compile(r"^(?:\s|'s|’s)*$")
 
 
@@ -247,6 +248,8 @@ def _read_chain(out: Names, text: str, chain: list[_Word], words: list[_Word], j
         return
     if kind is not None:
         found = [a for r in db for a in _agencies_of_kind(idx, r, kind)]
+        if not found and kind in _GOVERNMENT:  # 长沙县政府 when only its general office reports, and back
+            found = [a for r in db for a in _agencies_of_kind(idx, r, _GOVERNMENT[kind])]
         if found:
             mention = list(dict.fromkeys(found))
             out.agencies.append(mention)
