@@ -191,11 +191,8 @@ def _damaged(e: Exception) -> ExtractError:
     return ExtractError(f"PDF 文件已损坏或不完整，无法读取（{type(e).__name__}）", f"damaged or truncated PDF: {e}")
 
 
-SCANNED = ("扫描件，没有文本层：PDF 的页面是图片，无法读取文字（安装 tesseract 及其中文数据后可用 --ocr 识别）",
-           "scanned PDF without a text layer (install tesseract with Chinese data to use --ocr)")
-
-
-def pdf_layout(data: bytes, ocr: bool = False) -> Layout:
+def pdf_layout(data: bytes) -> Layout:
+    """The text layer's layout; ScannedPDF when no page has one (extract reads those by OCR)."""
     with _open(data) as pdf:
         try:
             pages = pdf.pages
@@ -203,11 +200,9 @@ def pdf_layout(data: bytes, ocr: bool = False) -> Layout:
                 raise ExtractError(f"PDF 有 {len(pages)} 页，不像是一份年度报告（上限 {MAX_PAGES} 页）",
                                    f"{len(pages)} pages: too long for one annual report")
             if not any(p.chars for p in pages):
-                if not ocr:
-                    raise ScannedPDF(*SCANNED)
-                from .ocr import ocr_layout
+                from . import SCANNED
 
-                return ocr_layout(data)
+                raise ScannedPDF(*SCANNED)
             blocks = []
             for page in pages:
                 blocks.extend(_page_blocks(page))
