@@ -193,3 +193,75 @@ def test_degraded_scans_read_95_percent_of_cells_and_no_wrong_value_without_a_ch
     assert not s.wrong, s.line(case[0])
     assert not s.unflagged_null, s.line(case[0])
     assert s.rate >= 0.95, s.line(case[0]) + f" ({scan.status}, {scan.message or ''})"
+
+
+# --- single pages, pages that are not reports, the models ---------------------------------------
+
+def test_a_page_turned_on_its_side_as_png_gives_the_values_printed_on_it(tmp_path):
+    """Page 3 of hzq2023 (the end of table 2, most of table 3) photographed sideways, as one .png."""
+    peers = _need_peers()
+    page = scans.render_pages(peers / CLEAN_CI[0])[2]
+    scan = scans.write(tmp_path / "in", "hzq2023_p3.png", scans.image_file(scans.degrade([page], "turn90"), ".png"))
+    truth_db = tmp_path / "truth.db"
+    ingest([peers / CLEAN_CI[0]], truth_db, jobs=1)
+    ingest([scan], tmp_path / "scan.db", jobs=1)
+    truth, got = read_stored(truth_db, str(peers / CLEAN_CI[0])), read_stored(tmp_path / "scan.db", str(scan))
+    read = {cell: v for cell, v in got.cells.items() if v is not None}
+    assert len(read) >= 100  # table 3 down to 无法提供 and the end of table 2
+    assert {cell: truth.cells[cell] for cell in read} == read
+    con = sqlite3.connect(tmp_path / "scan.db")
+    assert con.execute("select turned from scan_pages").fetchall() in ([(90,)], [(270,)])
+    assert con.execute("select count(*), min(page), max(page) from ocr_cells").fetchone()[0] >= 100
+
+
+def _failed(tmp_path: Path, name: str, data: bytes) -> str:
+    path = scans.write(tmp_path / "in", name, data)
+    outcomes = []
+    summary = ingest([path], tmp_path / f"{name}.db", jobs=1, on_outcome=outcomes.append)
+    assert summary.failed == 1 and summary.stored == 0
+    return outcomes[0].message
+
+
+def test_a_blank_page_says_it_is_blank(tmp_path):
+    assert _failed(tmp_path, "blank.png", scans.image_file([scans.blank_page()], ".png")) == \
+        "扫描件上没有可识别的文字（这一页是空白页）"
+
+
+def test_a_page_that_is_no_report_says_what_it_reads_instead(tmp_path):
+    message = _failed(tmp_path, "notice.jpg", scans.image_file([scans.notice_page()], ".jpg"))
+    assert message.startswith("扫描件识别出的文字不是政府信息公开工作年度报告")
+    assert "关于召开" in message  # what the page says it is
+
+
+def test_a_photo_of_a_table_without_ruling_lines_says_its_cells_cannot_be_told(tmp_path):
+    message = _failed(tmp_path, "photo.jpg", scans.image_file([scans.unruled_table_photo()], ".jpg"))
+    assert "第 1 页的表格没有表格线" in message and "不是可以读取的年度报告" in message
+
+
+def test_an_unreadable_image_file_says_so(tmp_path):
+    message = _failed(tmp_path, "broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    assert message.startswith("图片文件已损坏或无法识别")
+
+
+def test_the_models_come_from_the_installed_package_and_nothing_is_fetched(tmp_path):
+    """The OCR reads a page in a process where opening any socket fails."""
+    import subprocess
+    import sys
+
+    from gkreport.extract.scan.engine import model_files
+
+    files = model_files()
+    assert len(files) >= 2 and all("site-packages" in str(f) or ".venv" in str(f) for f in files)
+    page = scans.write(tmp_path, "notice.png", scans.image_file([scans.notice_page()], ".png"))
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('no network')\n"
+        "socket.socket.connect = refuse; socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
+        "import numpy as np; from PIL import Image\n"
+        "from gkreport.extract.scan.engine import read\n"
+        f"print(''.join(b.text for b in read(np.asarray(Image.open({str(page)!r}).convert('L')))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1", "no_proxy": "*"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "运动会" in done.stdout
