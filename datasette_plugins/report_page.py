@@ -23,6 +23,7 @@ SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS = {"ok": "通过检查", "warning": "有警告", "error": "表格无法读取"}
 LEVEL = {"central": "中央", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇"}
 MAX_SOURCE_BYTES = 50_000_000
+TABLE_KEYS = ("active_disclosure", "request_stats", "appeal_stats")  # the tables 表二, 表三, 表四 are stored in
 
 
 def flags_for(checks: list[dict]) -> dict[str, list[dict]]:
@@ -45,8 +46,9 @@ def cell_checks(location: str | None, flags: dict[str, list[dict]]) -> list[dict
     return found
 
 
-def grid_rows(grid: layout.Grid, flags: dict[str, list[dict]]) -> list[list[dict]]:
-    """Rows of cells for the template: blank header cells widen the header before them, as printed."""
+def grid_rows(grid: layout.Grid, flags: dict[str, list[dict]], ocr: dict[str, dict] | None = None) -> list[list[dict]]:
+    """Rows of cells for the template: blank header cells widen the header before them, as printed.
+    ``ocr``: location → the ocr_cells row of a value read from a scan, which the cell then shows."""
     width = max(len(r) for r in grid)
     rows = []
     for row in grid:
@@ -56,8 +58,12 @@ def grid_rows(grid: layout.Grid, flags: dict[str, list[dict]]) -> list[list[dict
                 cells[-1]["colspan"] += 1
                 continue
             found = cell_checks(cell.location, flags)
+            read = (ocr or {}).get(cell.location or "")
+            title = "；".join(c["message"] for c in found)
+            if read:
+                title = "；".join(filter(None, [f"文字识别（OCR）：第 {read['page']} 页，置信度 {read['confidence']:.2f}", title]))
             cells.append({"text": cell.text, "header": cell.header, "colspan": 1, "location": cell.location,
-                          "flagged": bool(found), "title": "；".join(c["message"] for c in found)})
+                          "flagged": bool(found), "title": title, "ocr": read})
         cells[-1]["colspan"] += width - sum(c["colspan"] for c in cells)
         rows.append(cells)
     return rows
@@ -109,6 +115,9 @@ async def report_page(request, datasette):
                              "on k.key = c.rule where c.report_id = ? order by c.id", [rid])
     flags = flags_for(checks)
     active, requests, appeals = await table_values(db, rid)
+    ocr = {r["location"]: r for r in await _rows(
+        db, "select location, page, confidence, kept from ocr_cells where report_id = ?", [rid])} \
+        if await db.table_exists("ocr_cells") else {}
     tables = [
         ("表二", "主动公开政府信息情况", layout.table2_grid(active, report["table2_template"]), bool(active)),
         ("表三", "收到和处理政府信息公开申请情况", layout.table3_grid(requests, report["table3_template"]),
@@ -121,8 +130,10 @@ async def report_page(request, datasette):
         "report": report,
         "status_label": STATUS.get(report["status"], report["status"]),
         "level_label": LEVEL.get(report["level"], report["level"] or "—"),
-        "tables": [{"no": no, "title": title, "rows": grid_rows(grid, flags) if present else None}
-                   for no, title, grid, present in tables],
+        "tables": [{"no": no, "title": title, "rows": grid_rows(grid, flags, ocr) if present else None,
+                    "scan_pages": sorted({r["page"] for loc, r in ocr.items() if loc.startswith(table + ".")})}
+                   for (no, title, grid, present), table in zip(tables, TABLE_KEYS)],
+        "scanned": bool(ocr),
         "checks": [dict(c, severity_label=SEVERITY.get(c["severity"], c["severity"])) for c in checks],
         "sections": sections,
         "has_source_file": find_source(report, db.path) is not None,
@@ -146,6 +157,17 @@ async def report_source(request, datasette):
                              "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"})
 
 
+async def scan_page(request, datasette):
+    """A page of a scanned report as it was read (upright, levelled, 800 px wide), from scan_pages."""
+    db, report = await _report(datasette, request.url_vars["report_id"])
+    rows = await _rows(db, "select image from scan_pages where report_id = ? and page = ?",
+                       [report["id"], int(request.url_vars["page"])]) if await db.table_exists("scan_pages") else []
+    if not rows:
+        raise NotFound("没有这一页的扫描图片")
+    return Response(rows[0]["image"], content_type="image/webp",
+                    headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"})
+
+
 def rid_name(report: dict) -> str:
     return f"{report['id']}.{report['source_format'] or 'bin'}"
 
@@ -155,6 +177,7 @@ def register_routes():
     return [
         (r"^/report/(?P<report_id>[0-9A-Za-z_-]{1,64})$", report_page),
         (r"^/report/(?P<report_id>[0-9A-Za-z_-]{1,64})/source$", report_source),
+        (r"^/report/(?P<report_id>[0-9A-Za-z_-]{1,64})/page/(?P<page>[0-9]{1,3})\.webp$", scan_page),
     ]
 
 

@@ -197,21 +197,55 @@ def test_degraded_scans_read_95_percent_of_cells_and_no_wrong_value_without_a_ch
 
 # --- single pages, pages that are not reports, the models ---------------------------------------
 
-def test_a_page_turned_on_its_side_as_png_gives_the_values_printed_on_it(tmp_path):
-    """Page 3 of hzq2023 (the end of table 2, most of table 3) photographed sideways, as one .png."""
+@pytest.fixture(scope="module")
+def sideways_page(tmp_path_factory):
+    """Page 3 of hzq2023 (the end of table 2, most of table 3) photographed sideways, as one .png,
+    ingested; and its text-layer PDF beside it."""
     peers = _need_peers()
+    tmp = tmp_path_factory.mktemp("sideways")
     page = scans.render_pages(peers / CLEAN_CI[0])[2]
-    scan = scans.write(tmp_path / "in", "hzq2023_p3.png", scans.image_file(scans.degrade([page], "turn90"), ".png"))
-    truth_db = tmp_path / "truth.db"
-    ingest([peers / CLEAN_CI[0]], truth_db, jobs=1)
-    ingest([scan], tmp_path / "scan.db", jobs=1)
-    truth, got = read_stored(truth_db, str(peers / CLEAN_CI[0])), read_stored(tmp_path / "scan.db", str(scan))
+    scan = scans.write(tmp / "in", "hzq2023_p3.png", scans.image_file(scans.degrade([page], "turn90"), ".png"))
+    ingest([peers / CLEAN_CI[0]], tmp / "truth.db", jobs=1)
+    ingest([scan], tmp / "scan.db", jobs=1)
+    return read_stored(tmp / "truth.db", str(peers / CLEAN_CI[0])), read_stored(tmp / "scan.db", str(scan)), \
+        tmp / "scan.db"
+
+
+def test_a_page_turned_on_its_side_as_png_gives_the_values_printed_on_it(sideways_page):
+    truth, got, db = sideways_page
     read = {cell: v for cell, v in got.cells.items() if v is not None}
     assert len(read) >= 100  # table 3 down to 无法提供 and the end of table 2
     assert {cell: truth.cells[cell] for cell in read} == read
-    con = sqlite3.connect(tmp_path / "scan.db")
+    con = sqlite3.connect(db)
     assert con.execute("select turned from scan_pages").fetchall() in ([(90,)], [(270,)])
-    assert con.execute("select count(*), min(page), max(page) from ocr_cells").fetchone()[0] >= 100
+    n, pages = con.execute("select count(*), group_concat(distinct page) from ocr_cells where kept").fetchone()
+    assert n >= 100 and pages == "1"
+
+
+async def test_the_report_page_marks_values_read_from_a_scan_and_links_its_page_image(sideways_page):
+    from gkreport.site import build
+
+    _, _, db = sideways_page
+    rid = sqlite3.connect(db).execute("select id from reports").fetchone()[0]
+    ds = build(db)
+    page = await ds.client.get(f"/report/{rid}")
+    assert page.status_code == 200
+    html = page.text
+    assert "这是扫描件" in html and html.count('<sup class="gk-ocr">识</sup>') >= 100
+    assert "文字识别（OCR）：第 1 页，置信度" in html
+    link = f"/report/{rid}/page/1.webp"
+    assert f'href="{link}"' in html
+    image = await ds.client.get(link)
+    assert image.status_code == 200 and image.headers["content-type"] == "image/webp"
+    assert image.content[:4] == b"RIFF" and 10_000 < len(image.content) < 200_000
+    assert (await ds.client.get(f"/report/{rid}/page/2.webp")).status_code == 404
+    assert (await ds.client.post(link)).status_code == 405  # read-only, as the whole site
+
+
+async def test_a_report_read_from_text_has_no_ocr_marks(app, seed_db):
+    rid = sqlite3.connect(seed_db).execute("select id from reports limit 1").fetchone()[0]
+    html = (await app.client.get(f"/report/{rid}")).text
+    assert "表二" in html and "gk-ocr" not in html and "扫描页" not in html
 
 
 def _failed(tmp_path: Path, name: str, data: bytes) -> str:
