@@ -123,6 +123,28 @@ def image_file(pages: list[Image.Image], suffix: str) -> bytes:
     return buf.getvalue()
 
 
+def with_pictures(pdf: Path, pages: set[int]) -> bytes:
+    """The PDF with some of its pages (counted from 1) replaced by pictures of themselves: a report
+    whose tables were pasted in as scans."""
+    doc = pdfium.PdfDocument(str(pdf))
+    images = render_pages(pdf)
+    out = pdfium.PdfDocument.new()
+    for n in range(1, len(doc) + 1):
+        if n not in pages:
+            out.import_pages(doc, [n - 1])
+            continue
+        w, h = doc[n - 1].get_size()
+        page = out.new_page(w, h)
+        picture = pdfium.PdfImage.new(out)
+        picture.set_bitmap(pdfium.PdfBitmap.from_pil(images[n - 1]))
+        picture.set_matrix(pdfium.PdfMatrix().scale(w, h))
+        page.insert_obj(picture)
+        page.gen_content()
+    buf = io.BytesIO()
+    out.save(buf)
+    return buf.getvalue()
+
+
 def write(folder: Path, name: str, data: bytes) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -248,6 +248,20 @@ async def test_a_report_read_from_text_has_no_ocr_marks(app, seed_db):
     assert "表二" in html and "gk-ocr" not in html and "扫描页" not in html
 
 
+def test_a_pdf_with_a_page_pasted_in_as_a_picture_reads_that_page_by_ocr(tmp_path):
+    """hzq2023 with its page 3 (most of table 3) replaced by a picture of it: the text pages are read
+    from their text layer, page 3 by OCR, and table 3 joins across both."""
+    peers = _need_peers()
+    mixed = scans.write(tmp_path / "in", "hzq2023_mixed.pdf", scans.with_pictures(peers / CLEAN_CI[0], {3}))
+    ingest([peers / CLEAN_CI[0]], tmp_path / "truth.db", jobs=1)
+    ingest([mixed], tmp_path / "mixed.db", jobs=1)
+    s = score(read_stored(tmp_path / "truth.db", str(peers / CLEAN_CI[0])), read_stored(tmp_path / "mixed.db", str(mixed)))
+    assert s.exact == s.total == 186, s.line("mixed")
+    con = sqlite3.connect(tmp_path / "mixed.db")
+    assert con.execute("select group_concat(distinct page), count(*) from ocr_cells").fetchone()[0] == "3"
+    assert con.execute("select page from scan_pages").fetchall() == [(3,)]
+
+
 def _failed(tmp_path: Path, name: str, data: bytes) -> str:
     path = scans.write(tmp_path / "in", name, data)
     outcomes = []

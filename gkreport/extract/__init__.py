@@ -114,14 +114,15 @@ def extract(name: str, data: bytes, *, ocr: bool = True) -> Extracted:
         from .pdf import pdf_layout
 
         try:
-            layout = pdf_layout(data)
+            layout = pdf_layout(data, ocr=ocr)
         except ScannedPDF:
             if not ocr:
                 raise
             from .scan.pages import pdf_pages
 
             return _scanned(pdf_pages(data), "pdf")
-        return Extracted(layout.text, "pdf", None, layout.pages)
+        # some of its pages pictures, read by OCR: their scan (None for a text PDF)
+        return Extracted(layout.text, "pdf", None, layout.pages, getattr(layout, "scan", None))
     if fmt == "image":
         if not ocr:
             raise ScannedPDF(*SCANNED)

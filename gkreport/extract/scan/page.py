@@ -7,16 +7,21 @@ text is its boxes in reading order, and its confidence the lowest of theirs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Optional
 
 import numpy as np
 
+from ..pdf import _PAGE_NUMBER
 from ..pdf import _Line as TextLine  # a line of text outside tables, as a text PDF's
 from . import engine, orient, rulings
 
 UPSIDE_DOWN_SCORE = 0.8  # a page read with a median confidence under this is tried upside down too
+MARGIN = 0.08  # of the page's height: page numbers stand in the top and bottom margins
+_NUMBER_TOKEN = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
+UNRULED_ROWS = 3  # lines with three or more numbers each, on a page without ruling lines: a table
 
 
 @dataclass
@@ -49,6 +54,21 @@ class ReadPage:
     tables: list[ReadTable] = field(default_factory=list)
     lines: list[TextLine] = field(default_factory=list)
     boxes: int = 0  # lines of text the OCR found on the page
+    unruled: bool = False  # it holds a table without ruling lines, whose numbers were not read
+    dpi: int = 200  # of ``image``, which the cell boxes are in
+
+    def blocks(self, scale: float = 1.0) -> list[tuple[float, object]]:
+        """(top, block) of its lines and tables, in the units of the document's other pages (``scale``
+        per pixel): a PDF's points when only some of its pages are pictures."""
+        out: list[tuple[float, object]] = [(t.top * scale, t) for t in self.tables]
+        height = self.image.shape[0]
+        for ln in self.lines:
+            in_margin = ln.top < MARGIN * height or ln.bottom > (1 - MARGIN) * height
+            if _PAGE_NUMBER.match(ln.text) and (in_margin or not ln.text.strip().isdigit()):
+                continue  # page numbers are not report text
+            out.append((ln.top * scale, TextLine(ln.text, ln.x0 * scale, ln.x1 * scale, ln.top * scale,
+                                                 ln.bottom * scale, ln.page)))
+        return sorted(out, key=lambda b: b[0])
 
 
 def read_page(grey: np.ndarray, number: int) -> ReadPage:
@@ -110,6 +130,21 @@ def _assemble(page: ReadPage, boxes: list[engine.Box]) -> None:
                                         tuple(int(round(v)) for v in (cell.x0, cell.top, cell.x1, cell.bottom)))
         page.tables.append(ReadTable(rows, page.number, grid.bbox[1]))
     page.lines = [_line(group, page.number) for group in _text_lines(outside)]
+    page.unruled = _unruled_table(page)
+
+
+def _unruled_table(page: ReadPage) -> bool:
+    """A page without ruling lines whose lines carry rows of numbers: a table whose columns can't be
+    told for sure. Its numbers are taken out of the text (the parser would place them by count alone)
+    and the page is named in a check."""
+    if page.tables:
+        return False
+    rows = [ln for ln in page.lines if sum(bool(_NUMBER_TOKEN.match(t)) for t in ln.text.split()) >= 3]
+    if len(rows) < UNRULED_ROWS:
+        return False
+    for ln in rows:
+        ln.text = " ".join(t for t in ln.text.split() if not _NUMBER_TOKEN.match(t))
+    return True
 
 
 def _text_lines(boxes: list[engine.Box]) -> list[list[engine.Box]]:

@@ -14,12 +14,13 @@ LONG_SIDE = 2400  # px: a photo larger than an A4 page at 200 DPI is brought dow
 MAX_PIXELS = 100_000_000  # an image file larger than this is no page (a decompression bomb)
 
 
-def pdf_pages(data: bytes) -> Iterator[np.ndarray]:
+def pdf_pages(data: bytes, first: int = 0) -> Iterator[np.ndarray]:
+    """The pages of a PDF from the ``first`` (counted from 0), rendered as they are asked for."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
     try:
-        for i in range(len(pdf)):
+        for i in range(first, len(pdf)):
             page = pdf[i]
             yield np.asarray(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
             page.close()
