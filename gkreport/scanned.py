@@ -3,8 +3,9 @@
 The parser reads an OCR'd layout like any other and says which line and which number of it each
 value came from (``Tables.sources``); the layout says which cell of which page that was. Then:
 
-- a value whose cell the OCR read with a confidence under ``THRESHOLD`` is NULL, with a check
-  naming the page and the cell;
+- a value whose cell the OCR read with a confidence under ``THRESHOLD`` is read a second time,
+  alone and enlarged; unless that reading gives the same value with a confidence over the
+  threshold, the value is NULL, with a check naming the page and the cell;
 - where the table's arithmetic (勾稽关系) fails, each cell of the failing equation is read a second
   time, alone and enlarged; a value the two readings disagree on is NULL with a check naming the
   page. Values both readings agree on stay, and the arithmetic check stays as it is for any report:
@@ -14,7 +15,7 @@ value came from (``Tables.sources``); the layout says which cell of which page t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from .checks import arithmetic_checks, status_of
@@ -26,7 +27,7 @@ from .parse.text import classify_cell, parse_number
 from .rules import table3_equations, table4_equations
 from .template import T2021
 
-THRESHOLD = 0.9  # OCR confidence under which a value is not kept (the clean peers' wrong readings scored under 0.8)
+THRESHOLD = 0.9  # OCR confidence under which a value is read a second time, and not kept unless that reading is sure
 TABLE_NAMES = {"active_disclosure": "表二", "request_stats": "表三", "appeal_stats": "表四"}
 
 
@@ -85,21 +86,28 @@ def _settle(report: ParsedReport, extracted: Extracted) -> None:
     read = {loc: c for loc, c in read.items() if c is not None}
     before = arithmetic_checks(t)
     dropped: dict[str, Check] = {}
-    for loc, cell in read.items():
-        if cell.score < THRESHOLD:
-            dropped[loc] = Check("ocr_low_confidence", "warning",
-                                 f"第 {cell.page} 页{_cell_name(loc)}识别为「{cell.text}」，置信度 {cell.score:.2f} "
-                                 f"低于 {THRESHOLD}，该格留空。", actual=cell.text, location=loc)
+    for loc, cell in list(read.items()):
+        if cell.score >= THRESHOLD:
+            continue
+        # read a second time: kept when that reading gives the same value, and is sure of it
+        again = _read_again(extracted, cell)
+        if again is not None and _value(again[0]) == _value(cell.text) and again[1] >= THRESHOLD:
+            read[loc] = replace(cell, score=again[1])
+            continue
+        dropped[loc] = Check("ocr_low_confidence", "warning",
+                             f"第 {cell.page} 页{_cell_name(loc)}识别为「{cell.text}」，置信度 {cell.score:.2f} "
+                             f"低于 {THRESHOLD}，再识别一次也不能确认，该格留空。", actual=cell.text, location=loc)
     for loc in _failing_cells(t, set(dropped)):
         cell = read.get(loc)
         if cell is None or loc in dropped:
             continue
         again = _read_again(extracted, cell)
-        if again is None or _value(again) != _value(cell.text):
+        if again is None or _value(again[0]) != _value(cell.text):
+            text = again[0] if again else None
             dropped[loc] = Check("ocr_reread_differs", "warning",
                                  f"第 {cell.page} 页{_cell_name(loc)}：勾稽关系不成立，再识别一次，两次结果不同"
-                                 f"（「{cell.text}」与「{again or '无'}」），该格留空。",
-                                 expected=again, actual=cell.text, location=loc)
+                                 f"（「{cell.text}」与「{text or '无'}」），该格留空。",
+                                 expected=text, actual=cell.text, location=loc)
     for loc in dropped:
         _drop(t, loc)
     report.checks = [c for c in report.checks if c not in before] + arithmetic_checks(t) + list(dropped.values())
@@ -144,7 +152,7 @@ def _failing_cells(t: Tables, dropped: set[str]) -> list[str]:
     return out
 
 
-def _read_again(extracted: Extracted, cell: ReadCell) -> Optional[str]:
+def _read_again(extracted: Extracted, cell: ReadCell) -> Optional[tuple[str, float]]:
     from .extract.scan.reread import read_cell
 
     page = next(p for p in extracted.scan.pages if p.number == cell.page)

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -79,3 +80,13 @@ def read(image: np.ndarray) -> list[Box]:
         return []
     return [Box(np.asarray(q, dtype=np.float32), t, float(s)) for q, t, s in zip(out.boxes, out.txts, out.scores)
             if t.strip()]
+
+
+def recognise(line: np.ndarray) -> Optional[tuple[str, float]]:
+    """One line of text already cut out (grey or RGB): its text and confidence, without detection."""
+    if line.ndim == 2:
+        line = np.repeat(line[:, :, None], 3, axis=2)
+    out = engine()(line, use_det=False, use_cls=False, use_rec=True)
+    if not getattr(out, "txts", None) or not out.txts[0].strip():
+        return None
+    return out.txts[0].strip(), float(out.scores[0])

@@ -25,7 +25,7 @@ class ScanLayout(Layout):
     scan: Optional["Scan"] = None  # for a PDF with some pages pictures: those pages as read
 
     def read_table(self, grid: list[list[Optional[ReadCell]]], page: int) -> None:
-        rows = [(row, [one_line(c.text if c else None) for c in row]) for row in grid]
+        rows = [(row, [_fix_label(one_line(c.text if c else None)) for c in row]) for row in grid]
         rows = [(row, texts) for row, texts in rows if any(texts)]
         if not rows:
             return
@@ -33,6 +33,18 @@ class ScanLayout(Layout):
         self._add(["\t".join(texts).rstrip("\t") for _, texts in rows], page)
         for i, (row, _) in enumerate(rows):
             self.cells[first + i] = list(row)
+
+
+# words of the template's labels that PP-OCR reads with a look-alike character (予 as 子, on the
+# degraded peers): put right so that the parser knows the row
+LABEL_MISREADINGS = {"子以公开": "予以公开", "不子": "不予"}
+
+
+def _fix_label(text: str) -> str:
+    if "子" in text:  # (the one look-alike so far)
+        for wrong, right in LABEL_MISREADINGS.items():
+            text = text.replace(wrong, right)
+    return text
 
 
 def build(pages: list[ReadPage]) -> ScanLayout:

@@ -119,18 +119,42 @@ def _assemble(page: ReadPage, boxes: list[engine.Box]) -> None:
         if not placed:
             outside.append(box)
     for g, grid in enumerate(grids):
-        rows = [[None] * (len(grid.xs) - 1) for _ in range(len(grid.ys) - 1)]
+        rows: list[list[Optional[ReadCell]]] = [[None] * (len(grid.xs) - 1) for _ in range(len(grid.ys) - 1)]
+        empty: dict[tuple[int, int], tuple] = {}
         for c, cell in enumerate(grid.cells):
-            found = in_cell.get((g, c))
-            if not found:
-                continue
             r, col = grid.slot(cell)
-            if r < len(rows) and col < len(rows[0]):
-                rows[r][col] = ReadCell(_join(found), min(b.score for b in found), page.number,
-                                        tuple(int(round(v)) for v in (cell.x0, cell.top, cell.x1, cell.bottom)))
+            if r >= len(rows) or col >= len(rows[0]):
+                continue
+            box = tuple(int(round(v)) for v in (cell.x0, cell.top, cell.x1, cell.bottom))
+            found = in_cell.get((g, c))
+            if found:
+                rows[r][col] = ReadCell(_join(found), min(b.score for b in found), page.number, box)
+            else:
+                empty[(r, col)] = box
+        _read_missed_numbers(page, rows, empty)
         page.tables.append(ReadTable(rows, page.number, grid.bbox[1]))
     page.lines = [_line(group, page.number) for group in _text_lines(outside)]
     page.unruled = _unruled_table(page)
+
+
+def _numeric(cell: Optional[ReadCell]) -> bool:
+    return cell is not None and all(_NUMBER_TOKEN.match(t) for t in cell.text.split())
+
+
+def _read_missed_numbers(page: ReadPage, rows: list[list[Optional[ReadCell]]], empty: dict) -> None:
+    """A cell left empty in a row of numbers, in a column of numbers: the page's detection may have
+    missed a small digit (a lone 0 on a noisy scan). Such a cell is read again on its own; one that is
+    really blank stays empty."""
+    from .reread import read_cell
+
+    numeric_rows = {r for r, row in enumerate(rows) if sum(map(_numeric, row)) >= 2}
+    numeric_columns = {c for c in range(len(rows[0]) if rows else 0)
+                       if sum(_numeric(row[c]) for row in rows) >= 2}
+    for (r, c), box in empty.items():
+        if r in numeric_rows and c in numeric_columns:
+            again = read_cell(page.image, box)
+            if again is not None:
+                rows[r][c] = ReadCell(again[0], again[1], page.number, box)
 
 
 def _unruled_table(page: ReadPage) -> bool:
