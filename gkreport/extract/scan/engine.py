@@ -75,8 +75,9 @@ def read(image: np.ndarray) -> list[Box]:
     """Every line of text on a page image (grey or RGB array)."""
     if image.ndim == 2:
         image = np.repeat(image[:, :, None], 3, axis=2)
-    out = engine()(image)
-    if out.boxes is None or out.txts is None:
+    # every step named: RapidOCR keeps the last call's choices, and recognise() turns detection off
+    out = engine()(image, use_det=True, use_cls=False, use_rec=True)
+    if getattr(out, "boxes", None) is None or getattr(out, "txts", None) is None:
         return []
     return [Box(np.asarray(q, dtype=np.float32), t, float(s)) for q, t, s in zip(out.boxes, out.txts, out.scores)
             if t.strip()]
