@@ -16,16 +16,18 @@ value came from (``Tables.sources``); the layout says which cell of which page t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .checks import arithmetic_checks, status_of
 from .extract import Extracted, ExtractError
-from .extract.scan.page import ReadCell
 from .model import Check, ParsedReport, Tables
 from .parse import NotAReport, parse_report
 from .parse.text import classify_cell, parse_number
 from .rules import table3_equations, table4_equations
 from .template import T2021
+
+if TYPE_CHECKING:  # the scan modules load numpy and OpenCV: only a scan needs them
+    from .extract.scan.page import ReadCell
 
 THRESHOLD = 0.9  # OCR confidence under which a value is read a second time, and not kept unless that reading is sure
 TABLE_NAMES = {"active_disclosure": "表二", "request_stats": "表三", "appeal_stats": "表四"}
