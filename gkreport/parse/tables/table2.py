@@ -13,7 +13,7 @@ from ...model import ActiveCell, Check
 from ..columns import place, token_spans
 from ..rows import EMPTY, Row
 from ..text import BLANK, Num, squash
-from .common import fmt_values
+from .common import fmt_values, value_index
 
 _ITEM_LABEL_MAX = 24
 
@@ -25,6 +25,7 @@ class Table2:
     items: set = field(default_factory=set)
     checks: list[Check] = field(default_factory=list)
     found: bool = False
+    sources: dict[str, tuple[int, int]] = field(default_factory=dict)  # see Tables.sources
 
 
 def detect_table2_format(text: str) -> Optional[str]:
@@ -143,6 +144,9 @@ def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
         out.items.add(item.key)
         loc = f"active_disclosure.{item.key}"
         placed = _by_header(row, header, columns) if header else None
+        where: dict[str, int] = {}  # measure → where its value stands among the row's values
+        if placed is not None:
+            where = {m: value_index(row.cells, i) for i, m in header[1].items() if placed.get(m) is row.cells[i]}
         if placed is None and header_raw is not None and row.raw is not None and len(row.values) < len(columns):
             placed = _by_header_words(row, header_raw, columns)
         if placed is None:
@@ -157,6 +161,8 @@ def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
                     expected=f"{len(columns)} 个数字", actual=fmt_values(values) or "无", location=loc))
                 continue
             placed = dict(zip(columns, values))
+            if values is row.values:
+                where = {m: n for n, m in enumerate(columns)}
         blank = []
         for measure in columns:
             v = placed.get(measure, EMPTY)
@@ -165,6 +171,8 @@ def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
                 continue
             unit = v.unit or header_units.get(measure) or ("万元" if measure == "amount_10k_yuan" else None)
             out.cells.append(ActiveCell(item.key, measure, v.value, unit))
+            if measure in where:
+                out.sources[f"{loc}.{measure}"] = (row.line_no, where[measure])
         if blank:
             out.checks.append(Check("t2_blank_cells", "warning",
                                     f"表二「{item.label}」一行的{'、'.join(blank)}留空，表二没有勾稽关系可以确定其数值，未读取。",

@@ -17,7 +17,7 @@ from ..placement import resolve_rows
 from ..rows import EMPTY, Row
 from ..text import BLANK, Num, squash
 from .blanks import apply, settle
-from .common import fmt_values
+from .common import fmt_values, value_index
 
 # a numbering prefix: 一、 (三) 4. — and OCR's l. or I. for 1.
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]\)|[\dlI]+[.、,，]?)")
@@ -31,6 +31,7 @@ class Table3:
     values: dict[str, dict[str, Optional[int]]] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     found: bool = False
+    sources: dict[str, tuple[int, int]] = field(default_factory=dict)  # see Tables.sources
 
 
 def _strip_numbering(label: str) -> str:
@@ -347,6 +348,22 @@ class _SpacedColumns:
 _HEADER_WORDS = tuple(label for _, label in T.APPLICANT_COLUMNS)  # 自然人 … 总计
 
 
+def _value_places(row: Row, values: list) -> list:
+    """For each of the seven cells read, where its value stands among the row's values (None for a
+    blank, or a reading not taken from them in order)."""
+    if values is row.values:
+        return list(range(WIDTH))
+    cells = row.cells
+    if cells is not None and len(cells) > WIDTH and all(x is y for x, y in zip(values, cells[-WIDTH:])):
+        start = len(cells) - WIDTH
+        return [value_index(cells, start + k) if type(v) is Num else None for k, v in enumerate(values)]
+    nums = iter(n for n, v in enumerate(row.values))  # space-aligned: the numbers in order, blanks between
+    out = []
+    for v in values:
+        out.append(next(nums, None) if type(v) is Num or v is BLANK else None)
+    return out if len(row.values) == sum(1 for v in values if type(v) is Num or v is BLANK) else [None] * WIDTH
+
+
 def _in_place(row: Row) -> Optional[list]:
     """The row's seven value cells by their places (its last seven cells), or None when a label sits there."""
     cells = row.cells
@@ -393,6 +410,8 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
         # a None is a cell the report left blank; a cell missing from the dict could not be read
         stored = [v.stored for v in values]
         out.values[a.key] = dict(zip(T.APPLICANT_KEYS, stored))
+        out.sources.update({f"request_stats.{a.key}.{c}": (a.row.line_no, n)
+                            for c, n in zip(T.APPLICANT_KEYS, _value_places(a.row, values)) if n is not None})
         if None in stored:
             blanks[a.key] = [col for col, v in zip(T.APPLICANT_KEYS, stored) if v is None]
     equations = table3_equations(fmt, keys)

@@ -14,7 +14,7 @@ from ..placement import resolve_row
 from ..rows import EMPTY, Row
 from ..text import BLANK, Num
 from .blanks import apply, settle
-from .common import fmt_values
+from .common import fmt_values, value_index
 
 _T4_CELLS = tuple(t4(p, o) for p, _ in T.PROCEEDINGS for o in T.OUTCOME_KEYS)  # the printed order
 WIDTH = len(_T4_CELLS)
@@ -29,6 +29,7 @@ class Table4:
     values: dict[str, dict[str, Optional[int]]] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     found: bool = False
+    sources: dict[str, tuple[int, int]] = field(default_factory=dict)  # see Tables.sources
 
 
 def _in_place(rows: list[Row]) -> Optional[list]:
@@ -67,17 +68,31 @@ def _by_columns(rows: list[Row]) -> Optional[list]:
     return out
 
 
+def _places_in(rows: list[Row], placed: list) -> list:
+    """(line, index among its row's values) of each of the 15 cells read in place, None for a blank."""
+    row = next((r for r in rows if r.cells is not None and len(r.cells) >= WIDTH
+                and all(x is y for x, y in zip(placed, r.cells[-WIDTH:]))), None)
+    if row is None:  # placed by their columns on the line: the numbers in order
+        data = next((r for r in rows if r.values), None)
+        nums = iter(range(len(data.values))) if data else iter(())
+        return [(data.line_no, next(nums)) if type(v) is Num or v is BLANK else None for v in placed] if data else []
+    start = len(row.cells) - WIDTH
+    return [(row.line_no, value_index(row.cells, start + k)) if type(v) is Num else None for k, v in enumerate(placed)]
+
+
 def read_table4(rows: list[Row]) -> Table4:
     out = Table4()
     labels: list[str] = []
     numbers: list = []
     split: list = []
+    places: list[tuple[int, int]] = []  # (line, index among its row's values) of each number
     # a long line of text is narrative, not a table row (a header row of cells may be long)
     rows = [r for r in rows if len(r.label) <= 40 or r.cells is not None]
     for row in rows:
         labels.append(row.label)
         numbers.extend(row.values)
         split.extend(row.split_values if row.split_values is not None else row.values)
+        places.extend((row.line_no, n) for n in range(len(row.values)))
     placed = _in_place(rows)
     if placed is None and len(numbers) < WIDTH:
         placed = _by_columns(rows)
@@ -91,9 +106,12 @@ def read_table4(rows: list[Row]) -> Table4:
         numbers = split  # digits OCR broke apart were numbers of their own after all
     if placed is not None or len(numbers) == WIDTH:
         cells = placed if placed is not None else numbers
+        where = _places_in(rows, placed) if placed is not None else (places if numbers is not split else [])
         blank = []
-        for cell, v in zip(_T4_CELLS, cells):
+        for k, (cell, v) in enumerate(zip(_T4_CELLS, cells)):
             out.values.setdefault(cell[1], {})[cell[2]] = v.stored
+            if type(v) is Num and k < len(where) and where[k] is not None:
+                out.sources[f"appeal_stats.{cell[1]}.{cell[2]}"] = where[k]
             if not isinstance(v, Num):
                 blank.append(cell)
         if blank:
