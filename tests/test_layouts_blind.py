@@ -1,111 +1,47 @@
 """The evaluation files of fixtures/layouts/ (70 whole reports in the layouts and damage real reports
 come in, with every expected cell written from the documentation): read through the real pipeline,
-every cell compared.
+every cell compared (``layouts_score``: ingest's ``parse_file``, written to SQLite and read back).
 
-Each file goes through what an ingest does with it (``ingest.parse_file``: extract, parse, agency)
-and is written into a real SQLite database (``store.write``); its cells are read back from there.
 The test prints, per class of layout or damage, the exact-cell rate, the missing cells (and those
 no check names), the wrong values (and those no check names), the tables not found, and the
 warnings on clean reports read exactly (false alarms); and it checks each file's agency, year and
-templates. ``pytest tests/test_layouts_blind.py -s``.
+templates. ``pytest tests/test_layouts_blind.py -s``; ``GKREPORT_LAYOUTS_DIR=DIR`` scores another
+folder in the same format (or ``python -m tests.layouts_score DIR``).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
+import os
 from pathlib import Path
 
 import pytest
-import yaml
 
-import cell_score as cs
-from gkreport import store
-from gkreport import template as T
-from gkreport.ingest import parse_file
+import layouts_score as ls
 
-HERE = Path(__file__).resolve().parent / "fixtures" / "layouts"
-CASES = yaml.safe_load((HERE / "expected.yaml").read_text(encoding="utf-8"))["files"]
-
-MIN_EXACT = 0.995
-META = ("agency_name", "year", "template", "table2_template", "table3_template", "status", "province", "city")
-
-
-def _read_back(db, report_id: str) -> tuple[dict, list]:
-    rows = {}
-    for table in ("active_disclosure", "request_stats", "appeal_stats"):
-        cols = ", ".join(f"[{c}]" for c in store.COLUMNS[table])
-        rows[table] = db.execute(f"select {cols} from [{table}] where report_id = ?", [report_id]).fetchall()
-    checks = db.execute("select rule, severity, location from checks where report_id = ?", [report_id]).fetchall()
-    return cs.stored_cells(rows), [tuple(c) for c in checks]
+FOLDER = Path(os.environ.get("GKREPORT_LAYOUTS_DIR")
+              or Path(__file__).resolve().parent / "fixtures" / "layouts").resolve()
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    db = store.connect(tmp_path_factory.mktemp("blind") / "blind.db")
-    store.ensure_db_shape(db)
-    out = []
-    for case in CASES:
-        path = HERE / case["file"]
-        data = path.read_bytes()
-        parsed = parse_file(str(path), data, hashlib.sha256(data).hexdigest())
-        expected = cs.expected_cells(case)
-        ignore = ["request_stats.other_handling."] if case.get("table3_template") == T.T2021 else []
-        clean = cs.is_clean(expected, case.get("table3_template"))
-        if parsed.error:
-            got, checks, meta = {}, [], {"error": parsed.error}
-        else:
-            # one file at a time: two layouts of one report may have the same text, and so the same id
-            store.write(db, parsed.prepared)
-            rid = parsed.prepared.report_id
-            got, checks = _read_back(db, rid)
-            row = db.execute(f"select {', '.join(META)} from reports where id = ?", [rid]).fetchone()
-            meta = dict(zip(META, row))
-            store.delete_report(db, rid)
-        out.append((case, cs.score(expected, got, checks, clean=clean, ignore=ignore), meta))
-    return out
+def score(tmp_path_factory):
+    return ls.score_folder(FOLDER, tmp_path_factory.mktemp("layouts"))
 
 
-def _metadata_misses(case: dict, meta: dict) -> list[str]:
-    misses = []
-    names = {case["agency_name"], *case.get("agency_name_accept", ())}
-    if meta.get("agency_name") not in names:
-        misses.append(f"agency {meta.get('agency_name')!r}")
-    for key in ("year", "template", "table2_template", "table3_template"):
-        if str(meta.get(key)) != str(case.get(key)):
-            misses.append(f"{key} {meta.get(key)!r}≠{case.get(key)!r}")
-    return misses
+def test_every_layout_is_read(score):
+    ls.print_score(f"layout files of {FOLDER.name}, per class", score)
+    assert not score.meta_misses, "agency, year or template not as expected"
+    assert score.total.tables_not_found == 0, "a whole table was not read"
+    assert score.total.wrong_unflagged == 0, "a wrong value without a check"
+    assert score.total.rate >= ls.MIN_EXACT, f"{100 * score.total.rate:.2f} % of cells exact"
 
 
-def test_every_layout_is_read(results):
-    by_class: dict[str, cs.Tally] = defaultdict(cs.Tally)
-    total = cs.Tally()
-    meta_misses = {}
-    for case, fs, meta in results:
-        total.add(fs.tally)
-        for cls in case["classes"]:
-            by_class[cls].add(fs.tally)
-        misses = _metadata_misses(case, meta)
-        if misses:
-            meta_misses[case["file"]] = misses
-        if fs.wrong or fs.missing or fs.alarms or meta.get("error"):
-            print(f"\n{case['file']}: {fs.tally.exact}/{fs.tally.cells} exact"
-                  + (f"; 失败 {meta['error']}" if meta.get("error") else ""))
-            for cell, want, have, f in fs.wrong[:8]:
-                print(f"   WRONG {cell}: expected {want}, stored {have}{'' if f else ' (no check)'}")
-            for cell, want, f in fs.missing[:5]:
-                print(f"   missing {cell} (expected {want}){'' if f else ' (no check)'}")
-            if len(fs.missing) > 5:
-                print(f"   … {len(fs.missing)} missing in all")
-            for alarm in fs.alarms:
-                print(f"   false alarm {alarm}")
-    cs.print_table("blind layout files, per class", {**dict(sorted(by_class.items())), "ALL": total})
-    if meta_misses:
-        print("\nmetadata not as expected:")
-        for f, m in meta_misses.items():
-            print(f"   {f}: {'; '.join(m)}")
+def test_a_wrong_value_fails_the_scorer(score):
+    """The scorer counts a changed stored value as wrong and unflagged, so the thresholds can fail."""
+    import cell_score as cs
 
-    assert not meta_misses, "agency, year or template not as expected"
-    assert total.tables_not_found == 0, "a whole table was not read"
-    assert total.wrong_unflagged == 0, "a wrong value without a check"
-    assert total.rate >= MIN_EXACT, f"{100 * total.rate:.2f} % of cells exact"
+    case, fs, _meta = next((c, f, m) for c, f, m in score.results if f.tally.exact == f.tally.cells and f.tally.cells)
+    expected = cs.expected_cells(case)
+    cell = next(c for c, v in expected.items() if v is not None)
+    got = dict(expected, **{cell: expected[cell] + 1})
+    s = cs.score(expected, got, [], clean=False)
+    assert (s.tally.wrong, s.tally.wrong_unflagged, s.tally.exact) == (1, 1, s.tally.cells - 1)
