@@ -184,3 +184,14 @@ def test_truncated_report_keeps_what_is_visible():
                       ("fees", "amount_10k_yuan"): 96171.6}
     assert {"report_incomplete", "t3_missing_rows", "table_missing"} <= rules(r)
     assert r.status == "warning"
+
+
+def test_one_cell_per_line_read_through_an_indented_copy():
+    # a Word table saved as text (a cell per line after a tab) whose every line the copy indented
+    text = (REPORTS / "004_59f3838da1fae8cc.txt").read_text(encoding="utf-8")
+    for indent in ("  ", "\u3000\u3000"):
+        indented = parse_report("\n".join(indent + line for line in text.split("\n")))
+        clean = parse_report(text)
+        assert indented.tables.requests == clean.tables.requests and clean.tables.requests
+        assert indented.tables.active == clean.tables.active and indented.tables.appeals == clean.tables.appeals
+        assert not rules(indented) - rules(clean)

@@ -189,8 +189,10 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
                 continue
             if not cells:
                 start = first_line_no + i
-            if not cells or line[0] == "\t":
-                cells.append(line.lstrip("\t"))
+            # spaces before a cell's tab are the copy's indentation of every line, not cell text
+            cell = line.lstrip(" ")
+            if not cells or cell[:1] == "\t":
+                cells.append(cell.lstrip("\t"))
             else:
                 cells[-1] += line  # a cell wrapped inside the Word table
         if cells and (r := _row(cells, start)):
