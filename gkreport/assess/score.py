@@ -1,0 +1,127 @@
+"""The compliance score: every report judged on the parts of rubric.yaml, each part's weight earned or not.
+
+A part is met (1), not met (0), or does not apply / cannot be judged from what was read (NULL, left out
+of the total possible). score = 100 × earned ÷ possible, so a reader can check it from the parts shown
+beside it. `rubric` holds the parts and weights as data; `compliance` one row per report: the score,
+the points earned and possible, each part, and in words why a part was not met or not judged.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+
+# the arithmetic of tables 3 and 4 (rules.py's equations); the other checks of a table are not arithmetic
+ARITHMETIC_RULES = ("t3_received_eq_processed", "t3_total_column", "t3_processed_sum", "t4_review_total",
+                    "t4_litigation_direct_total", "t4_litigation_after_review_total")
+FORMATS = ("2021", "2019")  # the formats of the six sections and three tables
+SECTIONS = range(1, 7)
+_BLANK = " \t\r\n\u3000"
+
+
+@lru_cache(maxsize=1)
+def rubric() -> list[dict]:
+    parts = yaml.safe_load(Path(__file__).with_name("rubric.yaml").read_text(encoding="utf-8"))
+    assert sum(p["weight"] for p in parts) == 100, "the weights of rubric.yaml add up to 100"
+    return parts
+
+
+PARTS = tuple(p["key"] for p in rubric())
+
+_FACTS = f"""
+select r.id, r.agency_id, r.agency_name, r.year, r.province, r.city, r.county, r.level, r.template, r.status,
+       t.deadline, t.late, t.days_late, t.note, t.basis,
+       (select group_concat(distinct s.section_no) from sections s where s.report_id = r.id
+          and s.section_no between 1 and 6 and length(trim(s.body, '{_BLANK}')) > 0) as filled,
+       exists (select 1 from active_disclosure where report_id = r.id) as t2,
+       exists (select 1 from request_stats where report_id = r.id) as t3,
+       exists (select 1 from appeal_stats where report_id = r.id) as t4,
+       (select group_concat(distinct k.label) from checks c join check_rules k on k.key = c.rule
+          where c.report_id = r.id and c.severity in ('warning', 'error')
+            and c.rule in ({', '.join(repr(k) for k in ARITHMETIC_RULES)})) as arithmetic_broken,
+       p.bands is not null as compared, p.chars,
+       (select count(*) from copied_reports c where c.report_id = r.id) as copies,
+       coalesce(r.contact_phone, r.contact_fax, r.contact_address, r.contact_email, r.contact_website) is not null
+from reports r
+left join timeliness t on t.report_id = r.id
+left join narrative_prints p on p.report_id = r.id
+"""
+
+
+def judge(facts: tuple) -> tuple[dict[str, int | None], list[str]]:
+    """Each part met (1), not met (0) or not judged (None), and why, for one report's facts."""
+    (_, _, _, _, _, _, _, _, template, status, deadline, late, days_late, date_note, basis, filled, t2, t3, t4,
+     broken, compared, chars, copies, contact) = facts
+    parts: dict[str, int | None] = {}
+    why: list[str] = []
+    if deadline is None:
+        parts["on_time"] = None
+        why.append(f"按时发布：不适用（{basis}）")
+    else:
+        parts["on_time"] = 1 if late == 0 else 0
+        if late == 1:
+            why.append(f"按时发布：逾期 {days_late} 天（期限 {deadline}）")
+        elif late is None:
+            why.append(f"按时发布：{date_note}，无法认定按时")
+    if template in FORMATS:
+        have = {int(n) for n in (filled or "").split(",") if n}
+        lacking = [n for n in SECTIONS if n not in have]
+        parts["six_sections"] = 0 if lacking else 1
+        if lacking:
+            why.append(f"六个部分齐全：第{'、'.join(map(str, lacking))}部分缺少或没有内容")
+    else:
+        parts["six_sections"] = None
+        why.append("六个部分齐全：不适用（不是 2019 年以后的格式）")
+    if status == "error" or template not in FORMATS:
+        parts["three_tables"] = None
+        why.append("三张统计表齐全：不适用（表格无法读取或不是 2019 年以后的格式）")
+    else:
+        missing = [name for name, present in (("表二", t2), ("表三", t3), ("表四", t4)) if not present]
+        parts["three_tables"] = 0 if missing else 1
+        if missing:
+            why.append(f"三张统计表齐全：没有{'、'.join(missing)}")
+    if t3 or t4:
+        parts["arithmetic"] = 0 if broken else 1
+        if broken:
+            why.append(f"数字勾稽相符：{broken.replace(',', '、')}不符")
+    else:
+        parts["arithmetic"] = None
+        why.append("数字勾稽相符：不适用（没有表三、表四）")
+    if compared:
+        parts["not_copied"] = 0 if copies else 1
+        if copies:
+            why.append("正文不是照抄：第一、五部分与另一份报告几乎相同（见检查提示）")
+    else:
+        parts["not_copied"] = None
+        why.append(f"正文不是照抄：不适用（第一、五部分共 {chars or 0} 字，太短，无法比较）")
+    parts["contact_details"] = 1 if contact else 0
+    if not contact:
+        why.append("有联系方式：报告中没有电话、传真、地址、电子邮箱或网址")
+    return parts, why
+
+
+def rebuild(conn) -> int:
+    """Write `rubric` and `compliance` anew; returns the rows of `compliance`."""
+    conn.execute("drop table if exists rubric")
+    conn.execute("create table rubric (key text primary key, label text, weight integer, how text, sort_order integer)")
+    conn.executemany("insert into rubric values (?, ?, ?, ?, ?)",
+                     [(p["key"], p["label"], p["weight"], p["how"], n) for n, p in enumerate(rubric())])
+    weights = {p["key"]: p["weight"] for p in rubric()}
+    conn.execute("drop table if exists compliance")
+    conn.execute("create table compliance (report_id text primary key references reports(id), agency_id text, "
+                 "agency_name text, year integer, province text, city text, county text, level text, "
+                 "score real, points integer, possible integer, "
+                 + ", ".join(f"{p} integer" for p in PARTS) + ", notes text)")
+    rows = []
+    for facts in conn.execute(_FACTS):
+        parts, why = judge(facts)
+        possible = sum(weights[p] for p, v in parts.items() if v is not None)
+        points = sum(weights[p] for p, v in parts.items() if v)
+        score = round(100 * points / possible, 1) if possible else None
+        rows.append((*facts[:8], score, points, possible, *(parts[p] for p in PARTS), "；".join(why) or None))
+    conn.executemany(f"insert into compliance values ({', '.join('?' * (12 + len(PARTS)))})", rows)
+    conn.execute("create index idx_compliance_rank on compliance (year, score)")
+    return len(rows)
