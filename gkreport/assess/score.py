@@ -33,7 +33,7 @@ PARTS = tuple(p["key"] for p in rubric())
 
 _FACTS = f"""
 select r.id, r.agency_id, r.agency_name, r.year, r.province, r.city, r.county, r.level, r.template, r.status,
-       t.deadline, t.late, t.days_late, t.note, t.basis,
+       t.deadline, t.late, t.days_late, t.note as date_note, t.basis,
        (select group_concat(distinct s.section_no) from sections s where s.report_id = r.id
           and s.section_no between 1 and 6 and length(trim(s.body, '{_BLANK}')) > 0) as filled,
        exists (select 1 from active_disclosure where report_id = r.id) as t2,
@@ -45,61 +45,68 @@ select r.id, r.agency_id, r.agency_name, r.year, r.province, r.city, r.county, r
        p.bands is not null as compared, p.chars,
        (select count(*) from copied_reports c where c.report_id = r.id) as copies,
        coalesce(r.contact_phone, r.contact_fax, r.contact_address, r.contact_email, r.contact_website) is not null
+         as contact
 from reports r
 left join timeliness t on t.report_id = r.id
 left join narrative_prints p on p.report_id = r.id
 """
 
 
-def judge(facts: tuple) -> tuple[dict[str, int | None], list[str]]:
+def _on_time(f: dict) -> tuple[int | None, str | None]:
+    if f["deadline"] is None:
+        return None, f"不适用（{f['basis']}）"
+    if f["late"] == 1:
+        return 0, f"逾期 {f['days_late']} 天（期限 {f['deadline']}）"
+    if f["late"] is None:
+        return 0, f"{f['date_note']}，无法认定按时"
+    return 1, None
+
+
+def _six_sections(f: dict) -> tuple[int | None, str | None]:
+    if f["template"] not in FORMATS:
+        return None, "不适用（不是 2019 年以后的格式）"
+    have = {int(n) for n in (f["filled"] or "").split(",") if n}
+    lacking = [n for n in SECTIONS if n not in have]
+    return (0, f"第{'、'.join(map(str, lacking))}部分缺少或没有内容") if lacking else (1, None)
+
+
+def _three_tables(f: dict) -> tuple[int | None, str | None]:
+    if f["status"] == "error" or f["template"] not in FORMATS:
+        return None, "不适用（表格无法读取或不是 2019 年以后的格式）"
+    missing = [name for name, key in (("表二", "t2"), ("表三", "t3"), ("表四", "t4")) if not f[key]]
+    return (0, f"没有{'、'.join(missing)}") if missing else (1, None)
+
+
+def _arithmetic(f: dict) -> tuple[int | None, str | None]:
+    if not (f["t3"] or f["t4"]):
+        return None, "不适用（没有表三、表四）"
+    broken = f["arithmetic_broken"]
+    return (0, f"{broken.replace(',', '、')}不符") if broken else (1, None)
+
+
+def _not_copied(f: dict) -> tuple[int | None, str | None]:
+    if not f["compared"]:
+        return None, f"不适用（第一、五部分共 {f['chars'] or 0} 字，太短，无法比较）"
+    return (0, "第一、五部分与另一份报告几乎相同（见检查提示）") if f["copies"] else (1, None)
+
+
+def _contact_details(f: dict) -> tuple[int | None, str | None]:
+    return (1, None) if f["contact"] else (0, "报告中没有电话、传真、地址、电子邮箱或网址")
+
+
+JUDGES = {"on_time": _on_time, "six_sections": _six_sections, "three_tables": _three_tables,
+          "arithmetic": _arithmetic, "not_copied": _not_copied, "contact_details": _contact_details}
+
+
+def judge(facts: dict) -> tuple[dict[str, int | None], list[str]]:
     """Each part met (1), not met (0) or not judged (None), and why, for one report's facts."""
-    (_, _, _, _, _, _, _, _, template, status, deadline, late, days_late, date_note, basis, filled, t2, t3, t4,
-     broken, compared, chars, copies, contact) = facts
+    labels = {p["key"]: p["label"] for p in rubric()}
     parts: dict[str, int | None] = {}
     why: list[str] = []
-    if deadline is None:
-        parts["on_time"] = None
-        why.append(f"按时发布：不适用（{basis}）")
-    else:
-        parts["on_time"] = 1 if late == 0 else 0
-        if late == 1:
-            why.append(f"按时发布：逾期 {days_late} 天（期限 {deadline}）")
-        elif late is None:
-            why.append(f"按时发布：{date_note}，无法认定按时")
-    if template in FORMATS:
-        have = {int(n) for n in (filled or "").split(",") if n}
-        lacking = [n for n in SECTIONS if n not in have]
-        parts["six_sections"] = 0 if lacking else 1
-        if lacking:
-            why.append(f"六个部分齐全：第{'、'.join(map(str, lacking))}部分缺少或没有内容")
-    else:
-        parts["six_sections"] = None
-        why.append("六个部分齐全：不适用（不是 2019 年以后的格式）")
-    if status == "error" or template not in FORMATS:
-        parts["three_tables"] = None
-        why.append("三张统计表齐全：不适用（表格无法读取或不是 2019 年以后的格式）")
-    else:
-        missing = [name for name, present in (("表二", t2), ("表三", t3), ("表四", t4)) if not present]
-        parts["three_tables"] = 0 if missing else 1
-        if missing:
-            why.append(f"三张统计表齐全：没有{'、'.join(missing)}")
-    if t3 or t4:
-        parts["arithmetic"] = 0 if broken else 1
-        if broken:
-            why.append(f"数字勾稽相符：{broken.replace(',', '、')}不符")
-    else:
-        parts["arithmetic"] = None
-        why.append("数字勾稽相符：不适用（没有表三、表四）")
-    if compared:
-        parts["not_copied"] = 0 if copies else 1
-        if copies:
-            why.append("正文不是照抄：第一、五部分与另一份报告几乎相同（见检查提示）")
-    else:
-        parts["not_copied"] = None
-        why.append(f"正文不是照抄：不适用（第一、五部分共 {chars or 0} 字，太短，无法比较）")
-    parts["contact_details"] = 1 if contact else 0
-    if not contact:
-        why.append("有联系方式：报告中没有电话、传真、地址、电子邮箱或网址")
+    for key in PARTS:
+        parts[key], reason = JUDGES[key](facts)
+        if reason:
+            why.append(f"{labels[key]}：{reason}")
     return parts, why
 
 
@@ -116,12 +123,15 @@ def rebuild(conn) -> int:
                  "score real, points integer, possible integer, "
                  + ", ".join(f"{p} integer" for p in PARTS) + ", notes text)")
     rows = []
-    for facts in conn.execute(_FACTS):
+    cursor = conn.execute(_FACTS)
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        facts = dict(zip(names, values))
         parts, why = judge(facts)
         possible = sum(weights[p] for p, v in parts.items() if v is not None)
         points = sum(weights[p] for p, v in parts.items() if v)
         score = round(100 * points / possible, 1) if possible else None
-        rows.append((*facts[:8], score, points, possible, *(parts[p] for p in PARTS), "；".join(why) or None))
+        rows.append((*values[:8], score, points, possible, *(parts[p] for p in PARTS), "；".join(why) or None))
     conn.executemany(f"insert into compliance values ({', '.join('?' * (12 + len(PARTS)))})", rows)
     conn.execute("create index idx_compliance_rank on compliance (year, score)")
     return len(rows)
