@@ -18,8 +18,8 @@ import yaml
 
 Z95 = 1.959963984540054  # the normal quantile of 0.975
 CANNOT = "无法计算"
-COLUMNS = ("key", "name", "name_en", "formula", "numerator", "numerator_label", "denominator",
-           "denominator_label", "denominator_rule", "caveat", "min_base")
+COLUMNS = ("key", "name", "name_en", "formula", "formula_en", "numerator", "numerator_label", "numerator_label_en",
+           "denominator", "denominator_label", "denominator_label_en", "denominator_rule", "caveat", "min_base")
 
 
 @lru_cache(maxsize=1)
@@ -78,9 +78,8 @@ def rebuild(conn) -> int:
     """Write `metrics`, `metric_values` and `metric_totals` anew; returns the rows of `metric_values`."""
     register(conn)
     conn.execute("drop table if exists metrics")
-    conn.execute("create table metrics (key text primary key, name text, name_en text, formula text, "
-                 "numerator text, numerator_label text, denominator text, denominator_label text, "
-                 "denominator_rule text, caveat text, min_base integer, sort_order integer)")
+    conn.execute(f"create table metrics ({', '.join(f'{c} integer' if c == 'min_base' else f'{c} text' for c in COLUMNS)}, "
+                 "sort_order integer, primary key (key))")
     conn.executemany(f"insert into metrics values ({', '.join('?' * (len(COLUMNS) + 1))})",
                      [(*(m[c] for c in COLUMNS), n) for n, m in enumerate(definitions())])
     conn.execute("drop table if exists metric_values")

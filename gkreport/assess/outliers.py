@@ -91,6 +91,6 @@ def rebuild(conn) -> int:
     conn.executemany("insert into unusual_figures values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return derived_checks.replace(conn, RULE, [
         (rid, f"{label} {value:g}，与该机关其他年度（{history}；中位数 {usual:g}）相差很大"
-              f"（对数尺度上的稳健 z 值 {z:+.1f}）：可能是新情况，也可能是录入或读取的错误，请对照原文。",
+              f"（对数尺度上的稳健标准分 {z:+.1f}）：可能是新情况，也可能是录入或读取的错误，请对照原文。",
          f"{usual:g}", f"{value:g}", figure)
         for rid, _, _, figure, label, value, usual, z, history in rows])

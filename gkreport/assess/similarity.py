@@ -14,9 +14,10 @@ Two texts whose Jaccard index is J share a band with probability J⁶: a pair at
 with probability 0.47¹⁶ (about 6 in 10⁶), a pair at 0.5 shares three or more with probability 0.05.
 The keys go into `narrative_bands`, by year; a report's candidates are the reports of its year
 found under its 16 keys (the earliest published 8 under each), and of its body's neighbouring
-years; a candidate sharing at least 3 bands is compared exactly (the shingle sets of both texts),
-and only an exact Jaccard index of 0.9 or more is kept. The work for a report is a fixed number
-of index look-ups, whatever the count of reports.
+years; of those sharing at least 3 bands, the 8 sharing most (and the body's neighbouring years)
+are compared exactly (the shingle sets of both texts), and only an exact Jaccard index of 0.9 or
+more is kept. The work for a report is at most 16 index look-ups and 10 exact comparisons, whatever
+the count of reports: in a cluster of reports with one text, each is compared with the earliest few.
 
 Kept from one ingest to the next: a report's print (`narrative_prints`, keyed by its sha256, parser
 version, agency, year and publication date) and its pairs (`copied_reports`) stay until the report
@@ -52,6 +53,7 @@ ROWS = 6
 BANDS = BINS // ROWS
 MIN_SHARED = 3  # bands a candidate must share to be compared exactly
 PER_BUCKET = 8  # reports read under each key: the earliest published
+MAX_COMPARED = 8  # of those, compared exactly: the ones sharing most bands
 _WIDTH = 1 << 32  # crc32's range
 _EDGES = [b * _WIDTH // BINS for b in range(BINS + 1)]
 _LATE = "9999-12-31"  # where an undated report sorts among the published
@@ -95,18 +97,19 @@ def band_keys(text: str) -> tuple[int, ...]:
     return tuple(keys)
 
 
-def _pack(keys: tuple[int, ...]) -> bytes:
-    return array("q", keys).tobytes()
+def _pack(keys: tuple[int, ...]) -> str:
+    """As the text of the `bands` column: the keys separated by spaces, readable on the site."""
+    return " ".join(map(str, keys))
 
 
-def _unpack(blob: bytes | None) -> set[int]:
-    return set(array("q", blob)) if blob else set()
+def _unpack(text: str | None) -> set[int]:
+    return set(map(int, text.split())) if text else set()
 
 
 def ensure_tables(conn) -> None:
     conn.execute("create table if not exists narrative_prints (report_id text primary key references reports(id), "
                  "sha256 text, parser_version text, agency_id text, year integer, published_date text, "
-                 "chars integer, bands blob)")
+                 "chars integer, bands text)")
     conn.execute("create table if not exists narrative_bands (year integer not null, band integer not null, "
                  "published text not null, report_id text not null, "
                  "primary key (year, band, published, report_id)) without rowid")
@@ -211,11 +214,12 @@ def _candidates(conn, p: Print) -> dict[str, Print]:
                                    "order by published limit ?", [p.year, key, PER_BUCKET + 1]):
             if rid != p.report_id:
                 counts[rid] = counts.get(rid, 0) + 1
-    for rid, shared in counts.items():
-        if shared >= MIN_SHARED and rid not in found:
-            other = _print_of(conn, rid)
-            if other is not None and other.agency_id != p.agency_id:  # (one body's versions of a report are not copies)
-                found[rid] = other
+    likeliest = sorted((rid for rid, shared in counts.items() if shared >= MIN_SHARED and rid not in found),
+                       key=lambda rid: -counts[rid])[:MAX_COMPARED]
+    for rid in likeliest:
+        other = _print_of(conn, rid)
+        if other is not None and other.agency_id != p.agency_id:  # (one body's versions of a report are not copies)
+            found[rid] = other
     return {rid: c for rid, c in found.items() if len(c.bands & p.bands) >= MIN_SHARED}
 
 
@@ -288,12 +292,12 @@ def write_checks(conn) -> int:
         if n != 1:
             continue
         if relation == "previous_year":
-            whom = f"本机关（{name}）{year} 年的报告（编号 {other}）"
+            whom = f"本机关（{name}）{year} 年的报告"
         else:
-            when = f"，发布于 {other_date}" if other_date else "，未注明发布日期"
-            whom = f"{name} {year} 年的报告（编号 {other}{when}）"
+            when = f"发布于 {other_date}" if other_date else "未注明发布日期"
+            whom = f"{name} {year} 年的报告（{when}）"
         message = (f"正文{SECTION_NAMES}与{whom}几乎相同：按 {SHINGLE} 字片段计，两者相同的片段占 {j:.1%}"
-                   f"（Jaccard 相似度 {j:.3f}，达到 {THRESHOLD} 即标出）。")
+                   f"（杰卡德相似度 {j:.3f}，达到 {THRESHOLD} 即标出）。")
         if relation == "same_year" and not (own_date and other_date and own_date != other_date):
             message += "两份报告的发布先后无法判断，两份都标出。"
         if pairs > 1:

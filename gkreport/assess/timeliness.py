@@ -42,7 +42,7 @@ def rebuild(conn) -> int:
         with t as (
           select r.id, r.agency_id, r.agency_name, r.year, r.province, a.level, a.kind, r.published_date,
                  {DEADLINE} as deadline, {BASIS} as basis,
-                 date(r.published_date) is r.published_date as valid,
+                 date(julianday(r.published_date)) is r.published_date as valid,
                  r.published_date < (r.year + 1) || '-01-01' as early
           from reports r left join agencies a on a.id = r.agency_id
           where r.year is not null)
