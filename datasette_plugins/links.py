@@ -96,6 +96,8 @@ def render_cell(row, value, column, table, database, datasette):
         return named_link(datasette, "report", row["id"], value)
     if table == "agencies" and column == "name" and "id" in keys:
         return named_link(datasette, "agency", row["id"], value)
+    if table == "roster" and column == "name" and "agency_id" in keys:
+        return named_link(datasette, "agency", row["agency_id"], value)
     if column == "source_url":
         url = safe_url(value)
         return link(url, value) if url else Markup(f"{escape(value)}")
