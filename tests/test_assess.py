@@ -184,6 +184,29 @@ def test_the_work_of_finding_copies_does_not_grow_with_the_square_of_the_count(t
     db.close()
 
 
+def test_each_look_up_of_the_copies_uses_an_index(tmp_path):
+    """A look-up made for every report must never read a whole table: at 100,000 reports that is the
+    square of the count again."""
+    db = build(tmp_path / "s.db", [report("武平县司法局", 2022)])
+    conn = sqlite3.connect(db)
+    conn.execute("delete from sqlite_stat1")  # the statistics of one report would make a scan the cheaper plan
+    conn.commit()
+    conn.close()
+    conn = sqlite3.connect(db)
+    for sql, params in [
+        ("select report_id, agency_id, year, published_date, chars, bands from narrative_prints "
+         "where agency_id = ? and year in (?, ?) and bands is not null", ["x", 2021, 2023]),
+        ("select report_id from narrative_bands where year = ? and band = ? order by published limit ?", [2022, 1, 9]),
+        ("select report_id, agency_id, year, published_date, chars, bands from narrative_prints "
+         "where report_id = ? and bands is not null", ["x"]),
+        ("select report_id, body from sections where report_id in (?) and section_no in (1, 5) "
+         "order by report_id, position", ["x"]),
+    ]:
+        plan = " ".join(r[3] for r in conn.execute("explain query plan " + sql, params))
+        assert "USING" in plan and not plan.startswith("SCAN"), (sql, plan)
+    conn.close()
+
+
 def test_copies_follow_reports_added_replaced_and_removed(tmp_path):
     text = prose("kept", 700)
     first = report("武平县司法局", 2022, **narrative(text), published="2023-01-10")

@@ -110,6 +110,7 @@ def ensure_tables(conn) -> None:
     conn.execute("create table if not exists narrative_prints (report_id text primary key references reports(id), "
                  "sha256 text, parser_version text, agency_id text, year integer, published_date text, "
                  "chars integer, bands text)")
+    conn.execute("create index if not exists idx_narrative_prints_agency on narrative_prints (agency_id, year)")
     conn.execute("create table if not exists narrative_bands (year integer not null, band integer not null, "
                  "published text not null, report_id text not null, "
                  "primary key (year, band, published, report_id)) without rowid")
