@@ -32,20 +32,11 @@ sys.path.insert(0, str(ROOT))
 from gkreport import assess, store, summaries  # noqa: E402
 from gkreport.assess import similarity  # noqa: E402
 from gkreport.site import build  # noqa: E402
-
-
-def _bench_site():
-    """bench/site.py as a module (its module name, site, is taken by Python's own)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_site", ROOT / "bench" / "site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from synthetic import bench_site  # noqa: E402  (bench/ is on the path: these are scripts in it)
 
 
 def fresh_copy(n: int) -> Path:
-    source = _bench_site().build_db(n)
+    source = bench_site().build_db(n)
     target = source.with_name(f"assess-{n}.db")
     for leftover in source.parent.glob(f"assess-{n}.db*"):
         leftover.unlink()
@@ -80,7 +71,7 @@ def from_scratch(path: Path) -> None:
 
 
 def add_reports(path: Path, n: int, k: int) -> None:
-    bench = _bench_site()
+    bench = bench_site()
     rnd, places, text = random.Random(n + k), bench.places(), bench.sentences()
     db = store.connect(path)
     start = time.perf_counter()
@@ -155,7 +146,7 @@ async def pages(path: Path) -> list[tuple[str, float, float, int]]:
     rid, agency = (await db.execute("select report_id, agency_id from unusual_figures limit 1")).first() or \
         (await db.execute("select id, agency_id from reports limit 1 offset 77")).first()
     extra = [("page: a report (with year over year)", f"/report/{rid}"), ("page: its agency", f"/-/agency/{agency}")]
-    return await _bench_site().time_pages(ds, PAGES + extra)
+    return await bench_site().time_pages(ds, PAGES + extra)
 
 
 def main(ns: list[int], k: int) -> None:
@@ -164,7 +155,7 @@ def main(ns: list[int], k: int) -> None:
         from_scratch(path)
         add_reports(path, n, k)
         similarity_alone(path, k)
-        print(f"\n3. pages at {n:,} reports — ms over {_bench_site().REPEAT} requests each")
+        print(f"\n3. pages at {n:,} reports — ms over {bench_site().REPEAT} requests each")
         print(f"{'page':58} {'p50':>7} {'p95':>7}  status")
         for label, p50, p95, status in asyncio.run(pages(path)):
             flag = "" if p95 < 300 else "  ← over 300 ms"
