@@ -71,13 +71,25 @@ def from_scratch(path: Path) -> None:
 
 
 def add_reports(path: Path, n: int, k: int) -> None:
+    """K more reports; every fifth is a copy: sections 1 and 5 of a stored report of its year, by another body."""
     bench = bench_site()
     rnd, places, text = random.Random(n + k), bench.places(), bench.sentences()
     db = store.connect(path)
+    planted = 0
     start = time.perf_counter()
     with db.atomic():
         for i in range(k):
-            store.save_report(db, *bench.synthetic(10_000_000 + i, rnd, places, text))
+            report, source, agency = bench.synthetic(10_000_000 + i, rnd, places, text)
+            if i % 5 == 0:
+                copied = db.execute("select id from reports where year = ? and agency_id is not ? limit 1 offset ?",
+                                    [report.meta.year, agency["id"], rnd.randint(0, 1000)]).fetchone()[0]
+                bodies = dict(db.execute("select section_no, body from sections where report_id = ? "
+                                         "and section_no in (1, 5)", [copied]).fetchall())
+                for section in report.sections:
+                    section.body = bodies.get(section.section_no, section.body)
+                report.meta.published_date = f"{report.meta.year + 1}-02-28"  # after every synthetic original
+                planted += 1
+            store.save_report(db, report, source, agency)
     written = time.perf_counter() - start
     start = time.perf_counter()
     timed: dict[str, float] = {}
@@ -96,8 +108,13 @@ def add_reports(path: Path, n: int, k: int) -> None:
         assess.refresh = original
     finished = time.perf_counter() - start
     db.close()
-    print(f"\n2. {k} reports added to {n:,}: written in {written:.1f} s; store.finish {finished:.1f} s, "
-          f"of which the assessment {timed.get('total', 0):.1f} s")
+    db = store.connect(path)
+    found = db.execute("select count(*) from reports r join copied_reports c on c.report_id = r.id "
+                       "where r.published_date like '%-02-28'").fetchone()[0]
+    db.close()
+    print(f"\n2. {k} reports added to {n:,} ({planted} of them copies): written in {written:.1f} s; "
+          f"store.finish {finished:.1f} s, of which the assessment {timed.get('total', 0):.1f} s; "
+          f"{found} copies flagged")
     for step, seconds in timed.items():
         if step != "total":
             print(f"   {step:12} {seconds:7.1f} s")
@@ -106,14 +123,15 @@ def add_reports(path: Path, n: int, k: int) -> None:
 def similarity_alone(path: Path, k: int) -> None:
     """The copies' own work for the last K reports: prints and exact comparisons, counted."""
     db = store.connect(path)
-    with db.atomic():
-        newest = [r[0] for r in db.execute("select id from reports order by rowid desc limit ?", [k])]
-        marks = ", ".join("?" * len(newest))
-        db.execute(f"delete from narrative_prints where report_id in ({marks})", newest)
-        start = time.perf_counter()
-        counts = similarity.update(db.conn)
-        seconds = time.perf_counter() - start
-        db.conn.rollback()
+    db.execute("BEGIN")
+    newest = [r[0] for r in db.execute("select id from reports order by rowid desc limit ?", [k])]
+    marks = ", ".join("?" * len(newest))
+    db.execute(f"delete from narrative_prints where report_id in ({marks})", newest)
+    db.execute(f"delete from narrative_bands where report_id in ({marks})", newest)
+    start = time.perf_counter()
+    counts = similarity.update(db.conn)
+    seconds = time.perf_counter() - start
+    db.conn.rollback()  # (a measure: nothing kept)
     db.close()
     print(f"   copies for {k} new reports alone: {seconds:.2f} s — {counts['printed']} prints, "
           f"{counts['compared']} exact comparisons", flush=True)

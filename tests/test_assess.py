@@ -250,6 +250,21 @@ def test_wilson_interval():
     assert metrics.wilson(0, 0) is None and metrics.wilson(None, 5) is None and metrics.wilson(6, 5) is None
 
 
+def test_the_sql_of_the_rates_gives_what_the_functions_give():
+    """metric_values is computed in SQL, the questions' sums with gk_rate_text and gk_wilson_*: the same
+    digits either way (halves rounded up, 1 of 16 is 6.3%)."""
+    conn = sqlite3.connect(":memory:")
+    metrics.register(conn)
+    sql = ("select " + ", ".join(metrics.VALUE_SQL) + ", gk_rate_text(n, d), gk_wilson_low(n, d), "
+           "gk_wilson_high(n, d) from (select ? as n, ? as d)")
+    for d in range(0, 161):
+        for n in [None, -1, *range(0, d + 2)]:
+            _, text, low, high, text2, low2, high2 = conn.execute(sql, [n, d]).fetchone()
+            assert (text, low, high) == (text2, low2, high2) or (
+                text == text2 and abs(low - low2) < 1e-6 and abs(high - high2) < 1e-6), (n, d)
+    assert metrics.rate_text(1, 16) == "6.3%" and metrics.rate_text(23, 80) == "28.8%"
+
+
 @pytest.mark.parametrize("n,d,text", [(0, 0, "无法计算"), (1, 0, "无法计算"), (None, 4, "无法计算"), (3, None, "无法计算"),
                                       (0, 4, "0.0%"), (4, 4, "100.0%"), (53, 94, "56.4%")])
 def test_rate_text(n, d, text):

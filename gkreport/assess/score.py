@@ -19,7 +19,6 @@ ARITHMETIC_RULES = ("t3_received_eq_processed", "t3_total_column", "t3_processed
                     "t4_litigation_direct_total", "t4_litigation_after_review_total")
 FORMATS = ("2021", "2019")  # the formats of the six sections and three tables
 SECTIONS = range(1, 7)
-_BLANK = " \t\r\n\u3000"
 
 
 @lru_cache(maxsize=1)
@@ -34,8 +33,7 @@ PARTS = tuple(p["key"] for p in rubric())
 _FACTS = f"""
 select r.id, r.agency_id, r.agency_name, r.year, r.province, r.city, r.county, r.level, r.template, r.status,
        t.deadline, t.late, t.days_late, t.note as date_note, t.basis,
-       (select group_concat(distinct s.section_no) from sections s where s.report_id = r.id
-          and s.section_no between 1 and 6 and length(trim(s.body, '{_BLANK}')) > 0) as filled,
+       p.filled_sections as filled,
        exists (select 1 from active_disclosure where report_id = r.id) as t2,
        exists (select 1 from request_stats where report_id = r.id) as t3,
        exists (select 1 from appeal_stats where report_id = r.id) as t4,

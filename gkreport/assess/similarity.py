@@ -43,8 +43,10 @@ from typing import Iterable
 from . import derived_checks
 
 RULE = "copied_narrative"
-VERSION = "1"  # the definitions below: every print is computed again when this changes
+VERSION = "2"  # the definitions below: every print is computed again when this changes
 SECTIONS = (1, 5)
+TEMPLATE_SECTIONS = range(1, 7)
+BLANK = " \t\r\n\u3000"
 SHINGLE = 5
 THRESHOLD = 0.9
 MIN_CHARS = 100
@@ -109,7 +111,7 @@ def _unpack(text: str | None) -> set[int]:
 def ensure_tables(conn) -> None:
     conn.execute("create table if not exists narrative_prints (report_id text primary key references reports(id), "
                  "sha256 text, parser_version text, agency_id text, year integer, published_date text, "
-                 "chars integer, bands text)")
+                 "chars integer, bands text, filled_sections text)")
     conn.execute("create index if not exists idx_narrative_prints_agency on narrative_prints (agency_id, year)")
     conn.execute("create table if not exists narrative_bands (year integer not null, band integer not null, "
                  "published text not null, report_id text not null, "
@@ -137,15 +139,30 @@ where not exists (select 1 from narrative_prints p where p.report_id = r.id)
 """
 
 
-def _texts(conn, ids: list[str]) -> dict[str, str]:
-    bodies: dict[str, list[str]] = {rid: [] for rid in ids}
+def _sections(conn, ids: list[str], numbers=SECTIONS) -> dict[str, dict[int, list[str]]]:
+    """The bodies of the given sections of each report, in order, by section number."""
+    bodies: dict[str, dict[int, list[str]]] = {rid: {} for rid in ids}
     for n in range(0, len(ids), 500):
         chunk = ids[n:n + 500]
-        for rid, body in conn.execute(
-                f"select report_id, body from sections where report_id in ({', '.join('?' * len(chunk))}) "
-                f"and section_no in ({', '.join(map(str, SECTIONS))}) order by report_id, position", chunk):
-            bodies[rid].append(body)
-    return {rid: compared_text(b) for rid, b in bodies.items()}
+        for rid, number, body in conn.execute(
+                f"select report_id, section_no, body from sections where report_id in ({', '.join('?' * len(chunk))}) "
+                f"and section_no in ({', '.join(map(str, numbers))}) order by report_id, position", chunk):
+            bodies[rid].setdefault(number, []).append(body)
+    return bodies
+
+
+def _compared(bodies: dict[int, list[str]]) -> str:
+    return compared_text(b for number in SECTIONS for b in bodies.get(number, []))
+
+
+def _texts(conn, ids: list[str]) -> dict[str, str]:
+    return {rid: _compared(bodies) for rid, bodies in _sections(conn, ids).items()}
+
+
+def filled_sections(bodies: dict[int, list[str]]) -> str:
+    """The template's sections (1–6) that have text, as "1,2,3,4,6": read here with the narrative, once
+    a report, so that the compliance score need not read every section of every report again."""
+    return ",".join(str(n) for n in TEMPLATE_SECTIONS if any((b or "").strip(BLANK) for b in bodies.get(n, [])))
 
 
 @dataclass
@@ -181,12 +198,13 @@ def _add_prints(conn, rows: list[tuple]) -> list[Print]:
     out = []
     for n in range(0, len(rows), 500):
         chunk = rows[n:n + 500]
-        texts = _texts(conn, [r[0] for r in chunk])
+        read = _sections(conn, [r[0] for r in chunk], TEMPLATE_SECTIONS)
         for rid, sha, version, agency, year, published in chunk:
-            text = texts[rid]
+            text = _compared(read[rid])
             keys = band_keys(text) if len(text) >= MIN_CHARS and year is not None else ()
-            conn.execute("insert into narrative_prints values (?, ?, ?, ?, ?, ?, ?, ?)",
-                         [rid, sha, version, agency, year, published, len(text), _pack(keys) if keys else None])
+            conn.execute("insert into narrative_prints values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         [rid, sha, version, agency, year, published, len(text), _pack(keys) if keys else None,
+                          filled_sections(read[rid])])
             conn.executemany("insert or ignore into narrative_bands values (?, ?, ?, ?)",
                              [(year, k, published or _LATE, rid) for k in keys])
             if keys:
