@@ -17,7 +17,6 @@ the figure is either news or a parse or typing error, and either way a reader sh
 from __future__ import annotations
 
 import math
-import statistics
 
 from ..template import PROCEEDINGS, REQUEST_ROW_BY_KEY
 from . import derived_checks
@@ -50,25 +49,35 @@ where a.total is not null
 """
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
+
+
 def robust_z(value: float, others: list[float]) -> float:
-    logs = [math.log1p(v) for v in others]
-    centre = statistics.median(logs)
-    spread = max(MAD_SCALE * statistics.median(abs(v - centre) for v in logs), SPREAD_FLOOR)
-    return (math.log1p(value) - centre) / spread
+    """z of log(1 + value) against the other years' log(1 + count): (x − median) ÷ max(1.4826 × MAD, 0.5)."""
+    return _z(math.log1p(value), [math.log1p(v) for v in others])
+
+
+def _z(log_value: float, log_others: list[float]) -> float:
+    centre = _median(log_others)
+    spread = max(MAD_SCALE * _median([abs(v - centre) for v in log_others]), SPREAD_FLOOR)
+    return (log_value - centre) / spread
 
 
 def unusual(series: dict[int, float]) -> list[tuple[int, float, float]]:
     """(year, z, median of the other years) for each year of one figure of one body that is unusual."""
-    if len(series) < MIN_YEARS:
-        return []
+    if len(series) < MIN_YEARS or any(v < 0 for v in series.values()):
+        return []  # too short a history; a negative count is its own check's business
+    logs = {y: math.log1p(v) for y, v in series.items()}
     out = []
     for year, value in series.items():
-        others = [v for y, v in series.items() if y != year]
-        if value < 0 or any(v < 0 for v in others):
-            continue  # a negative count is its own check's business
-        z = robust_z(value, others)
-        usual = statistics.median(others)
-        if abs(z) >= Z_LIMIT and abs(value - usual) >= MIN_CHANGE:
+        z = _z(logs[year], [v for y, v in logs.items() if y != year])
+        if abs(z) < Z_LIMIT:
+            continue
+        usual = _median([v for y, v in series.items() if y != year])
+        if abs(value - usual) >= MIN_CHANGE:
             out.append((year, z, usual))
     return out
 
