@@ -125,6 +125,7 @@ def mark_last_year(rows: list[list[dict]], cells: dict[str, dict]) -> None:
             found = cells.get(cell.get("location") or "")
             if found and found["last"] is not None:
                 cell["last_year"] = f"上年 {fmt_value(found['last'])}（{found['change_text']}）"
+                cell["title"] = "；".join(filter(None, [cell.get("title"), cell["last_year"]]))
 
 
 async def report_assessment(db, report: dict, checks: list[dict]) -> dict:
