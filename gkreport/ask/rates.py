@@ -6,7 +6,7 @@ rates.yaml adds only the rows of table 3 or columns of table 4 each is summed fr
 name it. A share asked for by its parts (自然人占收到申请的比例) is built the same way from the figure
 and its base. Either way an
 answer shows numerator, denominator and rate side by side, and states the formula. Rankings by a rate
-leave out bodies whose denominator is under a minimum base (rates.yaml `min_base`, or the question's
+leave out bodies whose denominator is under a minimum base (the metrics' `min_base`, or the question's
 own: 不少于50件, at least 50 cases), and say how many were left out.
 """
 
