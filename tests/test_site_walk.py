@@ -33,9 +33,8 @@ from test_browser import browser, site  # noqa: F401  (fixtures: `gkreport serve
 # Latin words that are names or formats, not English: the formats of files and data, the site's tools
 ALLOWED = {"sql", "sqlite", "csv", "json", "xlsx", "excel", "api", "datasette", "echarts", "apache", "cors",
            "utf", "kb", "mb", "gb", "gbk", "pdf", "txt", "md", "html", "docx", "doc", "wps", "zip", "word", "sha",
-           "gkreport", "ocr", "webp"}
-# addresses, file paths and the command's options (--no-ocr)
-URLISH = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[\w.-]*/[\w./~%?=&+-]*|--[a-z][a-z-]*")
+           "gkreport"}
+URLISH = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[\w.-]*/[\w./~%?=&+-]*")  # addresses and file paths
 WORD = re.compile(r"[A-Za-z0-9_]+")  # then split at "_"; a part with a digit is an id or a number (hex ids below)
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 HEX_ID = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12,16}(?![0-9A-Za-z])")
