@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-__all__ = ["AgencyIdentity", "resolve_agency", "agency_id", "region_rows"]
+__all__ = ["AgencyIdentity", "resolve_agency", "agency_id", "region_rows", "governments"]
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,27 @@ def region_rows() -> Iterator[dict]:
     for code in sorted(_data().regions):
         r = _data().regions[code]
         yield {"code": r.code, "name": r.name, "parent": r.parent, "level": r.level}
+
+
+# 香港 and 澳门 are outside the 条例: their governments publish no such report
+_OUTSIDE_REGULATION = ("81", "82")
+
+
+def _government_of(name: str) -> str:
+    """地区 and 盟 are run by a 行政公署, every other place by a people's government."""
+    return "行政公署" if name.endswith(("地区", "盟")) else "人民政府"
+
+
+def governments() -> Iterator[AgencyIdentity]:
+    """The government of every province, prefecture and county of the division data, each as
+    ``resolve_agency`` names it, so that ``agency_id`` gives the id its reports are stored under."""
+    for code in sorted(_data().regions):
+        r = _data().regions[code]
+        if code[:2] in _OUTSIDE_REGULATION:
+            continue
+        province, city, county, adcode = _region_fields(r, None, None)
+        yield AgencyIdentity(r.name + _government_of(r.name), province, city, county, adcode, r.level,
+                             "government", None)
 
 
 # ------------------------------------------------------------ name analysis
@@ -509,8 +530,7 @@ def _resolve(name: str, address: str, text_places: frozenset, contact: tuple = (
         level = d.regions[cands[0]].level
     else:
         level = None
-    # 地区 and 盟 are run by a 行政公署, not a people's government
-    gov = "行政公署" if place.endswith(("地区", "盟")) and not p.unknown else "人民政府"
+    gov = _government_of(place) if not p.unknown else "人民政府"
     rest = re.sub("^人民政府", gov, p.rest) if not p.township else p.rest
     kind = "department" if vertical else _kind(rest, p.township, p.prefix)
     canonical = p.prefix + place + rest if place or p.township else (rest or name)

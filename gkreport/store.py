@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
-from . import crosscheck, search, summaries
+from . import assess, crosscheck, search, summaries
 from .model import ParsedReport
 from .regions import region_rows
 from .template import APPLICANT_KEYS, OUTCOME_KEYS, lookup_rows
@@ -171,7 +171,8 @@ def writes_done(db: sqlite_utils.Database) -> None:
 
 
 def finish(db: sqlite_utils.Database, *, build_indexes: bool = False, refresh_crosscheck: bool = False) -> None:
-    """Rebuild the summary tables; leave a single self-contained file for Datasette's immutable mode.
+    """Rebuild the summary tables and the assessment's (gkreport/assess); leave a single self-contained
+    file for Datasette's immutable mode.
 
     With ``build_indexes``, first build what ``defer_indexes`` dropped; with ``refresh_crosscheck``,
     recompute the cross-year checks. All in one transaction, while `request_totals` is added up
@@ -185,6 +186,7 @@ def finish(db: sqlite_utils.Database, *, build_indexes: bool = False, refresh_cr
         if refresh_crosscheck:
             crosscheck.refresh(db)  # a new year may sit next to one stored before
         summaries.rebuild(db.conn, totals)
+        assess.refresh(db.conn)  # reads the summaries
     try:
         # a file written in WAL mode by an earlier version is folded back into one file
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

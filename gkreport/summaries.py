@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import zlib
 
 from .template import APPLICANT_KEYS, DENIED_ROWS, REJECTED_ROWS, UNABLE_ROWS
 
@@ -88,9 +89,14 @@ def record(conn, name: str, version: str) -> None:
 
 
 def fingerprint(conn) -> str:
-    """Changes whenever a report is added, replaced or removed (a replaced report gets a new rowid)."""
+    """Changes whenever a report is added, replaced or removed.
+
+    The count and the last rowid alone miss a report replaced by one with a new id whose row takes the
+    old one's rowid (the last row deleted and written again), so the ids themselves are summed up too:
+    one read of a narrow column, a few tens of milliseconds at 100,000 reports."""
     count, last = conn.execute("select count(*), max(rowid) from reports").fetchone()
-    return f"{VERSION}:{count}:{last}"
+    ids = zlib.crc32("\n".join(r[0] for r in conn.execute("select id from reports order by rowid")).encode())
+    return f"{VERSION}:{count}:{last}:{ids:08x}"
 
 
 def up_to_date(conn) -> bool:

@@ -303,6 +303,12 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("region_ambiguous", "地区不确定", "机关名称对应多个地区，报告中没有足够线索确定是哪一个"),
     RuleDef("region_unknown", "地区无法识别", "无法确定机关所在的地区和层级"),
     RuleDef("stray_numbers", "多余的数字行", "表格中有不属于任何一行的数字，已忽略"),
+    RuleDef("published_late", "逾期发布",
+            "发布日期晚于条例第四十九条的期限：县级以上人民政府部门次年1月31日，县级以上地方人民政府次年3月31日（仅提示）"),
+    RuleDef("copied_narrative", "正文与另一份报告几乎相同",
+            "第一、五部分与本机关上一年或其他机关同一年的报告几乎相同：5 字片段的杰卡德相似度不低于 0.9（仅提示）"),
+    RuleDef("unusual_figure", "数字与历年相差很大",
+            "主要数字与本机关其他年度相差很大：对数尺度上的稳健标准分绝对值不低于 3.5，且相差至少 10 件（仅提示）"),
 )
 RULE_BY_KEY = {r.key: r for r in RULES}
 

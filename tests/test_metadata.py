@@ -124,3 +124,27 @@ def test_pre2019_report_that_starts_in_its_body_is_still_pre2019():
 def test_year_read_by_ocr_with_the_letter_o():
     r = parse_report(S000.replace(TITLE, "上杭县人民政府办公室 2O21 年政府信息公开工作年度报告", 1))
     assert r.meta.year == 2021 and "year_inferred" not in {c.rule for c in r.checks}
+
+
+@pytest.mark.parametrize("printed,iso", [
+    ("二〇二五年三月二十八日", "2025-03-28"),
+    ("二〇二三年二月十日", "2023-02-10"),
+    ("二〇二二年十二月三十一日", "2022-12-31"),
+    ("二〇二一年十月二十日", "2021-10-20"),
+    ("2024年1月16日", "2024-01-16"),
+])
+def test_signature_date_in_either_numerals(printed, iso):
+    r = parse_report(S004.replace("2024年1月16日", printed))
+    assert r.meta.published_date == iso
+
+
+def test_a_date_under_the_title_is_the_one_after_its_label_not_the_statistical_period():
+    lines = S000.split("\n")
+    title = next(i for i, line in enumerate(lines) if "年度报告" in line)
+    period = "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。"
+    for label in ("发布日期：2022-01-25　　来源：上杭县人民政府办公室", "发布时间：2022年1月25日"):
+        text = "\n".join(lines[:title + 1] + [label, period] + lines[title + 1:])
+        assert parse_report(text).meta.published_date == "2022-01-25", label
+    # a label with no date after it gives none, rather than the first date further on (统计期限 1 January)
+    text = "\n".join(lines[:title + 1] + ["发布日期：见网站", period] + lines[title + 1:])
+    assert parse_report(text).meta.published_date is None

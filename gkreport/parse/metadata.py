@@ -43,10 +43,18 @@ def cn_year(s: str) -> int:
 
 
 def _cn_small(s: str) -> int:
+    """A month or a day: 3, 十二, 二十八, 三十一 (0 when it is none of these)."""
     if s.isdigit():
         return int(s)
-    from .sections import cn_number
-    return cn_number(s) or 0
+    tens, ten, units = s.rpartition("十")
+    if not ten:
+        return _CN_UNITS.get(s, 0)
+    if len(tens) > 1 or len(units) > 1 or (tens and tens not in _CN_UNITS) or (units and units not in _CN_UNITS):
+        return 0
+    return 10 * (_CN_UNITS[tens] if tens else 1) + (_CN_UNITS[units] if units else 0)
+
+
+_CN_UNITS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
 
 
 def to_iso(m: re.Match) -> Optional[str]:
@@ -186,7 +194,8 @@ def read_metadata(lines: list[str], preamble: str, text: str) -> tuple[Metadata,
     if not published:
         m = _search_from_word(DATE_LABEL, head, DATE_LABEL_WORDS)
         if m:
-            d = DATE.search(head, m.end()) or ISO_DATE.search(head, m.end())
+            # the date right after the label, in either form; not a later date of the text (统计期限's)
+            d = DATE.match(head, m.end()) or ISO_DATE.match(head, m.end())
             meta.published_date = to_iso(d) if d else None
 
     if not printed:
