@@ -60,3 +60,25 @@ def years_db(tmp_path_factory):
     summary = ingest([source], path)
     assert summary.failed == 0
     return path
+
+
+@pytest.fixture(scope="session")
+def ask_judge():
+    """The scorer of the question box's fixtures over the question-box test database and its variants."""
+    from ask_scoring import Judge
+    from test_ask import ask_db
+
+    j = Judge(ask_db())
+    yield j
+    j.close()
+
+
+@pytest.fixture(scope="session")
+def ask_asker():
+    """The question box over the question-box test database (tests/test_ask.py: ask_db)."""
+    from gkreport.ask import Asker
+    from test_ask import ask_db
+
+    a = Asker(ask_db())
+    yield a
+    a.close()

@@ -11,31 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from ask_scoring import Judge, score_fixture, variant_paths
+from ask_scoring import score_fixture, variant_paths
 from test_ask import ask_db
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ask_blind.yaml"
 
 
-@pytest.fixture(scope="module")
-def judge():
-    j = Judge(ask_db())
-    yield j
-    j.close()
-
-
-@pytest.fixture(scope="module")
-def asker():
-    from gkreport.ask import Asker
-
-    a = Asker(ask_db())
-    yield a
-    a.close()
-
-
-def test_the_variants_change_the_figures_and_keep_the_reports(judge):
+def test_the_variants_change_the_figures_and_keep_the_reports():
     import sqlite3
 
     paths = variant_paths(str(ask_db()))
@@ -62,6 +44,6 @@ def test_the_variants_change_the_figures_and_keep_the_reports(judge):
         c.close()
 
 
-def test_blind_questions(asker, judge, capsys):
-    result = score_fixture(FIXTURE, asker, judge, capsys)
+def test_blind_questions(ask_asker, ask_judge, capsys):
+    result = score_fixture(FIXTURE, ask_asker, ask_judge, capsys)
     assert len([i for i in result.items if not i["turn"]]) >= 200 and len(result.conversations) >= 30

@@ -12,28 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from ask_scoring import Judge, filter_of, missing_differs, score_fixture
-from test_ask import ask_db
+from ask_scoring import filter_of, missing_differs, score_fixture
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ask_heldout.yaml"
-
-
-@pytest.fixture(scope="module")
-def judge():
-    j = Judge(ask_db())
-    yield j
-    j.close()
-
-
-@pytest.fixture(scope="module")
-def asker():
-    from gkreport.ask import Asker
-
-    a = Asker(ask_db())
-    yield a
-    a.close()
 
 
 def test_a_missing_filter_is_named_or_given_by_its_value():
@@ -47,6 +28,6 @@ def test_a_missing_filter_is_named_or_given_by_its_value():
     assert missing_differs("2019", dict(answer, missing="measure")) is not None
 
 
-def test_heldout_questions(asker, judge, capsys):
-    result = score_fixture(FIXTURE, asker, judge, capsys)
+def test_heldout_questions(ask_asker, ask_judge, capsys):
+    result = score_fixture(FIXTURE, ask_asker, ask_judge, capsys)
     assert len([i for i in result.items if not i["turn"]]) >= 200
