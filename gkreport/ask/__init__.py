@@ -266,10 +266,16 @@ def unanswerable(out: dict, u: Understanding, idx: Index, conn, db_name: str, la
     """A question the reports cannot answer: what they hold instead, and the passages on its matter."""
     from .passages import find
 
-    reason = u.unanswerable[0] if u.unanswerable else "outside"
+    from .lexicon import lexicon
+
+    reason, _, dimension = (u.unanswerable[0] if u.unanswerable else "outside").partition(".")
     rec = u.recognized(idx)
     out.update(status="unanswerable", recognized=rec, reason=reason)
-    text = MESSAGES["unanswerable"][reason][lang].format(newest=idx.newest)
+    if dimension:  # a dimension the reports do not hold (sex, channel, what requests were about …): named
+        out["dimension"] = dimension
+        text = lexicon().not_held[dimension][lang]
+    else:
+        text = MESSAGES["unanswerable"][reason][lang].format(newest=idx.newest)
     if reason == "outside" and rec:
         text += ("" if lang == "zh" else " ") + MESSAGES["recognized"][lang].format(items=_recognized_text(rec, lang))
     out["search_hits"] = find(conn, u, db_name)
