@@ -12,6 +12,7 @@ engine does not understand.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import time
@@ -323,8 +324,20 @@ def answer_question(question: str, conn: sqlite3.Connection, idx: Index, *, cont
 
 def several(out: dict, parts: list[Understanding], conn, idx: Index, *, db_name: str, base_url: str, lang: str,
             model) -> dict:
-    answers = [answer_one(_base(u.question, lang), u, conn, idx, db_name=db_name, base_url=base_url, lang=lang,
-                          model=model) for u in parts]
+    answers, kept, seen = [], [], set()
+    for u in parts:
+        a = answer_one(_base(u.question, lang), u, conn, idx, db_name=db_name, base_url=base_url, lang=lang,
+                       model=model)
+        key = (a["sql"], json.dumps(a["params"], sort_keys=True, default=str)) if a["sql"] else None
+        if key is not None and key in seen:
+            continue  # which years, and how many reports each year: one table answers both
+        seen.add(key)
+        answers.append(a)
+        kept.append(u)
+    if len(answers) == 1:
+        answers[0]["question"] = out["question"]
+        return answers[0]
+    parts = kept
     for a in answers:
         a.pop("context", None)
     statuses = [a["status"] for a in answers]

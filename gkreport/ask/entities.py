@@ -158,7 +158,7 @@ class Index:
             if any(text[i + a.end():i + b.start()].strip() for a, b in zip(span, span[1:])):
                 continue
             phrase = " ".join(w.group().rstrip(".") for w in span)
-            meanings = self.en.get(phrase)
+            meanings = self.en.get(phrase) or self.en.get(_EN_SAME.sub(lambda m: _EN_SAME_AS[m.group()], phrase))
             if meanings:
                 end = i + span[-1].end()
                 found.append([Token(k, v, i, end, text[i:end]) for k, v in meanings])
@@ -218,6 +218,11 @@ class Index:
                 else:
                     i += 1
         return fixes
+
+
+# English words a phrase may use for the lexicon's own (repeated applications is repeated requests)
+_EN_SAME_AS = {"application": "request", "applications": "requests", "applicant requests": "requests"}
+_EN_SAME = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _EN_SAME_AS), key=len, reverse=True)) + r")\b")
 
 
 @lru_cache(maxsize=20000)
