@@ -319,8 +319,11 @@ class Generator:
         year = self.rnd.choice(a.years)
         column, word = self.rnd.choice((("contact_phone", "联系电话是多少"), ("contact_address", "地址在哪里"),
                                         ("contact_postcode", "邮编是多少"), ("title", "标题是什么")))
-        return self._case(f"{a.name}{year}年报告的{word}？", [], "report_fact",
-                          sql=f"select distinct {column} from reports where agency_name = '{a.name}' and year = {year}")
+        sql = f"select distinct {column} from reports where agency_name = '{a.name}' and year = {year}"
+        q = f"{a.name}{year}年报告的{word}？"
+        if self._value(sql) in (None, ""):  # the report does not give it: said so, with no figure
+            return self._case(q, [], "report_fact", expect="no_data", missing="measure")
+        return self._case(q, [], "report_fact", sql=sql)
 
     def not_found(self) -> dict | None:
         a = self.rnd.choice([x for x in self.agencies if x.county and not x.ambiguous])

@@ -405,6 +405,14 @@ class Vars(dict):
             return f"只计分母不少于{base}的，另有{left}个不足{base}未列入"
         return f"counting only those with a denominator of at least {base}; {left} below it are left out"
 
+    def v_checks_sum(self, lang):
+        return fmt(sum(r.get("checks") or 0 for r in self.rows))
+
+    def v_check_kinds(self, lang):
+        parts = [f"{r['year']}年{r['label']}{r['checks']}项" if lang == "zh" else f"{r['rule']} ({r['year']}) {r['checks']}"
+                 for r in self.rows]
+        return _join(parts, lang)
+
     def v_first_messages(self, lang):
         msgs = [r["message"] for r in self.rows[:3] if r.get("message")]
         if not msgs:
@@ -418,7 +426,9 @@ FIELD_NAMES = {"contact_phone": ("联系电话", "phone number"), "contact_fax":
                "contact_website": ("网站", "website"), "contact_email": ("电子邮箱", "email"),
                "published_date": ("发布日期", "publication date"), "title": ("标题", "title"),
                "template": ("格式（版本）", "format"), "source_format": ("文件格式", "file format"),
-               "source_path": ("原文文件", "source file")}
+               "source_path": ("原文文件", "source file"), "source_url": ("原文网址", "source address"),
+               "cited_format": ("依据的格式文件", "format it cites"), "scope_note": ("统计范围", "scope"),
+               "period_start": ("统计期间起始日", "start of the period")}
 STATUS_WORDS = {"warning": ("检查有警告", "with warnings"), "error": ("表格无法读取", "whose tables could not be read"),
                 "ok": ("通过全部检查", "that pass every check")}
 KIND_WORDS = {"department": ("部门", "departments"), "government": ("人民政府", "governments"),
@@ -427,7 +437,7 @@ KIND_WORDS = {"department": ("部门", "departments"), "government": ("人民政
 
 def list_type(t: dict) -> bool:
     """A type whose answer is a list: no rows is an answer (none had it), not a lack of data."""
-    return "group by" in t["sql"] and t["id"] not in ("value",) or t["id"] in (
+    return "group by" in t["sql"] and t["id"] not in ("value", "report_field") or t["id"] in (
         "report_list", "mention_search", "checks_agency", "checks_reports")
 
 

@@ -313,7 +313,8 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     if t["id"] == "section_text":
         params["section_no"] = u.section
         conds.append(frags["section"])
-    conds.extend(t.get("where", ()))
+    field = u.fields[0] if u.fields and u.fields[0] in lex.report_fields else "id"
+    conds.extend(w.replace("{field}", field) for w in t.get("where", ()))
     if ":limit" in t["sql"]:
         params["limit"] = limit_of(t, u)
     if ":min_base" in t["sql"]:
@@ -346,7 +347,6 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     value = f"r.{column}" if column else value_expression(u) if m else ""
     amount = m is not None and m.family == "active" and any(
         k in ("amount_10k_yuan", "amount_yuan") for k in (u.item_measures or m.measures))
-    field = u.fields[0] if u.fields else ""
     replacements = {
         # the one agency the rows come from, when they come from one (上杭县: its general office's reports)
         "{label}": "" if totals or not (len(u.agencies) == 1 or len(u.regions) == 1) else
@@ -358,7 +358,7 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         "{ratio_table}": ratio.table if ratio else "",
         "{ratio}": (ratio.figure_columns() if ratio_figures else ratio.columns()) if ratio else "",
         "{where_ratio}": (where([]) if ratio_figures else where([ratio.where])) if ratio else "",
-        "{field}": field if field in lex.report_fields else "id",
+        "{field}": field,
         "{extreme}": "min" if "oldest" in u.cues else "max",
         "{and_at_least}": "and sum({value}) >= :at_least" if at_least else "",
         "{having_at_least}": "having sum({value}) >= :at_least" if at_least else "",

@@ -50,6 +50,7 @@ _SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|哪一年|哪年|哪�
                        r"|\bwho\b|\bwhat (?:agency|province|city|year)\b")
 _PLURAL = re.compile(r"哪些|哪几|前\s*\d|前[一二三四五六七八九十两]|\btop\b|\bwhich (?:agencies|provinces|cities|counties|"
                      r"districts|years|departments|offices|bodies)\b")
+_EXISTS = re.compile(r"有没有|有无|是否有|是否存在|\b(?:are there|is there)\b")
 _RANK_ALL = re.compile(r"排名|排序|排个序|排行|排一下|各省|各市|各县|各区县|各地|每个省|每个城市|每个县|\brank(?:ed|ing|s)?\b"
                        r"|\b(?:by|each|every|per) (?:province|city|county|agency)\b")
 # the words that shape a question, which a follow-up keeps when it says nothing of its shape
@@ -205,17 +206,23 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
     return u
 
 
-_BODY_RUN = re.compile(r"[\u4e00-\u9fff]{2,}?(?:委员会|管委会|中心|办公室|局|委|厅|镇|乡|街道)$")
+_BODY_END = re.compile(r"委员会|管委会|中心|办公室|局|委|厅|镇|乡|街道")
 
 
 def _body_runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
-    """Runs no word covers that end like a body's or a township's name: kept as written, never corrected."""
+    """Runs no word covers, up to where they end like a body's or a township's name (行政服务中心 of
+    行政服务中心的): kept as written, never corrected."""
     covered = [False] * len(text)
     for t in tokens:
         for k in range(t.start, t.end):
             covered[k] = True
     runs = re.finditer(r"[\u4e00-\u9fff]+", "".join(" " if covered[i] else c for i, c in enumerate(text)))
-    return [m.span() for m in runs if _BODY_RUN.search(m.group())]
+    out = []
+    for m in runs:
+        ends = [b.end() for b in _BODY_END.finditer(m.group())]
+        if ends and ends[-1] >= 3:
+            out.append((m.start(), m.start() + ends[-1]))
+    return out
 
 
 _NOT_NAMES = {"china", "chinese", "english", "i", "covid", "foi", "ok", "pdf", "ipv6", "prc", "please"}
@@ -422,6 +429,8 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
         u.terms = " ".join(u.topics)
         u.cues.add("mention")
     t = u.text
+    if _EXISTS.search(t) and "reports" in u.cues and u.measure is None and not u.fields:
+        u.cues.add("list")  # 有没有汇总的报告: which reports there are (and none is an answer)
     u.rank_all = bool(_RANK_ALL.search(t))
     u.singular = bool(_SINGULAR.search(t)) and not _PLURAL.search(t) and not u.rank_all
     y = u.years
