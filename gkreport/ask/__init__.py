@@ -413,6 +413,11 @@ def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: 
     out["links"] = [{"label": "在 Datasette 中打开这个查询" if lang == "zh" else "Open this query in Datasette",
                      "href": datasette_link(q.sql, q.params, db_name, base_url)}]
     out["context"] = {"intent": t["id"], "slots": q.slots}
+    answered = {r["agency"] for r in rows if r.get("agency")}
+    if len(answered) == 1 and not q.slots.get("agency_ids"):  # a follow-up's 它, its: the body found
+        ids = idx.ids_named(next(iter(answered)))
+        if len(ids) == 1:
+            out["context"]["slots"] = dict(q.slots, answer_agency_ids=ids)
     if A.empty(rows, t):
         scope = A.Vars(t["id"], rows, q.slots, u, lang, ratio=q.ratio, left_out=left_out).v_scope("zh" if lang == "zh" else "en")
         missing, text = diagnose(u, conn, scope.removeprefix(" for "), lang)

@@ -154,6 +154,8 @@ class Vars(dict):
         return fmt(sum(r.get("value") or 0 for r in self.rows))
 
     def label(self, r: dict, lang: str) -> str:
+        if self.kind == "rank_reports":  # a report: its agency and year
+            return f"{r['agency']}{r['year']}年报告" if lang == "zh" else f"{r['agency']} {r['year']}"
         if "agency" in r and r["agency"]:
             return r["agency"]
         if "county" in r:
@@ -223,7 +225,7 @@ class Vars(dict):
     def v_compare_parts(self, lang):
         groups: dict[str, list[dict]] = {}
         for r in self.rows:
-            groups.setdefault(r.get("agency") or r.get("region"), []).append(r)
+            groups.setdefault(r.get("region") or r.get("agency"), []).append(r)
         unit = self.v_unit(lang)
         parts = []
         for name, rows in groups.items():
@@ -379,7 +381,7 @@ class Vars(dict):
     def v_rate_parts(self, lang):
         out = []
         for r in self.rows:
-            label = (f"{r['year']}年" if lang == "zh" else f"{r['year']}:") if self.kind == "rate_by_year" \
+            label = (f"{r['year']}年" if lang == "zh" else f"{r['year']}:") if self.kind in ("rate_by_year", "rate_rank_years") \
                 else self.label(r, lang)
             pct = f"{r['rate'] * 100:.1f}%" if r.get("rate") is not None else "—"
             out.append(f"{label}{pct}（{fmt(r.get('numerator'))}÷{fmt(r.get('denominator'))}）" if lang == "zh"

@@ -360,6 +360,8 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         "{where_ratio}": (where([]) if ratio_figures else where([ratio.where])) if ratio else "",
         "{field}": field,
         "{extreme}": "min" if "oldest" in u.cues else "max",
+        # 都是什么理由: the reasons used, unless it asks how many of each
+        "{having_used}": "having sum(f.total) > 0" if u.used_only else "",
         "{and_at_least}": "and sum({value}) >= :at_least" if at_least else "",
         "{having_at_least}": "having sum({value}) >= :at_least" if at_least else "",
         "{value}": value,

@@ -87,6 +87,7 @@ class Index:
     has_figures: bool = False  # and report_figures
     _pinyin: dict | None = None
     _english: set | None = None
+    _by_name: dict | None = None
     labels: list | None = None  # (agency, qualified name, its distinctive pairs), for the closest names (names.py)
 
     @property
@@ -102,6 +103,15 @@ class Index:
         meanings = table.setdefault(word, [])
         if meaning not in meanings:
             meanings.append(meaning)
+
+    def ids_named(self, name: str) -> list[str]:
+        """The agencies of this name (an answer's row names its agency by name)."""
+        if self._by_name is None:
+            by_name: dict[str, list[str]] = {}
+            for a in self.agencies.values():
+                by_name.setdefault(a.name, []).append(a.id)
+            self._by_name = by_name
+        return self._by_name.get(name, [])
 
     def english_words(self) -> set[str]:
         """The single English words the index knows (five letters or more), for reading misspellings."""

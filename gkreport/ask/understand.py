@@ -45,11 +45,15 @@ _AT_LEAST = re.compile(r"(?:办理总计|总计|基数|分母|办理量|办件)?
 # carried over into 2024 / 结转到2024年: the report of the year before
 _INTO_YEAR = re.compile(r"(carr(?:y|ied) (?:over|forward) (?:in)?to|结转(?:到|至|入))\s*(\d{4})\s*年?")
 _PREVIOUS_YEAR = re.compile(r"比上一?年(?:度)?|(?:than|on|from) the previous year|year[- ]on[- ]year")
-_SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|哪一年|哪年|哪个省|哪座|是谁|谁(?:最|更)|"
+_SHIFT = re.compile(r"(第二年|次年|后一年|the year after|the following year|a year later)"
+                    r"|(?<![转到至入])(前一年|头一年|the year before|a year earlier)")
+_SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|哪一年|哪年|哪个省|哪座|哪份|哪一份|是谁|谁(?:最|更)|"
                        r"\bwhich (?:agency|province|city|county|district|year|department|office|body|government|region|one)\b"
-                       r"|\bwho\b|\bwhat (?:agency|province|city|year)\b")
+                       r"|\bwho\b|\bwhat (?:agency|province|city|year|report)\b|\bwhich report\b")
 _PLURAL = re.compile(r"哪些|哪几|前\s*\d|前[一二三四五六七八九十两]|\btop\b|\bwhich (?:agencies|provinces|cities|counties|"
                      r"districts|years|departments|offices|bodies)\b")
+_WHICH_REASONS = re.compile(r"(?:什么|哪些|哪几[种类个]?|哪种)(?:理由|原因|情形)|(?:理由|原因)(?:都)?(?:是什么|有哪些|是哪些)"
+                            r"|\b(?:what|which) (?:reasons|grounds)\b|\bon what grounds\b")
 _EXISTS = re.compile(r"有没有|有无|是否有|是否存在|\b(?:are there|is there)\b")
 _RANK_ALL = re.compile(r"排名|排序|排个序|排行|排一下|各省|各市|各县|各区县|各地|每个省|每个城市|每个县|\brank(?:ed|ing|s)?\b"
                        r"|\b(?:by|each|every|per) (?:province|city|county|agency)\b")
@@ -98,6 +102,8 @@ class Understanding:
     measure_defaulted: bool = False  # the figure was not named: 申请 alone, or an applicant or outcome alone
     features: set[str] = field(default_factory=set)
     into_year: int | None = None
+    used_only: bool = False  # which reasons: those used, not every row at 0
+    year_shift: int = 0  # the year after (+1) or before (-1) the one of the question before
     singular: bool = False  # 哪个单位最多, which agency: one answer, not a ranking
     rank_all: bool = False  # 排名, 排个序, rank: every body, not the first ten
     candidates: list[str] = field(default_factory=list)  # the agencies of a name chosen between
@@ -171,6 +177,10 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
         u.into_year = int(m.group(2))
         word = "carried forward in" if u.lang == "en" else "结转下年度"
         masked = masked[:m.start()] + f" {word} {u.into_year - 1}{'' if u.lang == 'en' else '年'} " + masked[m.end():]
+    # the year after / 第二年: a year counted from the one the question before was about (followup.py)
+    for m in _SHIFT.finditer(masked):
+        u.year_shift = 1 if m.group(1) else -1
+        masked = mask(masked, [m.span()])
     # 比上一年增加了多少: the report's own change on its previous year, not the year before the newest
     u.years = parse_years(_PREVIOUS_YEAR.sub(lambda x: " " * len(x.group()), masked), idx.newest, idx.oldest)
     masked = mask(masked, u.years.spans)
@@ -428,6 +438,8 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
         # 哪些报告说明没有收取信息处理费: a topic of the prose, asked of the reports, is a search
         u.terms = " ".join(u.topics)
         u.cues.add("mention")
+    # 都是什么理由: the reasons used, unless the question itself asks how many of each
+    u.used_only = bool(_WHICH_REASONS.search(u.text)) and not u.cues & {"how_many", "each"}
     t = u.text
     if _EXISTS.search(t) and "reports" in u.cues and u.measure is None and not u.fields:
         u.cues.add("list")  # 有没有汇总的报告: which reports there are (and none is an answer)
