@@ -62,6 +62,8 @@ MESSAGES = {
                     "en": "The database holds nothing that answers this, or I did not understand the question."},
     },
     "passages": {"zh": "报告正文中提到相关内容的段落见下。", "en": "Passages of the reports on the matter are below."},
+    "deictic": {"zh": "我不知道「{text}」是哪里：请写出它的名称（如“上杭县”）再问。",
+                "en": "I do not know which place “{text}” is: please name it (e.g. Shanghang County) and ask again."},
     "several": {"zh": "这个问题包含{n}问，逐一回答：", "en": "This asks {n} things; each is answered in turn:"},
 }
 RECOGNIZED_LABELS = {
@@ -360,6 +362,10 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
         return unanswerable(out, u, idx, conn, db_name, lang)
     if u.unknown:
         return not_found(out, u, idx, lang)
+    if u.deictic and not u.has_scope:  # 我们县: which one is not said; never guessed, never everybody
+        out.update(status="not_understood", recognized=u.recognized(idx), missing="region",
+                   answer=MESSAGES["deictic"][lang].format(text=u.deictic), examples=_close_examples(u, idx, lang))
+        return out
     if _clarify(out, u, idx, lang):
         return out
     t = choose(u)
@@ -391,6 +397,13 @@ def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: 
     try:
         columns, rows = run_sql(conn, q.sql, q.params)
         left_out = run_sql(conn, q.left_out, q.params)[1][0]["left_out"] if q.left_out else None
+        if not rows and "match" in q.params and " " not in (u.terms or ""):
+            from .passages import words_in
+
+            words = words_in(conn, u.terms)
+            if words:  # 网站适老化改造 is in no report as written: its words, each anywhere in a passage
+                u.split_terms, u.terms = u.terms, " ".join(words)
+                return execute(t, u, out, conn, idx, db_name=db_name, base_url=base_url, lang=lang)
     except sqlite3.OperationalError as e:
         if "interrupted" not in str(e):
             raise

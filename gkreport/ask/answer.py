@@ -6,6 +6,7 @@ sentence says that nothing was found, never a number.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import template as T
@@ -139,7 +140,16 @@ class Vars(dict):
         return ("lowest" if asc else "highest") if share else ("fewest" if asc else "most")
 
     def v_terms(self, lang):
-        return self.u.terms or ""
+        terms = self.u.terms or ""
+        if self.u.split_terms:  # the words of a phrase no report holds whole
+            return "」「".join(terms.split()) if lang == "zh" else "”, “".join(terms.split())
+        return terms
+
+    def v_split_note(self, lang):
+        if not self.u.split_terms:
+            return ""
+        return (f"（原文没有「{self.u.split_terms}」，按其中的词同在一段查找）" if lang == "zh"
+                else f" (“{self.u.split_terms}” as written is in no report; its words were looked for in one passage)")
 
     def v_section(self, lang):
         s = next((s for s in T.SECTIONS if s.no == self.u.section), None)
@@ -202,6 +212,8 @@ class Vars(dict):
         values = [r["value"] for r in self.rows if r.get("value") is not None]
         if len(values) < 2:
             return ""
+        if "compare" in self.u.cues:  # how did it change from 2021 to 2023: the last year against the first
+            return self.v_change(lang)
         if values[-1] > values[0]:
             return "，总体上升" if lang == "zh" else ", rising overall"
         if values[-1] < values[0]:
@@ -484,4 +496,10 @@ def sentence(t: dict, rows: list[dict], slots: dict, u, lang: str, ratio=None, l
         v["measure_zh"] = ("的" + v["measure"]) if v["measure"] else ""
         v["measure_en"] = (" for " + v["measure_en"]) if u.measure else ""
         return NO_DATA[lang].format_map(v)
-    return t["answer"][lang].format_map(v)
+    text = t["answer"][lang].format_map(v)
+    return _ONE_EN.sub(lambda m: f"{m.group(1)} {_SINGULAR_EN[m.group(2)]}", text) if lang == "en" else text
+
+
+_SINGULAR_EN = {"reports": "report", "agencies": "agency", "requests": "request", "cases": "case",
+                "provinces": "province", "checks": "check", "items": "item"}
+_ONE_EN = re.compile(r"(?<![\d.,])(1) (" + "|".join(_SINGULAR_EN) + r")\b")

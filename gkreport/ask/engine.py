@@ -78,8 +78,8 @@ def features(u: Understanding, idx: Index) -> set[str]:
         f.add("years")
     else:
         f.add("no_year")
-    if "trend" in f or ("no_year" in f and "total" not in f) or ("years" in f and "total" not in f and "trend" in f):
-        f.add("over_years")
+    if "trend" in f or ("no_year" in f and "total" not in f) or ("years" in f and "total" not in f and "compare" in f):
+        f.add("over_years")  # how did it change from 2021 to 2023: the span, year by year
     if u.terms and "mention" in u.cues:
         f.add("mention_terms")
     if u.section:

@@ -122,3 +122,29 @@ def find(conn: sqlite3.Connection, u: Understanding, db_name: str, words: list[s
         if len(hits) >= MAX_HITS:
             break
     return hits[:MAX_HITS]
+
+
+def words_in(conn: sqlite3.Connection, phrase: str, longest: int = 8) -> list[str]:
+    """A phrase no passage holds whole (网站适老化改造), cut into the words the reports do use, longest first
+    from the left (网站, 适老化, 改造); a character that starts no such word is left out. [] when the
+    phrase is not one run of Chinese characters or its words are not two or more."""
+    if not re.fullmatch(r"[\u3400-\u9fff]{4,40}", phrase or ""):
+        return []
+
+    def used(piece: str) -> bool:
+        try:
+            return conn.execute(f"select 1 from {search.FTS_TABLE} where {search.FTS_TABLE} match ? limit 1",
+                                [search.match_expression(piece)]).fetchone() is not None
+        except sqlite3.OperationalError:
+            return False
+
+    out, i = [], 0
+    while i < len(phrase) - 1:
+        for n in range(min(longest, len(phrase) - i), 1, -1):
+            if used(phrase[i:i + n]):
+                out.append(phrase[i:i + n])
+                i += n
+                break
+        else:
+            i += 1
+    return out if len(out) > 1 else []

@@ -52,6 +52,8 @@ _SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|哪一年|哪年|哪�
                        r"|\bwho\b|\bwhat (?:agency|province|city|year|report)\b|\bwhich report\b")
 _PLURAL = re.compile(r"哪些|哪几|前\s*\d|前[一二三四五六七八九十两]|\btop\b|\bwhich (?:agencies|provinces|cities|counties|"
                      r"districts|years|departments|offices|bodies)\b")
+_DEICTIC = re.compile(r"(?:我们|咱们|俺们|我|咱|本)(?:这个|这)?(?:省|市|县|区|镇|乡|街道)(?!政府|人民政府|委|局|级)"
+                      r"|\b(?:our|my) (?:province|city|county|district|town|township)\b")
 _WHICH_REASONS = re.compile(r"(?:什么|哪些|哪几[种类个]?|哪种)(?:理由|原因|情形)|(?:理由|原因)(?:都)?(?:是什么|有哪些|是哪些)"
                             r"|\b(?:what|which) (?:reasons|grounds)\b|\bon what grounds\b")
 _EXISTS = re.compile(r"有没有|有无|是否有|是否存在|\b(?:are there|is there)\b")
@@ -91,6 +93,7 @@ class Understanding:
     min_base: int | None = None
     at_least: int | None = None  # a threshold the question sets on the figure (收到申请超过30件的单位)
     terms: str | None = None  # words to search for in the narrative
+    split_terms: str | None = None  # the phrase no report holds whole, when terms are its words
     topics: list[str] = field(default_factory=list)  # narrative topics named in English
     fields: list[str] = field(default_factory=list)  # report fields asked for (contact_phone …)
     filters: dict[str, Any] = field(default_factory=dict)  # status, aggregate, template, table3_template …
@@ -102,6 +105,7 @@ class Understanding:
     measure_defaulted: bool = False  # the figure was not named: 申请 alone, or an applicant or outcome alone
     features: set[str] = field(default_factory=set)
     into_year: int | None = None
+    deictic: str = ""  # 我们县, our city: a place named only by where the asker is
     used_only: bool = False  # which reasons: those used, not every row at 0
     year_shift: int = 0  # the year after (+1) or before (-1) the one of the question before
     singular: bool = False  # 哪个单位最多, which agency: one answer, not a ranking
@@ -172,6 +176,9 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
     u.text = text
     masked = _read_templates(u, text)
     masked = _read_min_base(u, masked)
+    for m in _DEICTIC.finditer(masked):  # 我们县, our city: a place the question itself does not name
+        u.deictic = u.deictic or m.group()
+        masked = mask(masked, [m.span()])
     m = _INTO_YEAR.search(masked)
     if m:  # carried over into 2024 is what the 2023 report carried forward
         u.into_year = int(m.group(2))
@@ -446,8 +453,9 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
     u.rank_all = bool(_RANK_ALL.search(t))
     u.singular = bool(_SINGULAR.search(t)) and not _PLURAL.search(t) and not u.rank_all
     y = u.years
-    if "compare" in u.cues and y.start is not None and y.end is not None and not y.values and not y.relative:
-        # "the change between 2021 and 2023": the two years, not the years between them
+    if "compare" in u.cues and y.pair and not y.values:
+        # "the change between 2021 and 2023": the two years, not the years between them (from 2021 to 2023,
+        # 2021到2023年: the span, year by year)
         u.years = Years(values=[y.start, y.end], spans=y.spans)
 
 
