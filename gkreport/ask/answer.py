@@ -434,7 +434,7 @@ class Vars(dict):
         return ("，如：" if lang == "zh" else ", e.g.: ") + ("；" if lang == "zh" else "; ").join(msgs)
 
 
-COUNTS = ("report_count", "report_count_filtered", "reports_by_year", "count_agencies_with")
+COUNTS = ("report_count", "report_count_filtered", "reports_by_year", "count_agencies_with", "checks_count")
 FIELD_NAMES = {"contact_phone": ("联系电话", "phone number"), "contact_fax": ("传真", "fax number"),
                "contact_postcode": ("邮编", "postcode"), "contact_address": ("地址", "address"),
                "contact_website": ("网站", "website"), "contact_email": ("电子邮箱", "email"),

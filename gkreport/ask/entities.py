@@ -87,7 +87,7 @@ class Index:
     has_figures: bool = False  # and report_figures
     _pinyin: dict | None = None
     _english: set | None = None
-    _by_name: dict | None = None
+    by_name: dict[str, list[str]] = field(default_factory=dict)
     labels: list | None = None  # (agency, qualified name, its distinctive pairs), for the closest names (names.py)
 
     @property
@@ -105,13 +105,9 @@ class Index:
             meanings.append(meaning)
 
     def ids_named(self, name: str) -> list[str]:
-        """The agencies of this name (an answer's row names its agency by name)."""
-        if self._by_name is None:
-            by_name: dict[str, list[str]] = {}
-            for a in self.agencies.values():
-                by_name.setdefault(a.name, []).append(a.id)
-            self._by_name = by_name
-        return self._by_name.get(name, [])
+        """The agencies of this name, as the reports or the agencies table give it (an answer's row names
+        its agency by the reports' agency_name)."""
+        return self.by_name.get(name, [])
 
     def english_words(self) -> set[str]:
         """The single English words the index knows (five letters or more), for reading misspellings."""
@@ -316,6 +312,9 @@ def build_index(conn: sqlite3.Connection) -> Index:
     for agency_id, name, as_printed in conn.execute(
             "select distinct agency_id, agency_name, agency_name_as_printed from reports where agency_id is not null"):
         printed.setdefault(agency_id, set()).update(n for n in (name, as_printed) if n)
+    for agency in idx.agencies.values():
+        for name in {agency.name} | printed.get(agency.id, set()):
+            idx.by_name.setdefault(name, []).append(agency.id)
 
     region_words: set[str] = set()
     regions: set[Region] = set()

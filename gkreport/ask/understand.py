@@ -54,6 +54,7 @@ _PLURAL = re.compile(r"哪些|哪几|前\s*\d|前[一二三四五六七八九十
                      r"districts|years|departments|offices|bodies)\b")
 _DEICTIC = re.compile(r"(?:我们|咱们|俺们|我|咱|本)(?:这个|这)?(?:省|市|县|区|镇|乡|街道)(?!政府|人民政府|委|局|级)"
                       r"|\b(?:our|my) (?:province|city|county|district|town|township)\b")
+_DEICTIC_LEVEL = {"省": "province", "市": "city", "县": "county", "区": "county"}
 _WHICH_REASONS = re.compile(r"(?:什么|哪些|哪几[种类个]?|哪种)(?:理由|原因|情形)|(?:理由|原因)(?:都)?(?:是什么|有哪些|是哪些)"
                             r"|\b(?:what|which) (?:reasons|grounds)\b|\bon what grounds\b")
 _EXISTS = re.compile(r"有没有|有无|是否有|是否存在|\b(?:are there|is there)\b")
@@ -93,6 +94,7 @@ class Understanding:
     min_base: int | None = None
     at_least: int | None = None  # a threshold the question sets on the figure (收到申请超过30件的单位)
     terms: str | None = None  # words to search for in the narrative
+    terms_span: tuple[int, int] | None = None  # where the words to search for stand in the question
     split_terms: str | None = None  # the phrase no report holds whole, when terms are its words
     topics: list[str] = field(default_factory=list)  # narrative topics named in English
     fields: list[str] = field(default_factory=list)  # report fields asked for (contact_phone …)
@@ -208,10 +210,18 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
         masked = "".join(chars)
         tokens = idx.scan(masked)
     tokens = _narrative_terms(u, masked, tokens, quoted)
-    names = resolve(masked, tokens, idx, u.lang)
+    # the words searched for name nobody (政府网站 is a topic, not a body)
+    names = resolve(mask(masked, [u.terms_span]) if u.terms_span else masked, tokens, idx, u.lang)
     if u.lang == "en":
         names.unknown += _capitalized_unknowns(u.question, masked, tokens, names.covered, idx)
     u.agencies, u.regions, u.unknown = names.agencies, names.regions, names.unknown
+    if u.deictic:  # 我们县…长沙的: the county of that name, not the city
+        level = _DEICTIC_LEVEL.get(re.sub(r"[^省市县区]", "", u.deictic)[-1:])
+        for k, mention in enumerate(u.regions):
+            fits = [r for r in mention if r.level == level]
+            if len(mention) > 1 and fits:
+                u.regions[k] = fits
+                u.mention_text[id(fits)] = u.mention_text.get(id(mention), "")
     u.mention_text, u.kinds = names.mention_text, names.kinds
     _read_tokens(u, [t for t in tokens if t.kind not in NAME_KINDS])
     u.leftover = _leftover(masked, tokens, names.covered)
@@ -383,7 +393,7 @@ def _narrative_terms(u: Understanding, text: str, tokens: list[Token], quoted: l
         u.terms = terms or None
     if u.terms and not quoted:
         # 哪些省份 after 涉及 is a question, not words to search for
-        inner = [t for t in tokens if t.start >= cue.end and t.kind == "cue"]
+        inner = [t for t in tokens if t.start >= cue.end and t.kind in ("cue", "unanswerable")]
         rest = u.terms
         for t in sorted(inner, key=lambda t: -len(t.text)):
             rest = rest.replace(t.text, "")
@@ -397,6 +407,7 @@ def _narrative_terms(u: Understanding, text: str, tokens: list[Token], quoted: l
         return tokens
     start = cue.end
     end = start + len(re.split(r"[,，。.？?！!;；:：]", text[cue.end:])[0])
+    u.terms_span = (start, end)
     return [t for t in tokens if not (t.start >= start and t.end <= end) or t.kind == "cue"]
 
 
