@@ -130,7 +130,15 @@ class Vars(dict):
 
     def v_unit(self, lang):
         m = self.u.measure
-        return (m.unit_zh if lang == "zh" else m.unit_en) if m else ""
+        if m is None:
+            return ""
+        if self.rows and self.rows[0].get("unit"):  # an amount of table 2, in the unit the report used
+            return self.rows[0]["unit"] if lang == "zh" else {"万元": "10k yuan", "元": "yuan"}.get(self.rows[0]["unit"], "")
+        if m.family == "active" and not set(self.u.item_measures or m.measures) & {"amount_10k_yuan", "amount_yuan"}:
+            if lang != "zh":
+                return "items"
+            return "项" if "items" in (self.u.item_measures or ()) else "件"
+        return m.unit_zh if lang == "zh" else m.unit_en
 
     def v_order_word(self, lang):
         asc = self.slots.get("order") == "asc"
@@ -180,6 +188,8 @@ class Vars(dict):
             return LEVELS.get(r["level"], (r["level"], r["level"]))[0 if lang == "zh" else 1]
         if "label" in r:
             return r["label"]
+        if "reason" in r:
+            return bare_label(r["reason"])
         if "year" in r:
             return f"{r['year']}年" if lang == "zh" else str(r["year"])
         return ""
@@ -193,7 +203,7 @@ class Vars(dict):
         return out
 
     def v_top(self, lang):
-        key = "checks" if self.kind == "checks_common" else "value"
+        key = "checks" if self.kind in ("checks_common", "checks_rank_agencies") else "value"
         return _join(self._entries(lang, key, unit=key == "value"), lang)
 
     def v_series(self, lang):
@@ -258,6 +268,13 @@ class Vars(dict):
             return ""
         items = [f"{r['agency']}（{r['year']}年）" if lang == "zh" else f"{r['agency']} ({r['year']})" for r in self.rows]
         return ("，如" if lang == "zh" else ", e.g. ") + _join(items, lang)
+
+    def v_provinces_head(self, lang):
+        """Where the reports come from, or (哪个省的报告最多) the provinces with the most."""
+        limit = self.slots.get("limit")
+        if limit and limit < 1000 and len(self.rows) == limit:
+            return "报告最多的省份" if lang == "zh" else "The province" + ("s" if limit > 1 else "") + " with the most reports"
+        return f"报告来自{len(self.rows)}个省份" if lang == "zh" else f"Reports come from {len(self.rows)} provinces"
 
     def v_top_reports_count(self, lang):
         return _join([f"{self.label(r, lang)}（{r['reports']}份）" if lang == "zh" else f"{self.label(r, lang)} ({r['reports']})"
@@ -434,7 +451,8 @@ class Vars(dict):
         return ("，如：" if lang == "zh" else ", e.g.: ") + ("；" if lang == "zh" else "; ").join(msgs)
 
 
-COUNTS = ("report_count", "report_count_filtered", "reports_by_year", "count_agencies_with", "checks_count")
+COUNTS = ("report_count", "report_count_filtered", "reports_by_year", "count_agencies_with", "checks_count",
+          "count_agencies_zero")
 FIELD_NAMES = {"contact_phone": ("联系电话", "phone number"), "contact_fax": ("传真", "fax number"),
                "contact_postcode": ("邮编", "postcode"), "contact_address": ("地址", "address"),
                "contact_website": ("网站", "website"), "contact_email": ("电子邮箱", "email"),

@@ -50,9 +50,9 @@ def split_text(question: str) -> list[str]:
 _AND = re.compile(r"^\s*(?:的|了)?\s*(?:和|与|及|以及|、|跟|同|还有|,|，|and|or)\s*$")
 
 
-def _joined(u: Understanding) -> bool:
-    """The figures are named side by side, joined by 和, 、, and …"""
-    spans = sorted(u.measure_spans)
+def _joined(u: Understanding, spans: list[tuple[int, int]] | None = None) -> bool:
+    """The figures (or applicants) are named side by side, joined by 和, 、, and …"""
+    spans = sorted(u.measure_spans if spans is None else spans)
     return len(spans) > 1 and all(_AND.match(u.text[a[1]:b[0]]) for a, b in zip(spans, spans[1:]))
 
 
@@ -66,6 +66,13 @@ def _one_by_one(u: Understanding) -> list[Understanding]:
             out.append(v)
         return out
     together = u.cues & {"results", "breakdown", "share", "compare", "average", "trend"} or u.rate or u.base
+    if len(u.applicants) > 1 and not together and "total" not in u.cues and _joined(u, u.applicant_spans):
+        out = []  # 自然人和企业各有多少: each applicant's figure
+        for applicant in u.applicants:
+            v = copy.copy(u)
+            v.applicant, v.applicants, v.cues = applicant, [applicant], u.cues - {"each"}
+            out.append(v)
+        return out
     summed = "total" in u.cues and "each" not in u.cues  # 行政复议和行政诉讼加起来: one sum of both
     ms = [m for m in u.measures if not m.generic]
     # 因属于行政查询事项不予公开: the reason names a row of 不予公开, not a second question

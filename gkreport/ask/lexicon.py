@@ -178,6 +178,7 @@ def lexicon() -> Lexicon:
                 lex.not_held[dimension] = dim["says"]
         else:
             words(family, extra, [], ("unanswerable", family))
+    words("filler", data["filler"], [], ("filler", None))
     for term, extra in data["topics"].items():
         words(term, extra, [], ("topic", term))
     for column, extra in data["report_fields"].items():

@@ -49,7 +49,8 @@ _SHIFT = re.compile(r"(第二年|次年|后一年|the year after|the following y
                     r"|(?<![转到至入])(前一年|头一年|the year before|a year earlier)")
 _SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|哪一年|哪年|哪个省|哪座|哪份|哪一份|是谁|谁(?:最|更)|"
                        r"\bwhich (?:agency|province|city|county|district|year|department|office|body|government|region|one)\b"
-                       r"|\bwho\b|\bwhat (?:agency|province|city|year|report)\b|\bwhich report\b")
+                       r"|\bwho\b|\bwhat (?:agency|province|city|year|report)\b|\bwhich report\b"
+                       r"|\bwhat (?:was|is) the (?:most|main|largest|biggest|highest|lowest|least|top)\b")
 _PLURAL = re.compile(r"哪些|哪几|前\s*\d|前[一二三四五六七八九十两]|\btop\b|\bwhich (?:agencies|provinces|cities|counties|"
                      r"districts|years|departments|offices|bodies)\b")
 _DEICTIC = re.compile(r"(?:我们|咱们|俺们|我|咱|本)(?:这个|这)?(?:省|市|县|区|镇|乡|街道)(?!政府|人民政府|委|局|级)"
@@ -80,6 +81,8 @@ class Understanding:
     asked_item_measures: tuple[str, ...] = ()  # table 2's measures the question itself names (项目, 金额)
     base: Measure | None = None
     applicant: str | None = None
+    applicants: list[str] = field(default_factory=list)  # every applicant type named (自然人和企业各有多少)
+    applicant_spans: list[tuple[int, int]] = field(default_factory=list)
     outcome: str | None = None
     item_measures: tuple[str, ...] = ()
     agencies: list[list[str]] = field(default_factory=list)  # each mention: its candidate agency ids
@@ -225,6 +228,7 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
     u.mention_text, u.kinds = names.mention_text, names.kinds
     _read_tokens(u, [t for t in tokens if t.kind not in NAME_KINDS])
     u.leftover = _leftover(masked, tokens, names.covered)
+    _not_held_by_shape(u)
     if context:
         inherit(u, context, idx)
     from .engine import features
@@ -283,6 +287,39 @@ def _capitalized_unknowns(question: str, text: str, tokens: list[Token], covered
             out.append(Unknown(word, "place", None, m.start()))
         sentence_start = False
     return out
+
+
+# Dimensions the reports do not hold, told by how the question is put rather than by one word: requests
+# sent by a channel (网上提交, by post), requests about a subject (关于征地拆迁的申请, requests concerning
+# land), requests from a kind of applicant the tables do not count (来自记者的申请, requests from journalists).
+_CHANNEL = re.compile(r"(?:网上|在线|线上|网络|网站|邮寄|信函|信件|来信|当面|现场|窗口|电话|传真|电子邮件|邮件)"
+                      r"(?:提交|申请|提出|递交|寄送|寄来|方式|渠道)"
+                      r"|\b(?:by (?:mail|post|email|e-mail|fax|phone|telephone)|over the phone|in person"
+                      r"|via (?:the )?(?:website|internet|web|email|e-mail|mail|post))\b")
+_SUBJECT = re.compile(r"(?:关于|涉及|有关|针对)([\u4e00-\u9fff]{2,12}?)(?:方面|问题|事项|领域)?(?:的|之)?"
+                      r"(?:政府信息公开|信息公开)?申请"
+                      r"|\b(?:requests?|applications?)\b(?:\s+\w+){0,2}?\s+(?:about|concerning|regarding|on|related to|"
+                      r"relating to|involving|concerned|concern|concerns|involved)\s+([a-z][\w\s\-]{2,40})")
+_FROM = re.compile(r"来自([\u4e00-\u9fff]{2,8}?)(?:的)?(?:申请|提出)|由([\u4e00-\u9fff]{2,8}?)(?:提出|提交)"
+                   r"|\b(?:requests?|applications?|applied|filed|made)\b[^?.]{0,30}?\bfrom\s+([a-z][\w\-]+(?:\s[a-z][\w\-]+)?)")
+
+
+def _not_held_by_shape(u: Understanding) -> None:
+    """A figure asked by a channel, a subject or a kind of applicant the tables do not count."""
+    if u.measure is None or u.measure.family != "request" or "mention" in u.cues or u.unanswerable:
+        return
+    unread = " ".join(u.leftover)
+
+    def names_unread(m: re.Match) -> bool:
+        words = " ".join(g for g in m.groups() if g)
+        return any(w in unread for w in re.findall(r"[\u3400-\u9fff]{2,}|[a-z]{3,}", words))
+
+    if _CHANNEL.search(u.text):
+        u.unanswerable.append("not_held.channel")
+    elif any(names_unread(m) for m in _SUBJECT.finditer(u.text)):
+        u.unanswerable.append("not_held.subject")
+    elif any(names_unread(m) for m in _FROM.finditer(u.text)) and not u.applicant:
+        u.unanswerable.append("not_held.origin")
 
 
 def _read_templates(u: Understanding, text: str) -> str:
@@ -427,6 +464,9 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
                 u.measure_spans.append((t.start, t.end))
         elif t.kind == "applicant":
             u.applicant = u.applicant or t.value
+            if t.value not in u.applicants:
+                u.applicants.append(t.value)
+                u.applicant_spans.append((t.start, t.end))
         elif t.kind == "outcome":
             u.outcome = u.outcome or t.value
         elif t.kind == "active_measure":
