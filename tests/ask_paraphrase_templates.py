@@ -247,6 +247,49 @@ class MoreTemplates:
         classes = [] if self._value(sql) is not None else ["zero"]
         return self._case(f"{a.name}{year}年不予公开的都是什么理由？", classes, "breakdown", sql=sql)
 
+    def asked_by_shape(self) -> dict | None:
+        """A figure asked by a channel, a subject or a kind of applicant, told by how the question is put."""
+        a = self.rnd.choice(self.agencies)
+        year = self.rnd.choice(a.years)
+        q = self.rnd.choice((
+            f"{a.name}{year}年有多少申请是{self.rnd.choice(('网上', '在线', '邮寄', '当面', '电话'))}提交的？",
+            f"{a.name}{year}年关于{self.rnd.choice(('征地拆迁', '房屋登记', '环境污染', '工程招标'))}的申请有多少件？",
+            f"{a.name}{year}年来自{self.rnd.choice(('记者', '学生', '农民'))}的申请有多少？"))
+        return self._case(q, ["unanswerable"], "unanswerable", expect="unanswerable")
+
+    def top_reason(self) -> dict | None:
+        year = self.rnd.choice(sorted({y for a in self.agencies for y in a.years}))
+        sql = (f"select q.label, sum(s.total) as value from request_stats s join reports r on r.id = s.report_id "
+               f"join request_rows q on q.key = s.row_key where r.year = {year} and q.category = 'denied' "
+               f"group by q.key order by value desc, q.sort_order limit 1")
+        q = self.rnd.choice((f"{year}年不予公开的理由中哪个最多？",
+                             f"What was the most common reason for refusing requests in {year}?"))
+        return self._case(q, ["english"] if q.isascii() else [], "ranking", sql=sql, ordered=True)
+
+    def applicants_each(self) -> dict | None:
+        a = self.rnd.choice(self.agencies)
+        year = self.rnd.choice(a.years)
+        (w1, c1), (w2, c2) = self.rnd.sample((("自然人", "natural_person"), ("商业企业", "commercial"),
+                                              ("科研机构", "research"), ("法律服务机构", "legal_service")), 2)
+        parts = [f"select s.{c} from request_stats s join reports r on r.id = s.report_id where r.agency_name = "
+                 f"'{a.name}' and r.year = {year} and s.row_key = 'new_received'" for c in (c1, c2)]
+        return self._case(f"{a.name}{year}年{w1}和{w2}各提出了多少申请？", ["several_in_one"], "several", sql_parts=parts)
+
+    def agencies_counted(self) -> dict | None:
+        """How many agencies had none (零申请); which agency's reports fail the most checks."""
+        year = self.rnd.choice(sorted({y for a in self.agencies for y in a.years}))
+        if self.rnd.random() < 0.5:
+            sql = (f"select count(distinct r.agency_id) from request_stats s join reports r on r.id = s.report_id "
+                   f"where r.year = {year} and s.row_key = 'new_received' and s.total = 0")
+            classes = ["zero"] if self._value(sql) == 0 else []
+            return self._case(f"{year}年有多少个单位零申请？", classes, "other", sql=sql)
+        sql = (f"select r.agency_name, count(*) as n from checks c join reports r on r.id = c.report_id "
+               f"where r.year = {year} and c.severity in ('warning', 'error') group by r.agency_id "
+               f"order by n desc, r.agency_name limit 1")
+        if self._value(sql) is None:
+            return None
+        return self._case(f"{year}年哪个单位的报告检查问题最多？", [], "ranking", sql=sql, ordered=True)
+
     # -- conversations --------------------------------------------------
 
     def conversation(self) -> dict | None:

@@ -370,7 +370,8 @@ class Generator(MoreTemplates):
                  (MoreTemplates.several_english, 1), (MoreTemplates.report_list, 1), (MoreTemplates.report_fact_more, 1),
                  (MoreTemplates.completion_rate, 1), (MoreTemplates.top_report, 1), (MoreTemplates.compare_places, 1),
                  (MoreTemplates.place_after, 1), (MoreTemplates.span_change, 1), (MoreTemplates.deictic, 1),
-                 (MoreTemplates.split_phrase, 1), (MoreTemplates.reasons_used, 1))
+                 (MoreTemplates.split_phrase, 1), (MoreTemplates.reasons_used, 1), (MoreTemplates.asked_by_shape, 1),
+                 (MoreTemplates.top_reason, 1), (MoreTemplates.applicants_each, 1), (MoreTemplates.agencies_counted, 1))
 
     def cases(self, n: int, conversations: int = 0) -> dict:
         templates = [t for t, w in self.TEMPLATES for _ in range(w)]
