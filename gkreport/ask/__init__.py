@@ -17,20 +17,20 @@ import re
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 from urllib.parse import urlencode
 
 from . import answer as A
 from . import rates as R
 from .engine import (Understanding, build, catalogue, choose, language, slots_of, too_long, type_by_id,
                      understand)
-from .entities import Index, build_index, qualified_name
+from .entities import Index, qualified_name
+from .indexes import index_for
 from .text import MAX_CHARS
 
 __all__ = ["ask", "Asker", "answer_question", "index_for", "examples", "featured_examples"]
 
 TIME_LIMIT_S = 5.0
-_INDEXES: dict[tuple, Index] = {}
 
 MESSAGES = {
     "too_long": {"zh": f"问题太长了（超过 {MAX_CHARS} 个字）。请把问题缩短成一句话再问。",
@@ -78,20 +78,6 @@ def connect(path: str | Path) -> sqlite3.Connection:
     """A read-only connection to a database file."""
     conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=False)
     return conn
-
-
-def index_for(conn: sqlite3.Connection, key: Any = None) -> Index:
-    """The names index of a database, built once per key (the file's path, size and time)."""
-    if key is None:
-        row = conn.execute("pragma database_list").fetchone()
-        path = Path(row[2]) if row and row[2] else None
-        key = (str(path), path.stat().st_size, path.stat().st_mtime_ns) if path and path.exists() else id(conn)
-    idx = _INDEXES.get(key)
-    if idx is None:
-        if len(_INDEXES) > 8:
-            _INDEXES.clear()
-        idx = _INDEXES[key] = build_index(conn)
-    return idx
 
 
 def run_sql(conn: sqlite3.Connection, sql: str, params: dict, limit_s: float = TIME_LIMIT_S,
