@@ -329,7 +329,12 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         return ("where " + "\n  and ".join(parts)) if parts else ""
 
     request_family = ratio.table == "request_stats" if ratio is not None else (m is not None and m.family == "request")
-    totals = (t.get("sql_totals") and idx.has_totals and request_family
+    # the summary a type's sql_totals reads: table 3's or table 4's, each for questions of its own table
+    if "appeal_totals" in t.get("sql_totals", ""):
+        summary = idx.has_appeal_totals and ratio is None and m is not None and m.family == "appeal"
+    else:
+        summary = idx.has_totals and request_family
+    totals = (t.get("sql_totals") and summary
               and not u.agencies and all(r[0].level == "province" for r in u.regions) and len(u.regions) <= 1
               and not u.filters and not u.kinds)
     sql = (t["sql_totals"] if totals else t["sql"]).strip()

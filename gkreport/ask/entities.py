@@ -85,6 +85,7 @@ class Index:
     max_en: int = 1
     has_totals: bool = False  # the site's summary table request_totals is there
     has_figures: bool = False  # and report_figures
+    has_appeal_totals: bool = False  # and appeal_totals (table 4 added up)
     _pinyin: dict | None = None
     _english: set | None = None
     by_name: dict[str, list[str]] = field(default_factory=dict)
@@ -300,6 +301,8 @@ def build_index(conn: sqlite3.Connection) -> Index:
     idx = Index()
     columns = {r[1] for r in conn.execute("select * from pragma_table_info('request_totals')")}
     idx.has_totals = {"year", "province", "level", "row_key", "reports", "total"} <= columns
+    columns = {r[1] for r in conn.execute("select * from pragma_table_info('appeal_totals')")}
+    idx.has_appeal_totals = {"year", "province", "level", "proceeding", "reports", "total"} <= columns
     columns = {r[1] for r in conn.execute("select * from pragma_table_info('report_figures')")}
     idx.has_figures = {"report_id", "agency_id", "agency_name", "year", "province", "city", "county", "level",
                        "new_received", "review_total", "litigation_total", "fees_10k_yuan"} <= columns
