@@ -81,3 +81,25 @@ def assessed(tmp_path_factory):
                 report("龙岩市人民政府", 2024, figures={"new_received": 0}, published="2025-03-01")]
     path = build(tmp_path_factory.mktemp("assessed") / "assessed.db", reports)
     return site(path), {(r[0].meta.agency_name, r[0].meta.year): r[0].id for r in reports}
+
+
+@pytest.fixture(scope="session")
+def ask_judge():
+    """The scorer of the question box's fixtures over the question-box test database and its variants."""
+    from ask_scoring import Judge
+    from test_ask import ask_db
+
+    j = Judge(ask_db())
+    yield j
+    j.close()
+
+
+@pytest.fixture(scope="session")
+def ask_asker():
+    """The question box over the question-box test database (tests/test_ask.py: ask_db)."""
+    from gkreport.ask import Asker
+    from test_ask import ask_db
+
+    a = Asker(ask_db())
+    yield a
+    a.close()

@@ -271,7 +271,7 @@ def test_every_canned_query_is_tested_and_described():
 def test_every_contract_table_and_column_has_a_chinese_label(seed_db):
     tables = load_metadata()["databases"]["gkreport"]["tables"]
     conn = sqlite3.connect(seed_db)
-    for table in CONTRACT + ["report_figures", "region_totals", "request_totals", "regions"]:
+    for table in CONTRACT + ["report_figures", "region_totals", "request_totals", "appeal_totals", "regions"]:
         assert tables[table]["title"], table
         columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
         missing = [c for c in columns if not tables[table].get("columns", {}).get(c)]
