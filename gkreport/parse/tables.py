@@ -17,14 +17,22 @@ from .. import template as T
 from ..model import ActiveCell, Check, number_text
 from ..rules import t3, t4, table3_equations, table4_equations
 from .placement import resolve_row, resolve_rows
-from .text import BLANK, Row, squash
+from .text import BLANK, MAX_DIGITS, Num, Row, TooLong, squash
 
 _ITEM_LABEL_MAX = 24
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]\)|\d+[.、]?)")
 
 
 def _fmt_values(values) -> str:
-    return "，".join("空" if v is BLANK else number_text(v.value) for v in values)
+    return "，".join("空" if v is BLANK else v.raw if v.__class__ is TooLong else number_text(v.value) for v in values)
+
+
+def _too_long(values, where: str, location: str) -> list[Check]:
+    """A check for each number of the row too long to be a count or a sum (it is left NULL)."""
+    return [Check("value_out_of_range", "warning",
+                  f"{where}中的数字「{v.raw}」超过 {MAX_DIGITS} 位，不可能是件数或金额，也无法准确存储：未读取，留空。",
+                  actual=v.raw, location=location)
+            for v in values if v.__class__ is TooLong]
 
 
 # --- table 2 ---------------------------------------------------------------
@@ -110,8 +118,9 @@ def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
                 f"无法确定各数字属于哪一格，该行未读取。",
                 expected=f"{len(columns)} 个数字", actual=_fmt_values(values) or "无", location=loc))
             continue
+        out.checks.extend(_too_long(values, f"表二「{item.label}」一行", loc))
         for measure, v in zip(columns, values):
-            if v is BLANK:
+            if v.__class__ is not Num:  # a dash, or a number too long to keep
                 continue
             unit = v.unit or header_units.get(measure) or ("万元" if measure == "amount_10k_yuan" else None)
             out.cells.append(ActiveCell(item.key, measure, v.value, unit))
@@ -259,17 +268,25 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
     for a in assigned:
         values = a.row.values
         if len(values) != width:
-            damaged[a.key] = [v.stored for v in values]  # None for a dash
+            out.checks.extend(_too_long(values, f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行",
+                                        f"request_stats.{a.key}"))
+            damaged[a.key] = [v.stored for v in values]  # None for a dash (or a number too long to place)
             continue
         # a None is a cell the report left blank; a cell missing from the dict could not be read
         row_values = dict(zip(T.APPLICANT_KEYS, [v.stored for v in values]))
         out.values[a.key] = row_values
         if None in row_values.values():
+            for n, v in enumerate(values):
+                if v.__class__ is TooLong:
+                    del row_values[T.APPLICANT_KEYS[n]]
+                    out.checks.extend(_too_long([v], f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行",
+                                                f"request_stats.{a.key}.{T.APPLICANT_KEYS[n]}"))
             blanks = [T.APPLICANT_COLUMNS[n][1] for n, v in enumerate(values) if v is BLANK]
-            out.checks.append(Check("t3_blank_cells", "warning",
-                                    f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行的"
-                                    f"{'、'.join(blanks)}留空，勾稽关系按 0 计算。",
-                                    location=f"request_stats.{a.key}"))
+            if blanks:
+                out.checks.append(Check("t3_blank_cells", "warning",
+                                        f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行的"
+                                        f"{'、'.join(blanks)}留空，勾稽关系按 0 计算。",
+                                        location=f"request_stats.{a.key}"))
     if damaged:
         _place_damaged(out, damaged, table3_equations(fmt, keys))
     missing = [k for k in _request_rows_for(fmt) if k not in keys]
@@ -339,12 +356,18 @@ def read_table4(rows: list[Row]) -> Table4:
         return out
     out.found = True
     cells = _T4_CELLS
+    out.checks.extend(_too_long(numbers, "表四（行政复议、行政诉讼）", "appeal_stats"))
     if len(numbers) == len(cells):
         for cell, v in zip(cells, numbers):
-            out.values.setdefault(cell[1], {})[cell[2]] = v.stored  # None for a dash
+            row_values = out.values.setdefault(cell[1], {})
+            if v.__class__ is not TooLong:
+                row_values[cell[2]] = v.stored  # None for a dash
         return out
-    vals = [0 if v is BLANK else v.stored for v in numbers]
-    row, feasible = resolve_row(cells, vals, None, table4_equations())
+    if any(v.__class__ is TooLong for v in numbers):
+        row = {}  # a number of unknown value among them: no placement can be trusted
+    else:
+        vals = [0 if v is BLANK else v.stored for v in numbers]
+        row, feasible = resolve_row(cells, vals, None, table4_equations())
     how = "少于" if len(numbers) < len(cells) else "多于"
     if len(row) == len(cells):
         result = "按各组总计可以唯一确定每一格。"
