@@ -33,6 +33,7 @@ class Extracted:
     encoding: str | None = None
     # the page each line of ``text`` came from (PDF), so a table can say where it was found
     line_pages: list[int] | None = None
+    truncated: bool = False  # the file ends in the middle of a character: read up to the last whole one
 
 
 TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".text": "txt", ".markdown": "md"}
@@ -81,10 +82,10 @@ def extract(name: str, data: bytes, *, ocr: bool = False) -> Extracted:
     """One report file's text. A zip archive with exactly one report is read as that report."""
     fmt = format_of(name, data)
     if fmt in ("txt", "md"):
-        from .text import decode
+        from .text import decode_text
 
-        text, encoding = decode(data, name)
-        return Extracted(text, fmt, encoding)
+        text, encoding, truncated = decode_text(data, name)
+        return Extracted(text, fmt, encoding, truncated=truncated)
     if fmt == "html":
         from .html import html_text
 

@@ -21,18 +21,25 @@ from . import ExtractError
 from .grid import Layout
 
 MAX_XML = 100 * 1024 * 1024  # document.xml beyond this is a zip bomb, not a report
+# A merge wider than any report table is markup damage, as in the HTML extractor: a 41 KB file
+# spanning a cell over two billion columns asked for 18 GB. Clamped, its text stays in its slot.
+MAX_SPAN = 200
 
 
 def _grid(tbl, parent) -> list[list[str]]:
     rows = []
     for tr in tbl.tr_lst:
-        row = [""] * (tr.grid_before or 0)
+        row = [""] * _span(tr.grid_before or 0, 0)
         for tc in tr.tc_lst:
             # a continued vertical merge shows the text of the cell where the merge starts
             text = "" if tc.vMerge == "continue" else _Cell(tc, parent).text
-            row.extend([text] + [""] * (tc.grid_span - 1))
+            row.extend([text] + [""] * (_span(tc.grid_span, 1) - 1))
         rows.append(row)
     return rows
+
+
+def _span(n, least: int) -> int:
+    return max(least, min(n if isinstance(n, int) else least, MAX_SPAN))
 
 
 def _walk(element, parent, layout: Layout) -> None:
