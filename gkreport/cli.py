@@ -9,12 +9,16 @@ from pathlib import Path
 import click
 
 from .agency_list import agencies_command
-from .extract import ExtractError, extract
+from .extract import ExtractError, extract, supported_suffixes
+from .ingest import MEMORY_LIMIT_MB, TIME_LIMIT
 from .ingest import ingest as run_ingest
 from .parse import parse_report
 from .show import render_json, render_text
+from .store import explain
 
-LABELS = {"failed": "失败", "warning": "警告", "error": "表格无法读取"}
+# the line each outcome gets (a stored report only when something is wrong with it)
+LABELS = {"failed": "失败", "skipped": "跳过", "duplicate": "重复", "unchanged": "未变化",
+          "warning": "警告", "error": "表格无法读取"}
 
 
 @click.group()
@@ -31,7 +35,11 @@ def cli():
 @click.option("--jobs", "-j", default=0, help="解析进程数（默认：文件多时用全部核心）")
 @click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
 @click.option("--ocr", is_flag=True, help="用 tesseract 识别扫描件 PDF（需安装 tesseract-ocr-chi-sim）")
-def ingest(paths, db_path, force, jobs, quiet, ocr):
+@click.option("--time-limit", default=TIME_LIMIT, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              metavar="SECONDS", help="每个文件（压缩包中的每份报告）最多读取的秒数，超时则该文件失败")
+@click.option("--memory-limit", default=MEMORY_LIMIT_MB, show_default=True, type=click.IntRange(min=64), metavar="MB",
+              help="每个解析进程最多使用的内存（MB），超过则该文件失败")
+def ingest(paths, db_path, force, jobs, quiet, ocr, time_limit, memory_limit):
     """读取报告文件或文件夹（递归），写入数据库。重复运行是安全的：未变化的文件会跳过。"""
     bar = None
 
@@ -43,29 +51,40 @@ def ingest(paths, db_path, force, jobs, quiet, ocr):
 
             bar = tqdm(total=n, unit="份", desc="入库", leave=False)
 
+    def echo(line: str) -> None:
+        bar.write(line, file=sys.stderr) if bar else click.echo(line, err=True)
+
     def on_outcome(o) -> None:
         if bar:
             bar.update(1)
-        label = LABELS.get(o.status) or LABELS.get(o.report_status or "")
+        label = LABELS.get(o.report_status or "") if o.status == "stored" else LABELS[o.status]
         if label and not (quiet and o.status != "failed"):
-            line = f"{label}  {o.path}：{o.message}"
-            bar.write(line, file=sys.stderr) if bar else click.echo(line, err=True)
+            echo(f"{label}  {o.path}" + (f"：{o.message}" if o.message else ""))
 
     try:
-        summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, on_outcome=on_outcome,
-                             on_total=on_total, keep_outcomes=False)
-    except sqlite3.DatabaseError as e:  # a report that can't be written fails alone; this is the file itself
+        summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, time_limit=time_limit,
+                             memory_limit=memory_limit, on_outcome=on_outcome, on_total=on_total, keep_outcomes=False)
+    except sqlite3.Error as e:  # a report that can't be written fails alone; this is the database itself
         if bar:
             bar.close()
-        click.echo(f"失败  {db_path}：无法用作数据库，不是 SQLite 数据库文件或已损坏（{e}）。", err=True)
+        click.echo(f"失败  {db_path}：{explain(e)}。", err=True)
         sys.exit(1)
     if bar:
         bar.close()
+    if summary.total == 0:
+        names = "、".join(str(p) for p in paths)
+        click.echo(f"没有找到报告文件：{names} 中没有可以导入的文件（支持 {' '.join(sorted(supported_suffixes()))}）。",
+                   err=True)
+        sys.exit(1)
+    if summary.stopped:
+        click.echo(f"停止写入  {db_path}：{summary.stopped}。之后的文件都未入库。", err=True)
+    if summary.unfinished:
+        click.echo(f"汇总表未能更新  {db_path}：{summary.unfinished}。下次导入或启动网站时会重建。", err=True)
     click.echo(summary.line())
-    if summary.stored == 0 and summary.failed == 0 and summary.unchanged:
+    if summary.stored == 0 and summary.failed == 0 and summary.unchanged and not summary.stopped:
         click.echo("没有变化：所有文件都已入库且内容未变。")
     click.echo(f"数据库：{db_path}")
-    if summary.failed:
+    if summary.failed or summary.stopped:
         sys.exit(1)
 
 
