@@ -147,7 +147,7 @@ def run_job(job: Job, part: Callable[[int], None] = lambda k: None) -> list[Pars
             if size > MAX_FILE_BYTES:
                 return [Parsed(job.shown, error=f"文件过大（{size >> 20} MB，上限 {MAX_FILE_BYTES >> 20} MB），"
                                                 "不像是一份年度报告")]
-            data = f.read(MAX_FILE_BYTES + 1)
+            data = f.read()  # (not read(n): that allocates n bytes first, whatever the file holds)
     except OSError as e:
         return [Parsed(job.shown, error=f"无法读取文件（{e.strerror or e}）")]
     except MemoryError:

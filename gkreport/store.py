@@ -80,9 +80,12 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return database(open_connection(path))
 
 
+BUSY_TIMEOUT = 30.0  # seconds a writer waits for another to let go of the database
+
+
 def open_connection(path: str | Path) -> sqlite3.Connection:
     """The connection every writer uses, with the settings below; plain sqlite3, quick to open."""
-    conn = sqlite3.connect(str(path), timeout=30)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
     # SQLite's default rollback journal: an ingest commits every few seconds, mostly adding pages,
     # which a rollback journal writes once and WAL writes twice (to the log, then to the file);
     # either way a killed process loses only the reports not yet committed
@@ -212,8 +215,8 @@ _PROBLEMS = (
     ("SQLITE_IOERR", "disk i/o error", "读写数据库时发生磁盘 I/O 错误"),
     ("SQLITE_READONLY", "readonly database", "数据库是只读的（文件或它所在的文件夹不可写），无法写入"),
     ("SQLITE_CANTOPEN", "unable to open database file", "无法打开或创建数据库文件：它所在的文件夹不存在或不可写"),
-    ("SQLITE_BUSY", "database is locked", "数据库正被另一个程序写入（等待 30 秒后仍被占用），可能另一个 gkreport ingest "
-                                          "正在运行；请等它结束后再试"),
+    ("SQLITE_BUSY", "database is locked", "数据库正被另一个程序写入（等待 {busy:g} 秒后仍被占用），可能另一个 "
+                                          "gkreport ingest 正在运行；请等它结束后再试"),
     ("SQLITE_LOCKED", "database table is locked", "数据库正被另一个程序占用；请稍后再试"),
     ("SQLITE_NOTADB", "file is not a database", "无法用作数据库，不是 SQLite 数据库文件或已损坏"),
     ("SQLITE_CORRUPT", "malformed", "无法用作数据库，不是 SQLite 数据库文件或已损坏"),
@@ -226,7 +229,7 @@ def _problem(e: sqlite3.Error) -> Optional[str]:
     text = str(e).lower()
     for code, words, message in _PROBLEMS:
         if name == code or name.startswith(code + "_") or (not name and words in text):
-            return message
+            return message.format(busy=BUSY_TIMEOUT)
     return None
 
 

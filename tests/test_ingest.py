@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from gkreport import ingest as ingest_module, store, summaries
 from gkreport.cli import cli
 
-from conftest import FIXTURES, REPORTS
+from conftest import FIXTURES, REPORTS, query
 
 
 def run(*args):
@@ -28,14 +28,6 @@ def run(*args):
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.output
-
-
-def query(db, sql, params=()):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def dump(db):
