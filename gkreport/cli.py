@@ -69,6 +69,11 @@ def ingest(paths, db_path, force, jobs, quiet, ocr, time_limit, memory_limit):
             bar.close()
         click.echo(f"失败  {db_path}：{explain(e)}。", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        if bar:
+            bar.close()
+        click.echo(f"已中断  {db_path}：已提交的报告都完整保存；再次运行同一命令即可继续。", err=True)
+        sys.exit(130)
     if bar:
         bar.close()
     if summary.total == 0:

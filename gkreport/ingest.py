@@ -31,7 +31,7 @@ from .model import Check, Metadata, ParsedReport, Tables
 from .outcomes import Outcome, Parsed, Summary
 from .parse import PARSER_VERSION, parse_report
 from .workers import Lost, Workers
-from .writer import GROUP, Writer
+from .writer import Writer
 
 __all__ = ["ingest", "parse_file", "Outcome", "Parsed", "Summary", "Job", "run_job"]
 
@@ -304,6 +304,9 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
             if parsing is not None:
                 write(*parsing)
         summary.stopped = writer.stopped
+    except BaseException:
+        pool.close(now=True)  # (interrupted: what the workers hold is not wanted)
+        raise
     finally:
         pool.close()
         # after a failure too: what was committed gets its indexes, cross-year checks and summaries

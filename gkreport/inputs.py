@@ -81,25 +81,23 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Input]:
 
 
 def _walk(folder: str, suffixes: set[str]) -> Iterator[Input]:
+    """A folder's files, then its subfolders', each in the order of their names."""
     try:
         with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
     except OSError as e:
         yield Input(folder, shown_name(folder), status="failed", message=f"无法读取文件夹（{e.strerror}）")
         return
+    subfolders = []
     for entry in entries:
-        name = entry.name
-        if name.startswith("."):
-            continue
         try:
-            is_dir = entry.is_dir(follow_symlinks=False)  # links to folders are not followed: no loops
+            if entry.is_dir(follow_symlinks=False):  # links to folders are not followed: no loops
+                subfolders.append(entry.path)
+                continue
         except OSError:
-            is_dir = False
-        if is_dir:
-            yield from _walk(entry.path, suffixes)
-            continue
+            pass
         # string operations, not a Path per name: a folder may hold a hundred thousand files
-        if os.path.splitext(name)[1].lower() not in suffixes:
+        if os.path.splitext(entry.name)[1].lower() not in suffixes:
             continue
         try:
             if entry.is_file(follow_symlinks=False):  # a regular file (no system call: the folder listing says so)
@@ -109,3 +107,5 @@ def _walk(folder: str, suffixes: set[str]) -> Iterator[Input]:
         except OSError:
             link = None
         yield examine(entry.path, is_link=link)
+    for path in subfolders:
+        yield from _walk(path, suffixes)

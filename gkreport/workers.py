@@ -250,8 +250,9 @@ class Workers:
         return _Task(self._next_task, seqs, items)
 
     def _collect(self, seqs: list[int]) -> Iterator:
-        for seq in seqs:
-            self._pump(0)
+        for n, seq in enumerate(seqs):
+            if n % CHUNK == 0:  # (each worker holds a task in hand: looking once a task is often enough)
+                self._pump(0)
             while seq not in self._results:
                 self._pump(self._wait_time())
             yield self._results.pop(seq)
@@ -382,18 +383,20 @@ class Workers:
                 pass
         w.process.join(5)
 
-    def close(self) -> None:
-        for w in self._workers:
-            if w is None:
-                continue
+    def close(self, now: bool = False) -> None:
+        """Stop the workers: once they finish what they hold (5 s at most), or ``now``."""
+        workers = [w for w in self._workers if w is not None]
+        self._workers = [None] * len(self._workers)
+        for w in workers:
             try:
-                w.conn.send(None)
+                if now:
+                    self._kill(w)
+                else:
+                    w.conn.send(None)
             except OSError:
                 pass
         deadline = time.monotonic() + 5
-        for w in self._workers:
-            if w is None:
-                continue
+        for w in workers:
             w.process.join(max(0.0, deadline - time.monotonic()))
             if w.process.exitcode is None:
                 self._kill(w)
