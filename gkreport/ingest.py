@@ -12,6 +12,7 @@ import dataclasses
 import gc
 import hashlib
 import json
+import logging
 import os
 import resource
 import sqlite3
@@ -191,6 +192,13 @@ def _run_archive(job: Job, data: bytes, part: Callable[[int], None]) -> list[Par
     return out
 
 
+def _quiet_libraries() -> None:
+    """In a worker: the readers' own log lines (pdfminer's "Data-loss while decompressing corrupted
+    data", say) are noise beside the one line a file gets; what went wrong is in that line."""
+    for name in ("pdfminer", "pdfplumber", "PIL"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def lose(lost: Lost) -> Job:
     """The job to run instead of one whose worker was stopped: the part it was on marked as lost."""
     job: Job = lost.item
@@ -248,7 +256,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
     # the writer's time, 2.1% once frozen)
     gc.freeze()
     pool = Workers(workers, run_job, lost=lose, time_limit=time_limit, memory_limit_mb=memory_limit,
-                   nice=WORKER_NICE)
+                   nice=WORKER_NICE, setup=_quiet_libraries)
     writer: Optional[Writer] = None
 
     def read(start: int, stop: int) -> list[Job]:

@@ -113,8 +113,9 @@ def _die_with_parent() -> None:
         pass
 
 
-def _worker_main(fn: Callable, lost: Callable, conn: Connection, others: list[Connection], slots, index: int,
-                 spool: Optional[str], nice: int, memory_limit: Optional[int]) -> None:
+def _worker_main(fn: Callable, lost: Callable, setup: Optional[Callable], conn: Connection,
+                 others: list[Connection], slots, index: int, spool: Optional[str], nice: int,
+                 memory_limit: Optional[int]) -> None:
     try:
         os.setpgid(0, 0)  # a group of its own: killing it kills the converters it started
         _die_with_parent()
@@ -128,6 +129,8 @@ def _worker_main(fn: Callable, lost: Callable, conn: Connection, others: list[Co
         if memory_limit:
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, hard))
+        if setup:
+            setup()
         progress = _Progress(slots, index)
         while True:
             try:
@@ -187,12 +190,13 @@ class Workers:
 
     ``fn`` calls ``part(k)`` when an item moves on to its k-th part, which then has a time limit of
     its own. When an item's worker is stopped, ``lost(Lost(...))`` returns the item to run in its
-    place (it must not hit the same problem again: mark the part as failed)."""
+    place (it must not hit the same problem again: mark the part as failed). ``setup`` runs in each
+    worker as it starts."""
 
     def __init__(self, n: int, fn: Callable[[Any, Callable[[int], None]], Any], *,
                  lost: Callable[[Lost], Any], time_limit: Optional[float] = 60.0,
-                 memory_limit_mb: Optional[int] = 2048, nice: int = 0):
-        self.fn, self.lost = fn, lost
+                 memory_limit_mb: Optional[int] = 2048, nice: int = 0, setup: Optional[Callable[[], None]] = None):
+        self.fn, self.lost, self.setup = fn, lost, setup
         self.time_limit = time_limit
         self.memory_limit_mb = memory_limit_mb
         self.nice = nice
@@ -219,7 +223,7 @@ class Workers:
         others = [w.conn for w in self._workers if w is not None] + [parent_end]
         limit = self.memory_limit_mb * (1 << 20) if self.memory_limit_mb else None
         process = self._ctx.Process(target=_worker_main, name=f"gkreport-worker-{index}", daemon=True,
-                                    args=(self.fn, self.lost, child_end, others, self._slots, index, self.spool, self.nice,
+                                    args=(self.fn, self.lost, self.setup, child_end, others, self._slots, index, self.spool, self.nice,
                                           limit))
         process.start()
         child_end.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
@@ -69,7 +70,8 @@ def docx_text(data: bytes) -> str:
     _check_package(data)
     try:
         doc = Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as e:
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, OSError,
+            NotImplementedError) as e:  # (a damaged part of the package: a deflate stream that fails, say)
         raise ExtractError(f"Word 文档（.docx）无法读取（{type(e).__name__}）", f"unreadable .docx: {e}") from None
     layout = Layout()
     _walk(doc.element.body, doc, layout)
