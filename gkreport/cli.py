@@ -10,7 +10,7 @@ import click
 
 from .agency_list import agencies_command
 from .extract import ExtractError, extract, supported_suffixes
-from .ingest import MEMORY_LIMIT_MB, TIME_LIMIT
+from .ingest import MEMORY_LIMIT_MB, OCR_TIME_LIMIT, TIME_LIMIT
 from .ingest import ingest as run_ingest
 from .parse import parse_report
 from .show import render_json, render_text
@@ -35,8 +35,9 @@ def cli():
 @click.option("--jobs", "-j", default=0, help="解析进程数（默认：文件多时用全部核心）")
 @click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
 @click.option("--ocr", is_flag=True, help="用 tesseract 识别扫描件 PDF（需安装 tesseract-ocr-chi-sim）")
-@click.option("--time-limit", default=TIME_LIMIT, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              metavar="SECONDS", help="每个文件（压缩包中的每份报告）最多读取的秒数，超时则该文件失败")
+@click.option("--time-limit", default=None, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help=f"每个文件（压缩包中的每份报告）最多读取的秒数，超时则该文件失败"
+                   f"（默认 {TIME_LIMIT:g}，--ocr 时 {OCR_TIME_LIMIT:g}）")
 @click.option("--memory-limit", default=MEMORY_LIMIT_MB, show_default=True, type=click.IntRange(min=64), metavar="MB",
               help="每个解析进程最多使用的内存（MB），超过则该文件失败")
 def ingest(paths, db_path, force, jobs, quiet, ocr, time_limit, memory_limit):
@@ -62,8 +63,9 @@ def ingest(paths, db_path, force, jobs, quiet, ocr, time_limit, memory_limit):
             echo(f"{label}  {o.path}" + (f"：{o.message}" if o.message else ""))
 
     try:
-        summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, time_limit=time_limit,
-                             memory_limit=memory_limit, on_outcome=on_outcome, on_total=on_total, keep_outcomes=False)
+        summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, memory_limit=memory_limit,
+                             time_limit=TIME_LIMIT if time_limit is None else time_limit,
+                             on_outcome=on_outcome, on_total=on_total, keep_outcomes=False)
     except sqlite3.Error as e:  # a report that can't be written fails alone; this is the database itself
         if bar:
             bar.close()

@@ -53,6 +53,7 @@ COMMIT_EVERY = 5.0
 # core time of a 2,000-report run fell from 1.1–1.4 s to 0.7–0.9 s)
 WORKER_NICE = 10
 TIME_LIMIT = 60.0  # seconds one file (or one report inside an archive) may take to read
+OCR_TIME_LIMIT = 600.0  # the same with --ocr, unless given: tesseract takes 10–30 s a page, more on a busy machine
 MEMORY_LIMIT_MB = 2048  # the address space of each worker process
 MAX_FILE_BYTES = 512 << 20  # a larger file is not one annual report (scanned ones run to tens of MB)
 
@@ -223,14 +224,17 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
            on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True) -> Summary:
     """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped.
 
-    Each file may take ``time_limit`` seconds to read (each report inside an archive as much), and
-    each worker process ``memory_limit`` MB; a file over either fails alone (None: no limit).
+    Each file may take ``time_limit`` seconds to read (each report inside an archive as much;
+    OCR_TIME_LIMIT with ``ocr`` unless another limit is given), and each worker process
+    ``memory_limit`` MB; a file over either fails alone (None: no limit).
     Every input's outcome goes to ``on_outcome`` as it is known (a stored report's once it is
     committed), and is kept in the summary unless ``keep_outcomes`` is False (for runs over more
     files than are worth holding in memory). A database that can't be opened or prepared raises
     sqlite3.Error (store.explain says why); one that fails later stops the run with every input
     still accounted for (``Summary.stopped``)."""
     summary = Summary(keep_outcomes=keep_outcomes)
+    if ocr and time_limit == TIME_LIMIT:
+        time_limit = OCR_TIME_LIMIT
 
     def done(o: Outcome) -> None:
         summary.add(o)

@@ -317,7 +317,7 @@ class Workers:
             for w in list(self._workers):
                 state = self._slot(w)
                 if state and state[1] != _IDLE and now - state[3] > self.time_limit:
-                    self._stop(w, state, f"超过时间限制（{self.time_limit:g} 秒），已停止读取")
+                    self._stop(w, state, f"超过时间限制（{self.time_limit:g} 秒），已停止读取（可用 --time-limit 调整）")
         self._dispatch()
 
     def _received(self, w: _Worker, task_id: int, message) -> None:

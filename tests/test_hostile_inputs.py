@@ -205,7 +205,7 @@ def test_a_file_over_the_time_limit_fails_alone(tmp_path, slow_pdf):
     done = ingest(folder, "--db", db, "--time-limit", 2)
     assert time.monotonic() - start < 60
     assert done.returncode == 1
-    assert lines(done)["000_slow.pdf"] == "失败 超过时间限制（2 秒），已停止读取"
+    assert lines(done)["000_slow.pdf"] == "失败 超过时间限制（2 秒），已停止读取（可用 --time-limit 调整）"
     assert query(db, "select count(*) from reports") == [(len(SAMPLES),)]
 
 
