@@ -128,7 +128,10 @@ def _worker_main(fn: Callable, lost: Callable, setup: Optional[Callable], conn: 
             os.nice(nice)
         if memory_limit:
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
-            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, hard))
+            try:
+                resource.setrlimit(resource.RLIMIT_AS, (min(memory_limit, hard) if hard > 0 else memory_limit, hard))
+            except (ValueError, OSError):
+                pass  # a system without the limit (macOS): the time limit still stops a runaway file
         if setup:
             setup()
         progress = _Progress(slots, index)

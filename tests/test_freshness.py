@@ -91,3 +91,29 @@ def test_serve_rebuilds_summaries_that_no_longer_match_the_reports(replaced, tmp
     assert said and "不一致" in said[0]
     assert site._up_to_date(db)
     assert query(db, "select year from report_figures where report_id = ?", [new_id]) == [(2022,)]
+
+
+def test_cross_year_checks_follow_a_report_removed_even_when_nothing_is_stored(tmp_path):
+    from test_crosscheck import S004, the_year_before
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "2023.txt").write_text(S004, encoding="utf-8")
+    (folder / "2022.txt").write_text(the_year_before(), encoding="utf-8")
+    db = tmp_path / "g.db"
+    ingest([folder], db)
+    cross = "select count(*) from checks where rule in ('t3_carried_over_last_year', 't2_in_force_change')"
+    assert query(db, cross) == [(3,)]
+    # the 2022 report removed (by hand: a mistaken download), then an ingest that stores nothing
+    conn = sqlite3.connect(db)
+    (old,), = conn.execute("select id from reports where year = 2022").fetchall()
+    for table in ("sections", "request_stats", "appeal_stats", "active_disclosure", "checks"):
+        conn.execute(f"delete from {table} where report_id = ?", [old])
+    conn.execute("delete from reports where id = ?", [old])
+    conn.commit()
+    conn.close()
+    (folder / "2022.txt").unlink()
+    summary = ingest([folder], db)
+    assert (summary.stored, summary.unchanged) == (0, 1)
+    assert query(db, cross) == [(0,)]  # no year before any more: nothing to compare
+    assert query(db, "select count(*) from report_figures") == [(1,)]
