@@ -22,6 +22,8 @@ from gkreport.ask.engine import type_by_id
 from gkreport.ask.model import backend
 from gkreport.site import NAME
 
+from datasette_plugins import ask_input as checked
+
 PLUGIN = "gkreport-ask"
 LABELS = {"zh": "在 Datasette 中打开相关的现成查询：", "en": "Related ready-made query: "}
 
@@ -41,16 +43,6 @@ def _index_key(db):
 async def _index(datasette):
     db = _database(datasette)
     return db, await db.execute_fn(lambda conn: index_for(conn, _index_key(db)))
-
-
-def _context(raw: str | None) -> dict | None:
-    if not raw:
-        return None
-    try:
-        ctx = json.loads(raw)
-    except ValueError:
-        return None
-    return ctx if isinstance(ctx, dict) else None
 
 
 async def _canned_link(datasette, db_name: str, out: dict) -> None:
@@ -88,16 +80,22 @@ async def ask(datasette, question: str, context: dict | None, lang: str | None =
 
 
 async def ask_json(request, datasette):
-    q = request.args.get("q") or ""
-    out = await ask(datasette, q, _context(request.args.get("context")), request.args.get("lang") or None)
+    try:  # malformed input: 400 with what is wrong (ask_input.py)
+        q, context, lang = checked.question(request.args), checked.context(request.args), checked.language(request.args)
+    except checked.BadInput as e:
+        return Response.json(e.as_json(request.args.get("q") or ""), status=400, headers={"Cache-Control": "no-store"})
+    out = await ask(datasette, q, context, lang)
     return Response.json(out, default=str, headers={"Cache-Control": "no-store"})
 
 
 async def ask_page(request, datasette):
     db, idx = await _index(datasette)
-    q = request.args.get("q") or ""
-    out = await ask(datasette, q, _context(request.args.get("context"))) if q else None
-    return Response.html(await datasette.render_template("ask.html", {
+    q, status = request.args.get("q") or "", 200
+    try:
+        out = await ask(datasette, checked.question(request.args), checked.context(request.args)) if q else None
+    except checked.BadInput as e:
+        out, status = e.as_json(q), 400
+    return Response.html(status=status, body=await datasette.render_template("ask.html", {
         "q": q, "out": out, "context_json": json.dumps(out["context"], ensure_ascii=False) if out and out.get("context")
         else "", "examples_zh": featured_examples(idx, "zh", 10), "examples_en": featured_examples(idx, "en", 4),
         "ask_json_url": datasette.urls.path("/-/ask.json"), "ask_url": datasette.urls.path("/-/ask"),

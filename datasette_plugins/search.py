@@ -3,7 +3,10 @@
 Datasette wraps every table-page search and `?_search=` in `escape_fts(:search)`. Registering
 ours last (trylast) means it replaces the core function on every connection, so the search box,
 the JSON API and canned queries all expand a query the way the index was written. `gk_snippet`
-gives the passage around the hits.
+gives the passage around the hits. Both are Python, which SQL's time limit cannot stop in the
+middle of a call, so what they take is bounded (gkreport/search.py: MAX_QUERY, MAX_WORD, and
+MAX_TEXT, the characters of a text in which gk_snippet looks for the words), and each call
+first checks the query's time limit (served_db.check_time).
 
 At 100,000 reports a common word (培训) matches half of 700,000 sections, and Datasette's count
 of a search looks up every match in `sections`: as slow as the page itself. The HTML page of
@@ -15,16 +18,45 @@ from urllib.parse import parse_qs
 
 from datasette import hookimpl
 
-from gkreport.search import FTS_TABLE, match_expression, snippet
+from gkreport.search import FTS_TABLE, MAX_TEXT, check_query, match_expression, snippet
+from gkreport.served_db import check_time, refusal
 from gkreport.site import NAME
 
 SEARCHED_PAGE = f"/{NAME}/sections"
 
 
+def _text(value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _checked(query):
+    check_time()
+    query = _text(query)
+    try:
+        check_query(query)
+    except ValueError as e:
+        raise refusal(str(e)) from None
+    return query
+
+
+def escape_fts(query):
+    return match_expression(_checked(query))
+
+
+def gk_snippet(text, query):
+    text, query = _text(text), _checked(query)
+    if text is None or len(text) <= MAX_TEXT:
+        return snippet(text, query)
+    passage = snippet(text[:MAX_TEXT], query)
+    return passage if passage.endswith("…") else passage + "…"
+
+
 @hookimpl(trylast=True)
 def prepare_connection(conn):
-    conn.create_function("escape_fts", 1, match_expression, deterministic=True)
-    conn.create_function("gk_snippet", 2, snippet, deterministic=True)
+    conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
+    conn.create_function("gk_snippet", 2, gk_snippet, deterministic=True)
 
 
 @hookimpl

@@ -111,13 +111,17 @@ def show(file, as_json):
 @cli.command()
 @click.option("--db", "db_path", default="gkreport.db", show_default=True, type=click.Path(path_type=Path),
               help="SQLite 数据库文件（不存在时先导入自带的样例报告）")
-@click.option("--port", default=8001, show_default=True, help="端口")
+@click.option("--port", default="8001", show_default=True, help="端口（0：任选一个空闲端口）")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（公开服务用 0.0.0.0）")
 def serve(db_path, port, host):
     """启动只读的公开网站（Datasette）：浏览、搜索、常见问题、JSON 接口。"""
-    from .site import serve as run_site
+    from .serving import ServeError, serve as run_site
 
-    run_site(db_path, host=host, port=port, echo=lambda line: click.echo(line, err=True))
+    try:
+        run_site(db_path, host=host, port=port, echo=lambda line: click.echo(line, err=True))
+    except ServeError as e:
+        click.echo(f"失败  {e}", err=True)
+        sys.exit(1)
 
 
 @cli.command()

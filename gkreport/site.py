@@ -1,25 +1,23 @@
 """The public site: Datasette over the database, read-only, with our metadata, plugins and templates.
 
-`build()` makes the Datasette app (the tests use it as it is); `serve()` prepares the
-database and runs it. The database is opened immutable, under the name `gkreport`
-whatever its file is called, so the metadata and the URLs are always the same.
+`build()` makes the Datasette app (the tests use it as it is); `serving.serve()` prepares the
+database and runs it. The database is read as an ingest may be writing it (served_db), under the
+name `gkreport` whatever its file is called, so the metadata and the URLs are always the same.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 import yaml
 
 import datasette_plugins
 
-from . import crosscheck, search, store, summaries
+from . import crosscheck, search, served_db, store, summaries
 
 NAME = "gkreport"
 PLUGINS = Path(datasette_plugins.__file__).resolve().parent
@@ -45,44 +43,9 @@ def load_metadata() -> dict:
     return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
 
 
-def _fingerprint(path: Path) -> str:
-    st = path.stat()
-    return f"{st.st_size}:{st.st_mtime_ns}"
-
-
-def inspect(db_path: Path) -> dict:
-    """Datasette's inspect data (row counts, size, hash) for the database, cached in a file beside it.
-
-    Counting the rows of every table takes seconds at 100,000 reports; done once per version of the
-    file, start-up is instant. The hash stands for the file's size and time, which change with it.
-    """
-    db_path = Path(db_path)
-    cache = db_path.with_name(db_path.name + ".inspect.json")
-    fingerprint = _fingerprint(db_path)
-    try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if cached.get("fingerprint") == fingerprint:
-            return cached["inspect"]
-    except (OSError, ValueError, KeyError):
-        pass
-    conn = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
-    try:
-        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
-        counts = {}
-        for t in tables:
-            try:
-                counts[t] = {"count": conn.execute(f"select count(*) from [{t}]").fetchone()[0]}
-            except sqlite3.DatabaseError:  # contentless full-text tables cannot be counted
-                counts[t] = {"count": 0}
-    finally:
-        conn.close()
-    data = {NAME: {"hash": hashlib.sha256(fingerprint.encode()).hexdigest(), "size": db_path.stat().st_size,
-                   "file": db_path.name, "tables": counts}}
-    try:
-        cache.write_text(json.dumps({"fingerprint": fingerprint, "inspect": data}), encoding="utf-8")
-    except OSError:
-        pass  # a read-only folder: count again next time
-    return data
+def inspect(db_path: str | Path) -> dict:
+    """Datasette's inspect data for the database (row counts, size, hash), cached beside it (served_db)."""
+    return served_db.inspect(Path(db_path), NAME)
 
 
 @contextmanager
@@ -142,10 +105,9 @@ def source_roots(db_path: Path) -> list[Path]:
     return [Path.cwd(), Path(db_path).resolve().parent, SAMPLES.parent]
 
 
-def build(db_path: str | Path, inspect_data: Optional[dict] = None):
-    """The Datasette app for a prepared database."""
+def build(db_path: str | Path):
+    """The Datasette app for a prepared database, which an ingest may go on writing (served_db)."""
     from datasette.app import Datasette
-    from datasette.database import Database
 
     db_path = Path(db_path).resolve()
     ds = Datasette(
@@ -154,20 +116,9 @@ def build(db_path: str | Path, inspect_data: Optional[dict] = None):
         plugins_dir=str(PLUGINS),
         template_dir=str(PLUGINS / "templates"),
         static_mounts=[("gk-static", str(PLUGINS / "static"))],
-        inspect_data=inspect_data if inspect_data is not None else inspect(db_path),
         cors=True,
     )
-    ds.add_database(Database(ds, path=str(db_path), is_mutable=False), name=NAME)
+    immutable = not served_db.enable_wal(db_path)
+    ds.add_database(served_db.ServedDatabase(ds, db_path, NAME, immutable=immutable), name=NAME)
     ds._gkreport_source_roots = source_roots(db_path)
     return ds
-
-
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, echo=print) -> None:
-    import uvicorn
-
-    db_path = prepare(db_path, echo)
-    ds = build(db_path)
-    # Datasette runs the plugins' start-up hooks on the first request, inside the server's event
-    # loop, so that tasks they start live as long as the server
-    echo(f"网站：http://{host}:{port}/    （数据库 {db_path}，只读；Ctrl+C 停止）")
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

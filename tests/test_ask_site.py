@@ -80,8 +80,9 @@ async def test_ambiguous_name_gets_a_choice(app):
 
 
 async def test_long_question_is_refused_politely(app):
-    out = await ask_json(app, "收到多少申请" * 100)
-    assert out["status"] == "refused" and "太长" in out["answer"] and out["sql"] is None
+    r = await app.client.get("/-/ask.json", params={"q": "收到多少申请" * 100})
+    out = r.json()
+    assert r.status_code == 400 and out["status"] == "refused" and "太长" in out["answer"] and out["sql"] is None
 
 
 async def test_page_is_a_conversation_with_examples_that_work(app):
