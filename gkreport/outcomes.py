@@ -68,6 +68,7 @@ class Summary:
         return self.stored + self.duplicates + self.unchanged + self.skipped + self.failed
 
     def line(self) -> str:
+        """The summary: how many inputs of each outcome, which add up to all of them."""
         return (f"已入库 {self.stored} 份（其中有警告 {self.warnings} 份，表格无法读取 {self.errors} 份），"
                 f"失败 {self.failed} 个，未变化 {self.unchanged} 个，重复 {self.duplicates} 个，"
-                f"跳过 {self.skipped} 个；共 {self.total} 个文件。")
+                f"跳过 {self.skipped} 个。")

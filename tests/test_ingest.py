@@ -56,7 +56,7 @@ def test_ingest_builds_the_contract_tables(folder, tmp_path):
     db = tmp_path / "g.db"
     code, out = run("ingest", folder, "--db", db)
     assert code == 0, out
-    assert "已入库 5 份（其中有警告 3 份，表格无法读取 0 份），失败 0 个，未变化 0 个，重复 0 个，跳过 0 个；共 5 个文件。" in out
+    assert "已入库 5 份（其中有警告 3 份，表格无法读取 0 份），失败 0 个，未变化 0 个，重复 0 个，跳过 0 个。" in out
     assert query(db, "select count(*) from reports") == [(5,)]
     per_report = dict(query(db, "select r.table3_template, count(*) / count(distinct s.report_id) from request_stats s "
                                 "join reports r on r.id = s.report_id group by 1"))
@@ -127,7 +127,7 @@ def test_bad_files_get_one_line_each_and_the_batch_goes_on(folder, tmp_path):
     assert any("失败" in x and "image.txt" in x and "二进制" in x for x in lines)
     assert any("失败" in x and "notes.md" in x and "不是政府信息公开工作年度报告" in x for x in lines)
     assert any("警告" in x and "truncated.txt" in x and "不完整" in x for x in lines)
-    assert "已入库 6 份（其中有警告 4 份，表格无法读取 0 份），失败 3 个，未变化 0 个，重复 0 个，跳过 0 个；共 9 个文件。" in out
+    assert "已入库 6 份（其中有警告 4 份，表格无法读取 0 份），失败 3 个，未变化 0 个，重复 0 个，跳过 0 个。" in out
     assert query(db, "select count(*) from reports") == [(6,)]
 
 
