@@ -68,11 +68,12 @@ class Job:
     stored: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     force: bool = False  # parse it again even when it is unchanged
     ocr: bool = False  # read scanned PDFs with tesseract
+    source_url: Optional[str] = None  # where the file was downloaded from
     # parts already lost, with what happened to them: -1 the whole file, k the k-th report of an archive
     poison: dict[int, str] = field(default_factory=dict)
 
 
-def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False) -> Parsed:
+def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False, source_url: Optional[str] = None) -> Parsed:
     """Bytes of one file → the rows of its report and its outcome line, or the reason it is not a
     report. Never raises. (Only the rows go back to the writer: handing the parsed report itself
     across processes cost the writer more than a tenth of its time.)"""
@@ -89,7 +90,8 @@ def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False) -> Parsed
             report.checks.extend(agency_checks)
             report.status = status_of(report.checks, report.status != "error")
         source = {
-            "source_path": path, "source_format": extracted.source_format if extracted else "pdf", "sha256": sha256,
+            "source_path": path, "source_url": source_url,
+            "source_format": extracted.source_format if extracted else "pdf", "sha256": sha256,
             "encoding": extracted and extracted.encoding, "parser_version": PARSER_VERSION,
             "provenance": _provenance(report, extracted and extracted.line_pages),
         }
@@ -164,7 +166,7 @@ def _run_one(job: Job, shown: str, data: bytes) -> Parsed:
     stored = job.stored.get(shown)
     if stored and not job.force and stored[1] == sha and stored[2] == PARSER_VERSION:
         return Parsed(shown, outcome=Outcome(shown, "unchanged", report_id=stored[0]))
-    parsed = parse_file(shown, data, sha, job.ocr)
+    parsed = parse_file(shown, data, sha, job.ocr, job.source_url)
     parsed.replaces = (stored[0],) if stored else ()
     return parsed
 
@@ -221,12 +223,15 @@ def _first_warning(report: ParsedReport) -> str:
 def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = False, jobs: int = 0,
            ocr: bool = False, time_limit: Optional[float] = TIME_LIMIT, memory_limit: Optional[int] = MEMORY_LIMIT_MB,
            on_outcome: Optional[Callable[[Outcome], None]] = None,
-           on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True) -> Summary:
+           on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True,
+           source_urls: Optional[dict[str, str]] = None) -> Summary:
     """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped.
 
     Each file may take ``time_limit`` seconds to read (each report inside an archive as much;
     OCR_TIME_LIMIT with ``ocr`` unless another limit is given), and each worker process
     ``memory_limit`` MB; a file over either fails alone (None: no limit).
+    ``source_urls`` gives the web address a file was downloaded from (by the path as given), stored
+    as its reports' ``source_url``; a zip's members take the zip's.
     Every input's outcome goes to ``on_outcome`` as it is known (a stored report's once it is
     committed), and is kept in the summary unless ``keep_outcomes`` is False (for runs over more
     files than are worth holding in memory). A database that can't be opened or prepared raises
@@ -265,7 +270,8 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
 
     def read(start: int, stop: int) -> list[Job]:
         try:
-            return [Job(f.path, f.shown, store.stored_versions(conn, f.shown), force, ocr) for f in files[start:stop]]
+            return [Job(f.path, f.shown, store.stored_versions(conn, f.shown), force, ocr,
+                        source_urls.get(f.shown) if source_urls else None) for f in files[start:stop]]
         except sqlite3.Error as e:
             if writer is None:
                 raise  # the database can't be read before anything is written: it can't be used

@@ -13,6 +13,7 @@ import errno
 import os
 import stat
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Iterable, Iterator, Optional
 
 from .extract import supported_suffixes
@@ -73,7 +74,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Input]:
     hidden files and folders left out. A path named directly is always an input, whatever it is."""
     suffixes = supported_suffixes()
     for p in paths:
-        p = os.fspath(p)
+        p = os.fspath(PurePath(p))  # as a path names it: "./reports/" is "reports", as stored before
         if os.path.isdir(p):
             yield from _walk(p, suffixes)
         else:
