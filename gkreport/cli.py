@@ -36,8 +36,8 @@ def cli():
 @click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
 @click.option("--ocr", is_flag=True, help="用 tesseract 识别扫描件 PDF（需安装 tesseract-ocr-chi-sim）")
 @click.option("--time-limit", default=None, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help=f"每个文件（压缩包中的每份报告）最多读取的秒数，超时则该文件失败"
-                   f"（默认 {TIME_LIMIT:g}，--ocr 时 {OCR_TIME_LIMIT:g}）")
+              help=f"每个文件（压缩包中的每份报告）最多使用的 CPU 秒数，超过则该文件失败"
+                   f"（默认 {TIME_LIMIT:g}，--ocr 时 {OCR_TIME_LIMIT:g}）；不计算而等待的文件在 10 倍的时间后停止")
 @click.option("--memory-limit", default=MEMORY_LIMIT_MB, show_default=True, type=click.IntRange(min=64), metavar="MB",
               help="每个解析进程最多使用的内存（MB），超过则该文件失败")
 def ingest(paths, db_path, force, jobs, quiet, ocr, time_limit, memory_limit):
@@ -78,10 +78,11 @@ def ingest(paths, db_path, force, jobs, quiet, ocr, time_limit, memory_limit):
         sys.exit(130)
     if bar:
         bar.close()
-    if summary.total == 0:
+    if summary.total == summary.skipped:  # not one report file among them (nothing, or only other files)
         names = "、".join(str(p) for p in paths)
         click.echo(f"没有找到报告文件：{names} 中没有可以导入的文件（支持 {' '.join(sorted(supported_suffixes()))}）。",
                    err=True)
+        click.echo(summary.line())
         sys.exit(1)
     if summary.stopped:
         click.echo(f"停止写入  {db_path}：{summary.stopped}。之后的文件都未入库。", err=True)

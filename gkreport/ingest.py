@@ -52,7 +52,7 @@ COMMIT_EVERY = 5.0
 # with a backlog to write on one core once they are done (with the tail's commits below, the idle
 # core time of a 2,000-report run fell from 1.1–1.4 s to 0.7–0.9 s)
 WORKER_NICE = 10
-TIME_LIMIT = 60.0  # seconds one file (or one report inside an archive) may take to read
+TIME_LIMIT = 60.0  # CPU seconds one file (or one report inside an archive) may take to read (workers.py)
 OCR_TIME_LIMIT = 600.0  # the same with --ocr, unless given: tesseract takes 10–30 s a page, more on a busy machine
 MEMORY_LIMIT_MB = 2048  # the address space of each worker process
 MAX_FILE_BYTES = 512 << 20  # a larger file is not one annual report (scanned ones run to tens of MB)
@@ -86,6 +86,10 @@ def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False, source_ur
         agency, agency_checks = identify(report.meta, report.sections[0].body if report.sections else "")
         if extracted is not None and extracted.truncated:
             agency_checks.append(Check("text_truncated", "warning", TRUNCATED, location="reports"))
+        if extracted is not None and extracted.damaged:
+            agency_checks.append(Check("text_damaged", "warning", DAMAGED.format(n=extracted.damaged,
+                                                                                 encoding=extracted.encoding),
+                                       actual=str(extracted.damaged), location="reports"))
         if agency_checks:
             report.checks.extend(agency_checks)
             report.status = status_of(report.checks, report.status != "error")
@@ -107,6 +111,7 @@ def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False, source_ur
 
 
 TRUNCATED = "文件在末尾被截断：最后一个字符不完整，已读到最后一个完整的字符为止，后面的内容可能缺失。"
+DAMAGED = "文件中有 {n} 处字节无法按 {encoding} 解码（文件可能在下载或复制时损坏），已用 � 代替；那里的数字不会被读出。"
 
 
 def out_of_memory() -> str:
@@ -182,6 +187,8 @@ def _run_archive(job: Job, data: bytes, part: Callable[[int], None]) -> list[Par
                 break
             if k in job.poison:
                 out.append(Parsed(member.path, error=job.poison[k]))
+            elif member.skipped:
+                out.append(Parsed(member.path, outcome=Outcome(member.path, "skipped", message=member.error)))
             elif member.error is not None:
                 out.append(Parsed(member.path, error=member.error))
             else:

@@ -4,7 +4,8 @@ Nothing here opens a file: reading is for the worker processes (ingest.py), so t
 input can hang or exhaust the process that writes the database. What this module
 decides from a file's metadata alone: whether it is a report file at all (its suffix),
 and whether it can be read as one (a regular file; not a FIFO, a device, a socket, a
-link to one of those, or a link that leads back to itself).
+link to one of those, or a link that leads back to itself). Every file under a folder is
+an input: one that is not read (another kind of file, a hidden one) is skipped with a line.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Iterable, Iterator, Optional
 
-from .extract import supported_suffixes
+from .extract import suffix_of, supported_suffixes
 
 
 @dataclass
@@ -63,8 +64,8 @@ def examine(path: str, named: bool = False, is_link: Optional[bool] = None) -> I
         return Input(path, shown, status="failed", message=f"无法读取文件（{e.strerror}）")
     if not stat.S_ISREG(st.st_mode):
         return Input(path, shown, status="skipped", message=_special(st.st_mode, is_link))
-    if named and os.path.splitext(path)[1].lower() not in supported_suffixes():
-        suffix = os.path.splitext(shown)[1]
+    if named and suffix_of(path) not in supported_suffixes():
+        suffix = suffix_of(shown)
         return Input(path, shown, status="failed", message=f"不支持的文件类型「{suffix or '无扩展名'}」")
     return Input(path, shown, st.st_size)
 
@@ -85,20 +86,27 @@ def _walk(folder: str, suffixes: set[str]) -> Iterator[Input]:
     """A folder's files, then its subfolders', each in the order of their names."""
     try:
         with os.scandir(folder) as it:
-            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+            entries = sorted(it, key=lambda e: e.name)
     except OSError as e:
         yield Input(folder, shown_name(folder), status="failed", message=f"无法读取文件夹（{e.strerror}）")
         return
     subfolders = []
     for entry in entries:
+        name = entry.name
         try:
-            if entry.is_dir(follow_symlinks=False):  # links to folders are not followed: no loops
-                subfolders.append(entry.path)
-                continue
+            is_dir = entry.is_dir(follow_symlinks=False)
         except OSError:
-            pass
+            is_dir = False
+        if name.startswith("."):
+            yield _skipped(entry.path, "隐藏文件夹，未读取" if is_dir else "隐藏文件，未读取")
+            continue
+        if is_dir:
+            subfolders.append(entry.path)
+            continue
         # string operations, not a Path per name: a folder may hold a hundred thousand files
-        if os.path.splitext(entry.name)[1].lower() not in suffixes:
+        suffix = suffix_of(name)
+        if suffix not in suffixes:
+            yield _skipped(entry.path, _not_a_report(entry, suffix))
             continue
         try:
             if entry.is_file(follow_symlinks=False):  # a regular file (no system call: the folder listing says so)
@@ -110,3 +118,16 @@ def _walk(folder: str, suffixes: set[str]) -> Iterator[Input]:
         yield examine(entry.path, is_link=link)
     for path in subfolders:
         yield from _walk(path, suffixes)
+
+
+def _skipped(path: str, why: str) -> Input:
+    return Input(path, shown_name(path), status="skipped", message=why)
+
+
+def _not_a_report(entry: os.DirEntry, suffix: str) -> str:
+    try:
+        if entry.is_symlink() and entry.is_dir():
+            return "指向文件夹的符号链接，未跟随"  # (followed, a link could lead back up: a loop)
+    except OSError:
+        pass
+    return f"不是报告文件（{suffix or '没有扩展名'}），未读取"

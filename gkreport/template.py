@@ -294,6 +294,7 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("stray_numbers", "多余的数字行", "表格中有不属于任何一行的数字，已忽略"),
     RuleDef("value_out_of_range", "数字位数过多", "表格中的数字超过 15 位，不可能是件数或金额，也无法准确存储：未读取，留空"),
     RuleDef("text_truncated", "文件末尾截断", "文本文件在一个字符的中间结束（下载或复制不完整）：读到最后一个完整的字符为止，后面的内容缺失"),
+    RuleDef("text_damaged", "文件有损坏的字节", "文本文件中有少量字节无法解码（下载或复制时损坏）：以 � 代替，那里的数字不会被读出"),
 )
 RULE_BY_KEY = {r.key: r for r in RULES}
 

@@ -3,14 +3,22 @@ worker that hangs, dies or is killed is replaced without stopping the run.
 
 Every item (a file) is run by a forked worker process, never by the process that writes
 the database, so nothing an input does can hang, crash or exhaust the writer. A worker
-says which item it is on, and since when, in a slot of shared memory that only it writes:
-the parent reads the slots whenever it looks for results, kills a worker whose item is
-over the time limit (with the process group it leads, so converters it started go too),
-and starts another in its place. The item the worker was on is handed to ``lost``, which
-says what to run instead (the same file marked as failed, an archive without the member
-that hung); the other items of its task are run again by another worker. The memory limit
-is the worker's address space (RLIMIT_AS): an allocation over it raises MemoryError in
-the item that made it, or kills the worker, and either way only that item is lost.
+says which item it is on, and since when, in a slot of shared memory that only it writes.
+
+The time limit is CPU time, kept by the kernel: as it starts an item (or a part of one) the
+worker sets its RLIMIT_CPU that much above what it has used, and a worker over it is
+stopped by SIGXCPU. Counted in CPU time, the same file gets the same outcome however busy
+the machine is (in wall-clock time, a file that took 9 s on one run took 11 s on the next,
+when other programs had the cores: stored once, failed once). A file that waits without
+computing (a stalled disk, a converter that hangs) is stopped by the parent after
+WALL_FACTOR times the limit of wall-clock time: it reads the slots whenever it looks for
+results, and kills such a worker with the process group it leads, converters included.
+
+Either way the worker is replaced. The item it was on is handed to ``lost``, which says what
+to run instead (the same file marked as failed, an archive without the member that hung);
+the other items of its task are run again by another worker. The memory limit is the
+worker's address space (RLIMIT_AS): an allocation over it raises MemoryError in the item
+that made it, or kills the worker, and either way only that item is lost.
 
 Results come back through a file. A pool's results came back through a pipe that holds
 64 KiB, and a task of parsed reports is about 750 KiB: the writer read it in a dozen
@@ -23,6 +31,7 @@ from __future__ import annotations
 import collections
 import ctypes
 import faulthandler
+import math
 import multiprocessing
 import os
 import pickle
@@ -43,6 +52,7 @@ AHEAD = 2  # tasks handed to a worker at once, so that it never waits for the pa
 _SLOT = 5
 _IDLE = -1.0
 _MAX_UNEXPLAINED = 2  # deaths outside any item before a task's first item is held responsible
+WALL_FACTOR = 10  # wall-clock time an item may take, in multiples of its CPU time limit
 
 
 def _spool_root() -> str | None:
@@ -77,16 +87,25 @@ class _Worker:
 
 
 class _Progress:
-    """The worker's side of its slot."""
+    """The worker's side of its slot, and of its CPU time limit."""
 
-    def __init__(self, slots, index: int):
+    def __init__(self, slots, index: int, time_limit: Optional[float]):
         self.slots, self.base = slots, index * _SLOT
         self.task = 0.0
         self.item = 0.0
         self.current = -1
+        self.cpu = max(1, math.ceil(time_limit)) if time_limit else None  # (RLIMIT_CPU counts whole seconds)
+        self.hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
 
     def _write(self, task: float, item: float, part: float) -> None:
         self.current = int(part)
+        if self.cpu and item != _IDLE:
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            soft = math.ceil(used.ru_utime + used.ru_stime) + self.cpu
+            try:
+                resource.setrlimit(resource.RLIMIT_CPU, (soft if self.hard < 0 else min(soft, self.hard), self.hard))
+            except (ValueError, OSError):
+                pass  # the wall-clock limit still stops it
         s, b = self.slots, self.base
         s[b] += 1
         s[b + 1], s[b + 2], s[b + 3], s[b + 4] = task, item, part, time.monotonic()
@@ -115,11 +134,12 @@ def _die_with_parent() -> None:
 
 def _worker_main(fn: Callable, lost: Callable, setup: Optional[Callable], conn: Connection,
                  others: list[Connection], slots, index: int, spool: Optional[str], nice: int,
-                 memory_limit: Optional[int]) -> None:
+                 memory_limit: Optional[int], time_limit: Optional[float]) -> None:
     try:
         os.setpgid(0, 0)  # a group of its own: killing it kills the converters it started
         _die_with_parent()
         faulthandler.disable()  # a crash is the item's line; the C stack would only be noise
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))  # nor a core file
         # the parent's ends of the pipes, its own included: while a worker holds one, it would not
         # see the pipe close when the parent dies
         for other in others:
@@ -134,7 +154,7 @@ def _worker_main(fn: Callable, lost: Callable, setup: Optional[Callable], conn: 
                 pass  # a system without the limit (macOS): the time limit still stops a runaway file
         if setup:
             setup()
-        progress = _Progress(slots, index)
+        progress = _Progress(slots, index, time_limit)
         while True:
             try:
                 message = conn.recv()
@@ -227,7 +247,7 @@ class Workers:
         limit = self.memory_limit_mb * (1 << 20) if self.memory_limit_mb else None
         process = self._ctx.Process(target=_worker_main, name=f"gkreport-worker-{index}", daemon=True,
                                     args=(self.fn, self.lost, self.setup, child_end, others, self._slots, index, self.spool, self.nice,
-                                          limit))
+                                          limit, self.time_limit))
         process.start()
         child_end.close()
         self._workers[index] = _Worker(process, parent_end, index)
@@ -275,15 +295,19 @@ class Workers:
                     break
                 w.sent.append(task)
 
+    @property
+    def wall_limit(self) -> Optional[float]:
+        return self.time_limit * WALL_FACTOR if self.time_limit else None
+
     def _wait_time(self) -> Optional[float]:
-        """Until the first item on a worker reaches the time limit."""
+        """Until the first item on a worker reaches the wall-clock limit (at most a second)."""
         if not self.time_limit:
             return None
         now, soonest = time.monotonic(), None
         for w in self._workers:
             state = self._slot(w)
             if state and state[1] != _IDLE:
-                left = state[3] + self.time_limit - now
+                left = state[3] + self.wall_limit - now
                 soonest = left if soonest is None else min(soonest, left)
         # (at least once a second: nothing in flight is a bug, and must not wait forever)
         return 1.0 if soonest is None else min(1.0, max(0.0, soonest) + 0.01)
@@ -319,8 +343,8 @@ class Workers:
             now = time.monotonic()
             for w in list(self._workers):
                 state = self._slot(w)
-                if state and state[1] != _IDLE and now - state[3] > self.time_limit:
-                    self._stop(w, state, f"超过时间限制（{self.time_limit:g} 秒），已停止读取（可用 --time-limit 调整）")
+                if state and state[1] != _IDLE and now - state[3] > self.wall_limit:
+                    self._stop(w, state, f"读取 {self.wall_limit:g} 秒仍未完成（在等待文件或外部程序，不在计算），已停止读取")
         self._dispatch()
 
     def _received(self, w: _Worker, task_id: int, message) -> None:
@@ -343,9 +367,12 @@ class Workers:
     def _died(self, w: _Worker) -> None:
         w.process.join(1)
         code = w.process.exitcode
-        why = f"读取该文件的进程意外退出（{_signal_name(code)}）：文件可能触发了读取库的错误，或超过内存上限"
-        if self.memory_limit_mb:
-            why += f"（{self.memory_limit_mb} MB）"
+        if code == -signal.SIGXCPU and self.time_limit:
+            why = f"超过时间限制（{self.time_limit:g} 秒 CPU 时间），已停止读取（可用 --time-limit 调整）"
+        else:
+            why = f"读取该文件的进程意外退出（{_signal_name(code)}）：文件可能触发了读取库的错误，或超过内存上限"
+            if self.memory_limit_mb:
+                why += f"（{self.memory_limit_mb} MB）"
         self._stop(w, self._slot(w), why, dead=True)
 
     def _stop(self, w: _Worker, state, why: str, dead: bool = False) -> None:

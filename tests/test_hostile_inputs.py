@@ -78,15 +78,15 @@ def damaged_zip(kind: str) -> bytes:
     return bytes(data)
 
 
-def huge_span_docx() -> bytes:
+def huge_span_docx(text: str = SAMPLE, span: str = "2147483647") -> bytes:
     """A Word rendering of a report whose first table cell spans 2,147,483,647 columns (an 18 GB grid)."""
-    data = render(SAMPLE, "docx")
+    data = render(text, "docx")
     src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in src.infolist():
             body = src.read(info)
             if info.filename == "word/document.xml":
-                body = body.decode().replace("<w:tc>", '<w:tc><w:tcPr><w:gridSpan w:val="2147483647"/></w:tcPr>', 1).encode()
+                body = body.decode().replace("<w:tc>", f'<w:tc><w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>', 1).encode()
             z.writestr(info, body)
     return out.getvalue()
 
@@ -205,7 +205,7 @@ def test_a_file_over_the_time_limit_fails_alone(tmp_path, slow_pdf):
     done = ingest(folder, "--db", db, "--time-limit", 2)
     assert time.monotonic() - start < 60
     assert done.returncode == 1
-    assert lines(done)["000_slow.pdf"] == "失败 超过时间限制（2 秒），已停止读取（可用 --time-limit 调整）"
+    assert lines(done)["000_slow.pdf"] == "失败 超过时间限制（2 秒 CPU 时间），已停止读取（可用 --time-limit 调整）"
     assert query(db, "select count(*) from reports") == [(len(SAMPLES),)]
 
 
@@ -260,3 +260,47 @@ def test_a_file_over_the_memory_limit_fails_alone(tmp_path):
     # and with room enough, the same file is read
     again = ingest(folder, "--db", db, "--memory-limit", 4096)
     assert again.returncode == 0 and "已入库 1 份" in again.stdout
+
+
+def test_every_file_is_read_or_skipped_with_a_line(tmp_path):
+    """Damaged text, odd names and suffixes, other kinds of files: what can be read is, the rest has a line."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    prose = SAMPLE.index("全面落实")
+    flipped = bytearray(SAMPLE.encode())
+    flipped[len(SAMPLE[:prose].encode()) + 1] ^= 0x40  # one byte of 全 damaged: not UTF-8 any more
+    new_received = "一、本年新收政府信息公开申请数量\t5\t"
+    files = {
+        "flipped.txt": bytes(flipped),
+        "pdf_saved_as.txt": render(SAMPLE, "pdf"),
+        "trailing_space.txt ": longer(SAMPLE, 2).encode(),
+        "全角后缀．ｔｘｔ": longer(SAMPLE, 3).encode(),
+        "span_abc.docx": huge_span_docx(longer(SAMPLE, 6), "abc"),  # python-docx reads these as int(): ValueError
+        "span_1e9.docx": huge_span_docx(longer(SAMPLE, 7), "1e9"),
+        "half_a_request.txt": longer(SAMPLE, 4).replace(new_received, "一、本年新收政府信息公开申请数量\t5.5\t").encode(),
+        "photo.jpg": b"\xff\xd8\xff\xe0" + bytes(100),
+        ".hidden.txt": SAMPLE.encode(),
+        "mac.zip": plain_zip({"__MACOSX/._r.txt": b"\0\5\26\7", ".DS_Store": b"\0\0\0\1Bud1", "r.txt": longer(SAMPLE, 5).encode()}),
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    db = tmp_path / "g.db"
+    done = ingest(folder, "--db", db)
+    said = lines(done)
+    stored = {p.rsplit("/", 1)[-1]: (rid, status) for p, rid, status in query(db, "select source_path, id, status from reports")}
+    assert {"flipped.txt", "pdf_saved_as.txt", "trailing_space.txt ", "全角后缀．ｔｘｔ", "span_abc.docx",
+            "span_1e9.docx", "half_a_request.txt", "mac.zip!r.txt"} <= set(stored), (stored, said)
+    assert query(db, "select source_format from reports where source_path like '%pdf_saved_as.txt'") == [("pdf",)]
+    assert query(db, "select c.rule, c.actual from checks c join reports r on r.id = c.report_id "
+                     "where r.source_path like '%flipped.txt' and c.rule = 'text_damaged'") == [("text_damaged", "1")]
+    half = stored["half_a_request.txt"][0]
+    assert query(db, "select natural_person, total from request_stats where report_id = ? and row_key = 'new_received'",
+                 [half]) == [(None, 5)]  # a count of 5.5 is no count: NULL, with its check
+    assert query(db, "select count(*) from checks where report_id = ? and rule = 'not_integer'", [half]) == [(1,)]
+    assert said["photo.jpg"] == "跳过 不是报告文件（.jpg），未读取"
+    assert said[".hidden.txt"] == "跳过 隐藏文件，未读取"
+    assert said["._r.txt"].startswith("跳过 macOS 附加的元数据")  # (mac.zip!__MACOSX/._r.txt)
+    assert said["mac.zip!.DS_Store"] == "跳过 隐藏文件，未读取"
+    m = re.search(r"已入库 (\d+) 份.*失败 (\d+) 个，未变化 (\d+) 个，重复 (\d+) 个，跳过 (\d+) 个。", done.stdout)
+    assert m and sum(int(m.group(i)) for i in range(1, 6)) == len(files) + 2  # the archive's three files, not it
+    assert query(db, "select count(*) from request_stats where typeof(total) not in ('integer', 'null')") == [(0,)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterator, Optional
 
-from . import ExtractError
+from . import ExtractError, suffix_of
 
 MAX_MEMBERS = 2000           # files in one archive
 MAX_MEMBER_BYTES = 100 << 20  # one report, uncompressed
@@ -38,6 +38,7 @@ class Member:
     path: str                   # "archive.zip!folder/report.pdf"
     data: Optional[bytes] = None
     error: Optional[str] = None  # why the member was not read (Chinese, for the user)
+    skipped: bool = False  # not read because it is not a report file (the error says what it is)
 
 
 @dataclass
@@ -71,12 +72,19 @@ def _unsafe(name: str) -> bool:
     return p.startswith("/") or (len(p) > 1 and p[1] == ":") or ".." in PurePosixPath(p).parts
 
 
-def _wanted(name: str, suffixes: set[str]) -> bool:
+def _unwanted(name: str, suffixes: set[str]) -> Optional[str]:
+    """Why a member is not read, when it is not: a hidden file, the Mac's resource forks, another kind of file."""
     parts = PurePosixPath(name.replace("\\", "/")).parts
-    if not parts or any(part.startswith(".") or part == "__MACOSX" for part in parts):
-        return False
-    suffix = PurePosixPath(parts[-1]).suffix.lower()
-    return suffix in suffixes or suffix == ".zip"  # nested archives are opened too
+    if not parts:
+        return "没有文件名，未读取"
+    if any(part == "__MACOSX" for part in parts):
+        return "macOS 附加的元数据（__MACOSX），不是报告，未读取"
+    if any(part.startswith(".") for part in parts):
+        return "隐藏文件，未读取"
+    suffix = suffix_of(parts[-1])
+    if suffix in suffixes or suffix == ".zip":  # nested archives are opened too
+        return None
+    return f"不是报告文件（{suffix or '没有扩展名'}），未读取"
 
 
 def members(path: str, data: bytes, suffixes: set[str], _depth: int = 0,
@@ -98,7 +106,9 @@ def members(path: str, data: bytes, suffixes: set[str], _depth: int = 0,
             if _unsafe(name):
                 yield Member(shown, error="压缩包中的路径指向压缩包以外（含“..”或绝对路径），已跳过")
                 continue
-            if not _wanted(name, suffixes):
+            unwanted = _unwanted(name, suffixes)
+            if unwanted:
+                yield Member(shown, error=unwanted, skipped=True)
                 continue
             problem = _check(info, budget, _depth)
             if problem:
@@ -114,7 +124,7 @@ def members(path: str, data: bytes, suffixes: set[str], _depth: int = 0,
                 yield Member(shown, error="压缩包中的文件解压后过大，已跳过")
                 continue
             budget.left -= len(content)
-            if name.lower().endswith(".zip"):
+            if suffix_of(name) == ".zip":
                 inside = 0
                 try:
                     for member in members(shown, content, suffixes, _depth + 1, budget):
@@ -161,7 +171,7 @@ def empty_reason(data: bytes) -> str:
 def _check(info: zipfile.ZipInfo, budget: _Budget, depth: int) -> Optional[str]:
     if info.flag_bits & 0x1:
         return "压缩包中的文件有密码，无法读取"
-    if info.filename.lower().endswith(".zip") and depth + 1 > MAX_DEPTH:
+    if suffix_of(info.filename) == ".zip" and depth + 1 > MAX_DEPTH:
         return f"压缩包嵌套超过 {MAX_DEPTH} 层，已跳过"
     if info.file_size > MAX_MEMBER_BYTES or info.file_size > budget.left:
         return "压缩包中的文件解压后过大，已跳过"

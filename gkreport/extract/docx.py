@@ -30,16 +30,27 @@ MAX_SPAN = 200
 def _grid(tbl, parent) -> list[list[str]]:
     rows = []
     for tr in tbl.tr_lst:
-        row = [""] * _span(tr.grid_before or 0, 0)
+        row = [""] * _span(lambda: tr.grid_before, 0)
         for tc in tr.tc_lst:
             # a continued vertical merge shows the text of the cell where the merge starts
-            text = "" if tc.vMerge == "continue" else _Cell(tc, parent).text
-            row.extend([text] + [""] * (_span(tc.grid_span, 1) - 1))
+            text = "" if _attribute(lambda: tc.vMerge) == "continue" else _Cell(tc, parent).text
+            row.extend([text] + [""] * (_span(lambda: tc.grid_span, 1) - 1))
         rows.append(row)
     return rows
 
 
-def _span(n, least: int) -> int:
+def _attribute(read):
+    """A cell's or row's attribute, None when its value is malformed (python-docx raises ValueError
+    for gridSpan="abc" or "1e9")."""
+    try:
+        return read()
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _span(read, least: int) -> int:
+    """A merge's width: at least ``least``, at most MAX_SPAN; ``least`` when it can't be read."""
+    n = _attribute(read)
     return max(least, min(n if isinstance(n, int) else least, MAX_SPAN))
 
 

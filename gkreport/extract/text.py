@@ -79,16 +79,37 @@ def _is_text_bytes(data: bytes, text: str) -> bool:
     return marks / len(text) < 0.01
 
 
+_DAMAGED = re.compile("\ufffd+")
+
+
+def _nearly(data: bytes) -> tuple[str, str, bool, int] | None:
+    """UTF-8 or GB18030 text with a few damaged places (a byte flipped breaks one character, which
+    reads as up to three U+FFFD), as read with U+FFFD for them."""
+    best = None
+    for enc in ("utf-8", "gb18030"):
+        text = data.decode(enc, "replace")
+        bad = len(_DAMAGED.findall(text))
+        if bad <= max(1, len(text) // DAMAGE_RATE) and _is_text(text) and (best is None or bad < best[3]):
+            best = (text, enc, False, bad)
+    return best
+
+
 def decode(data: bytes, name: str = "") -> tuple[str, str]:
     """The text and the encoding it was in (see ``decode_text``)."""
-    text, encoding, _ = decode_text(data, name)
+    text, encoding, _, _ = decode_text(data, name)
     return text, encoding
 
 
-def decode_text(data: bytes, name: str = "") -> tuple[str, str, bool]:
-    """The text, the encoding it was in, and whether the file was cut off in the middle of a
-    character. Chinese government files come as UTF-8 (with or without BOM), GB18030/GBK/GB2312,
-    or UTF-16; try those exactly before asking a detector."""
+# A text in UTF-8 or GB18030 but for a few bytes (damaged in a download or a copy) is read with
+# U+FFFD for them, up to one damaged place in this many characters: more, and it is not that text.
+DAMAGE_RATE = 1000
+
+
+def decode_text(data: bytes, name: str = "") -> tuple[str, str, bool, int]:
+    """The text, the encoding it was in, whether the file was cut off in the middle of a character,
+    and how many bytes could not be decoded. Chinese government files come as UTF-8 (with or
+    without BOM), GB18030/GBK/GB2312, or UTF-16; try those exactly, then those with a few damaged
+    bytes, before asking a detector."""
     if not data.strip():
         raise ExtractError("文件为空", "empty file")
     for bom, enc in _BOMS:
@@ -97,13 +118,13 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str, bool]:
                 text, truncated = _decoded(data, enc)
             except UnicodeDecodeError:
                 break  # a BOM, then something else: let the content decide
-            return text, enc.replace("-sig", "") + " (BOM)", truncated
+            return text, enc.replace("-sig", "") + " (BOM)", truncated, 0
     utf16 = _looks_utf16(data)
     if utf16:
         try:
             text, truncated = _decoded(data, utf16)
             if _is_text(text):
-                return text, utf16, truncated
+                return text, utf16, truncated, 0
         except UnicodeDecodeError:
             pass
     if b"\x00" in data[:8000]:
@@ -114,10 +135,13 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str, bool]:
         except UnicodeDecodeError:
             continue
         if _is_text_bytes(data, text):
-            return text, enc, truncated
+            return text, enc, truncated, 0
+    damaged = _nearly(data)
+    if damaged:
+        return damaged
     from charset_normalizer import from_bytes  # (only here: nearly every file is settled above, and it is slow to load)
 
     best = from_bytes(data).best()
     if best is not None and _is_text(str(best)):
-        return str(best), best.encoding, False
+        return str(best), best.encoding, False, 0
     raise ExtractError("无法识别文件编码，可能是二进制文件", "unknown encoding, probably binary")

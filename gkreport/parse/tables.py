@@ -35,6 +35,20 @@ def _too_long(values, where: str, location: str) -> list[Check]:
             for v in values if v.__class__ is TooLong]
 
 
+def _uncountable(v) -> bool:
+    """A value tables 3 and 4 can't hold: a number too long, or not whole (件数 are whole numbers)."""
+    return v.__class__ is TooLong or (v.__class__ is Num and type(v.stored) is float)
+
+
+def _not_counts(values, where: str, location: str) -> list[Check]:
+    """Checks for the values of a table 3 or 4 row that are left NULL: too long, or not whole. A
+    count of 5.5 is no count: 5 or 55, or a misplaced point, the value is not read with confidence."""
+    return _too_long(values, where, location) + [
+        Check("not_integer", "warning", f"{where}中的数字「{v.raw}」不是整数，件数只能是整数：未读取，留空。",
+              actual=v.raw, location=location)
+        for v in values if v.__class__ is Num and type(v.stored) is float]
+
+
 # --- table 2 ---------------------------------------------------------------
 
 
@@ -268,19 +282,20 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
     for a in assigned:
         values = a.row.values
         if len(values) != width:
-            out.checks.extend(_too_long(values, f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行",
-                                        f"request_stats.{a.key}"))
-            damaged[a.key] = [v.stored for v in values]  # None for a dash (or a number too long to place)
+            out.checks.extend(_not_counts(values, f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行",
+                                          f"request_stats.{a.key}"))
+            # None for a dash, or a value that is no count: neither takes part in the placement
+            damaged[a.key] = [None if _uncountable(v) else v.stored for v in values]
             continue
         # a None is a cell the report left blank; a cell missing from the dict could not be read
         row_values = dict(zip(T.APPLICANT_KEYS, [v.stored for v in values]))
         out.values[a.key] = row_values
-        if None in row_values.values():
+        if None in row_values.values() or float in map(type, row_values.values()):
             for n, v in enumerate(values):
-                if v.__class__ is TooLong:
+                if _uncountable(v):
                     del row_values[T.APPLICANT_KEYS[n]]
-                    out.checks.extend(_too_long([v], f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行",
-                                                f"request_stats.{a.key}.{T.APPLICANT_KEYS[n]}"))
+                    out.checks.extend(_not_counts([v], f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行",
+                                                  f"request_stats.{a.key}.{T.APPLICANT_KEYS[n]}"))
             blanks = [T.APPLICANT_COLUMNS[n][1] for n, v in enumerate(values) if v is BLANK]
             if blanks:
                 out.checks.append(Check("t3_blank_cells", "warning",
@@ -356,15 +371,15 @@ def read_table4(rows: list[Row]) -> Table4:
         return out
     out.found = True
     cells = _T4_CELLS
-    out.checks.extend(_too_long(numbers, "表四（行政复议、行政诉讼）", "appeal_stats"))
+    out.checks.extend(_not_counts(numbers, "表四（行政复议、行政诉讼）", "appeal_stats"))
     if len(numbers) == len(cells):
         for cell, v in zip(cells, numbers):
             row_values = out.values.setdefault(cell[1], {})
-            if v.__class__ is not TooLong:
+            if not _uncountable(v):
                 row_values[cell[2]] = v.stored  # None for a dash
         return out
-    if any(v.__class__ is TooLong for v in numbers):
-        row = {}  # a number of unknown value among them: no placement can be trusted
+    if any(map(_uncountable, numbers)):
+        row = {}  # a value that is no count among them: no placement can be trusted
     else:
         vals = [0 if v is BLANK else v.stored for v in numbers]
         row, feasible = resolve_row(cells, vals, None, table4_equations())
