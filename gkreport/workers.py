@@ -10,9 +10,11 @@ worker sets its RLIMIT_CPU that much above what it has used, and a worker over i
 stopped by SIGXCPU. Counted in CPU time, the same file gets the same outcome however busy
 the machine is (in wall-clock time, a file that took 9 s on one run took 11 s on the next,
 when other programs had the cores: stored once, failed once). A file that waits without
-computing (a stalled disk, a converter that hangs) is stopped by the parent after
-WALL_FACTOR times the limit of wall-clock time: it reads the slots whenever it looks for
-results, and kills such a worker with the process group it leads, converters included.
+computing (a stalled disk, a converter that hangs) is stopped by the parent once its worker
+has used no CPU time for WALL_FACTOR times the limit: it reads the slots, and the workers'
+CPU time (/proc), whenever it looks for results, and kills such a worker with the process
+group it leads, converters included. (A worker that computes, however slowly on a busy
+machine, is left to its CPU limit.)
 
 Either way the worker is replaced. The item it was on is handed to ``lost``, which says what
 to run instead (the same file marked as failed, an archive without the member that hung);
@@ -84,6 +86,18 @@ class _Worker:
     conn: Connection
     slot: int
     sent: collections.deque = field(default_factory=collections.deque)  # tasks handed over, oldest first
+    cpu: Optional[int] = None  # its CPU time when last looked at (clock ticks)…
+    computed_at: float = 0.0  # …and when that last changed
+
+
+def _cpu_ticks(pid: int) -> Optional[int]:
+    """A process's CPU time so far, in clock ticks (Linux; None elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 class _Progress:
@@ -343,8 +357,16 @@ class Workers:
             now = time.monotonic()
             for w in list(self._workers):
                 state = self._slot(w)
-                if state and state[1] != _IDLE and now - state[3] > self.wall_limit:
-                    self._stop(w, state, f"读取 {self.wall_limit:g} 秒仍未完成（在等待文件或外部程序，不在计算），已停止读取")
+                if not state or state[1] == _IDLE:
+                    continue
+                cpu = _cpu_ticks(w.process.pid)
+                if cpu != w.cpu:
+                    w.cpu, w.computed_at = cpu, now
+                if cpu is None:
+                    w.computed_at = 0.0  # (no /proc: the clock alone decides)
+                if now - max(state[3], w.computed_at) > self.wall_limit:
+                    self._stop(w, state, f"读取该文件已 {self.wall_limit:g} 秒没有进展（在等待文件或外部程序，不在计算），"
+                                         "已停止读取")
         self._dispatch()
 
     def _received(self, w: _Worker, task_id: int, message) -> None:

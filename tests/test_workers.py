@@ -104,7 +104,7 @@ def test_workers_run_at_the_priority_they_were_given():
 
 @pytest.mark.parametrize("bad, why", [
     ("loop", "超过时间限制（2 秒 CPU 时间）"),
-    ("sleep", "读取 20 秒仍未完成（在等待文件或外部程序，不在计算）"),
+    ("sleep", "读取该文件已 20 秒没有进展（在等待文件或外部程序，不在计算）"),
     ("sigkill", "读取该文件的进程意外退出（SIGKILL）"),
     ("segfault", "读取该文件的进程意外退出（SIGSEGV）"),
     ("raise", "读取时出错（RuntimeError: 解析器的错误）"),
