@@ -10,9 +10,10 @@ import click
 
 from .agency_list import agencies_command
 from .extract import ExtractError, extract, supported_suffixes
-from .ingest import MEMORY_LIMIT_MB, OCR_TIME_LIMIT, TIME_LIMIT
+from .budget import OCR_PAGE_SECONDS
+from .ingest import MEMORY_LIMIT_MB, TIME_LIMIT
 from .ingest import ingest as run_ingest
-from .parse import parse_report
+from .scanned import parse_extracted
 from .show import render_json, render_text
 from .store import explain
 
@@ -34,13 +35,14 @@ def cli():
 @click.option("--force", is_flag=True, help="重新解析已入库且未变化的文件")
 @click.option("--jobs", "-j", default=0, help="解析进程数（默认：文件多时用全部核心）")
 @click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
-@click.option("--ocr", is_flag=True, help="用 tesseract 识别扫描件 PDF（需安装 tesseract-ocr-chi-sim）")
+@click.option("--no-ocr", "no_ocr", is_flag=True,
+              help="不识别扫描件（没有文本层的 PDF、图片），只按文件名记下机关和年度，标为无法读取")
 @click.option("--time-limit", default=None, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help=f"每个文件（压缩包中的每份报告）最多使用的 CPU 秒数，超过则该文件失败"
-                   f"（默认 {TIME_LIMIT:g}，--ocr 时 {OCR_TIME_LIMIT:g}）；不计算而等待的文件在 10 倍的时间后停止")
+              help=f"每个文件（压缩包中的每份报告）最多使用的 CPU 秒数，超过则该文件失败（默认 {TIME_LIMIT:g}；"
+                   f"扫描件每识别一页另加 {OCR_PAGE_SECONDS:g} 秒）；不计算而等待的文件在 10 倍的时间后停止")
 @click.option("--memory-limit", default=MEMORY_LIMIT_MB, show_default=True, type=click.IntRange(min=64), metavar="MB",
               help="每个解析进程最多使用的内存（MB），超过则该文件失败")
-def ingest(paths, db_path, force, jobs, quiet, ocr, time_limit, memory_limit):
+def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit):
     """读取报告文件或文件夹（递归），写入数据库。重复运行是安全的：未变化的文件会跳过。"""
     bar = None
 
@@ -63,7 +65,7 @@ def ingest(paths, db_path, force, jobs, quiet, ocr, time_limit, memory_limit):
             echo(f"{label}  {o.path}" + (f"：{o.message}" if o.message else ""))
 
     try:
-        summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, memory_limit=memory_limit,
+        summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=not no_ocr, memory_limit=memory_limit,
                              time_limit=TIME_LIMIT if time_limit is None else time_limit,
                              on_outcome=on_outcome, on_total=on_total, keep_outcomes=False)
     except sqlite3.Error as e:  # a report that can't be written fails alone; this is the database itself
@@ -123,7 +125,7 @@ def collect(urls, from_file, out, db_path, delay, max_bytes):
 def show(file, as_json):
     """解析一份报告并显示结果（元数据、三张统计表、检查），不写数据库。"""
     try:
-        report = parse_report(extract(str(file), file.read_bytes()).text)
+        report = parse_extracted(extract(str(file), file.read_bytes()))
     except ExtractError as e:
         click.echo(f"失败  {file}：{e.message}", err=True)
         sys.exit(1)

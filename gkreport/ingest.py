@@ -31,6 +31,7 @@ from .inputs import Input, discover
 from .model import Check, Metadata, ParsedReport, Tables
 from .outcomes import Outcome, Parsed, Summary
 from .parse import PARSER_VERSION, parse_report
+from .scanned import parse_extracted
 from .workers import Lost, Workers
 from .writer import Writer
 
@@ -53,7 +54,6 @@ COMMIT_EVERY = 5.0
 # core time of a 2,000-report run fell from 1.1–1.4 s to 0.7–0.9 s)
 WORKER_NICE = 10
 TIME_LIMIT = 60.0  # CPU seconds one file (or one report inside an archive) may take to read (workers.py)
-OCR_TIME_LIMIT = 600.0  # the same with --ocr, unless given: tesseract takes 10–30 s a page, more on a busy machine
 MEMORY_LIMIT_MB = 2048  # the address space of each worker process
 MAX_FILE_BYTES = 512 << 20  # a larger file is not one annual report (scanned ones run to tens of MB)
 
@@ -67,20 +67,20 @@ class Job:
     # what is stored for it, and for each report inside it when it is an archive: shown path → (id, sha256, parser version)
     stored: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     force: bool = False  # parse it again even when it is unchanged
-    ocr: bool = False  # read scanned PDFs with tesseract
+    ocr: bool = True  # read page images (scanned PDFs, image files) by OCR
     source_url: Optional[str] = None  # where the file was downloaded from
     # parts already lost, with what happened to them: -1 the whole file, k the k-th report of an archive
     poison: dict[int, str] = field(default_factory=dict)
 
 
-def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False, source_url: Optional[str] = None) -> Parsed:
+def parse_file(path: str, data: bytes, sha256: str, ocr: bool = True, source_url: Optional[str] = None) -> Parsed:
     """Bytes of one file → the rows of its report and its outcome line, or the reason it is not a
     report. Never raises. (Only the rows go back to the writer: handing the parsed report itself
     across processes cost the writer more than a tenth of its time.)"""
     try:
         try:
             extracted = extract(path, data, ocr=ocr)
-            report = parse_report(extracted.text)
+            report = parse_extracted(extracted)
         except ScannedPDF as e:
             extracted, report = None, scanned_report(path, sha256, e.message)
         agency, agency_checks = identify(report.meta, report.sections[0].body if report.sections else "")
@@ -94,8 +94,8 @@ def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False, source_ur
             report.checks.extend(agency_checks)
             report.status = status_of(report.checks, report.status != "error")
         source = {
-            "source_path": path, "source_url": source_url,
-            "source_format": extracted.source_format if extracted else "pdf", "sha256": sha256,
+            "source_path": path, "source_url": source_url, "sha256": sha256,
+            "source_format": extracted.source_format if extracted else format_of(path, data) or "pdf",
             "encoding": extracted and extracted.encoding, "parser_version": PARSER_VERSION,
             "provenance": _provenance(report, extracted and extracted.line_pages),
         }
@@ -228,14 +228,14 @@ def _first_warning(report: ParsedReport) -> str:
 
 
 def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = False, jobs: int = 0,
-           ocr: bool = False, time_limit: Optional[float] = TIME_LIMIT, memory_limit: Optional[int] = MEMORY_LIMIT_MB,
+           ocr: bool = True, time_limit: Optional[float] = TIME_LIMIT, memory_limit: Optional[int] = MEMORY_LIMIT_MB,
            on_outcome: Optional[Callable[[Outcome], None]] = None,
            on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True,
            source_urls: Optional[dict[str, str]] = None) -> Summary:
     """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped.
 
-    Each file may take ``time_limit`` seconds to read (each report inside an archive as much;
-    OCR_TIME_LIMIT with ``ocr`` unless another limit is given), and each worker process
+    Each file may take ``time_limit`` seconds of CPU time to read (each report inside an archive as
+    much, and each page it recognises by OCR OCR_PAGE_SECONDS more), and each worker process
     ``memory_limit`` MB; a file over either fails alone (None: no limit).
     ``source_urls`` gives the web address a file was downloaded from (by the path as given), stored
     as its reports' ``source_url``; a zip's members take the zip's.
@@ -245,8 +245,6 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
     sqlite3.Error (store.explain says why); one that fails later stops the run with every input
     still accounted for (``Summary.stopped``)."""
     summary = Summary(keep_outcomes=keep_outcomes)
-    if ocr and time_limit == TIME_LIMIT:
-        time_limit = OCR_TIME_LIMIT
 
     def done(o: Outcome) -> None:
         summary.add(o)

@@ -268,15 +268,13 @@ class Workers:
 
     def map(self, items: Iterable) -> Iterator:
         """The results of ``items``, in order; the workers start on them at once."""
+        items = list(items)
+        # a small batch is cut finer, so that every worker gets a share: a batch of a few scans, each
+        # a minute of OCR, would otherwise go to one worker whole
+        size = max(1, min(CHUNK, len(items) // (2 * len(self._workers))))
         seqs = []
-        chunk: list = []
-        for item in items:
-            chunk.append(item)
-            if len(chunk) == CHUNK:
-                seqs.extend(self._enqueue(chunk))
-                chunk = []
-        if chunk:
-            seqs.extend(self._enqueue(chunk))
+        for i in range(0, len(items), size):
+            seqs.extend(self._enqueue(items[i:i + size]))
         self._dispatch()
         return self._collect(seqs)
 
