@@ -10,7 +10,7 @@ import click
 
 from .agency_list import agencies_command
 from .extract import ExtractError, extract, supported_suffixes
-from .budget import OCR_PAGE_SECONDS
+from .budget import OCR_MEMORY_MB, OCR_PAGE_SECONDS
 from .ingest import MEMORY_LIMIT_MB, TIME_LIMIT
 from .ingest import ingest as run_ingest
 from .scanned import parse_extracted
@@ -39,9 +39,9 @@ def cli():
               help="不识别扫描件（没有文本层的 PDF、图片），只按文件名记下机关和年度，标为无法读取")
 @click.option("--time-limit", default=None, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help=f"每个文件（压缩包中的每份报告）最多使用的 CPU 秒数，超过则该文件失败（默认 {TIME_LIMIT:g}；"
-                   f"扫描件每识别一页另加 {OCR_PAGE_SECONDS:g} 秒）；不计算而等待的文件在 10 倍的时间后停止")
+                   f"扫描件每识别一页另加 {OCR_PAGE_SECONDS:g} 秒）；等待而不计算的文件，10 倍的时间没有进展即停止")
 @click.option("--memory-limit", default=MEMORY_LIMIT_MB, show_default=True, type=click.IntRange(min=64), metavar="MB",
-              help="每个解析进程最多使用的内存（MB），超过则该文件失败")
+              help=f"每个解析进程最多使用的内存（MB），超过则该文件失败（识别扫描件的进程另加 {OCR_MEMORY_MB} MB）")
 def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit):
     """读取报告文件或文件夹（递归），写入数据库。重复运行是安全的：未变化的文件会跳过。"""
     bar = None

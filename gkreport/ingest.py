@@ -25,7 +25,7 @@ from . import regions, store
 from . import template as T
 from .agency import identify
 from .checks import status_of
-from .extract import ExtractError, ScannedPDF, extract, format_of, report_suffixes
+from .extract import BlankScan, ExtractError, ScannedPDF, extract, format_of, report_suffixes
 from .extract.archive import empty_reason, members
 from .inputs import Input, discover
 from .model import Check, Metadata, ParsedReport, Tables
@@ -83,6 +83,12 @@ def parse_file(path: str, data: bytes, sha256: str, ocr: bool = True, source_url
             report = parse_extracted(extracted)
         except ScannedPDF as e:
             extracted, report = None, scanned_report(path, sha256, e.message)
+        except BlankScan as e:
+            # pictures with no text on them: stored as an unread scan is, when the file name says whose
+            # report of which year it is (that much is known of it); else the file fails with the reason
+            extracted, report = None, scanned_report(path, sha256, e.message)
+            if not (report.meta.agency_name and report.meta.year):
+                raise
         agency, agency_checks = identify(report.meta, report.sections[0].body if report.sections else "")
         if extracted is not None and extracted.truncated:
             agency_checks.append(Check("text_truncated", "warning", TRUNCATED, location="reports"))

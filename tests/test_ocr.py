@@ -339,3 +339,16 @@ def test_a_scan_is_read_within_limits_that_stop_a_file_that_loops(tmp_path, side
     truth, _, _ = sideways_page
     read = {c: v for c, v in read_stored(db, str(scan)).cells.items() if v is not None}
     assert len(read) >= 100 and {c: truth.cells[c] for c in read} == read
+
+
+def test_a_blank_scan_named_for_its_report_is_stored_unread_with_its_agency_and_year(tmp_path):
+    """As with --no-ocr: what the file name says is kept, the report marked unread, the reason given."""
+    name = "上高县卫生健康局2021年政府信息公开工作年度报告.png"
+    path = scans.write(tmp_path / "in", name, scans.image_file([scans.blank_page()], ".png"))
+    outcomes = []
+    summary = ingest([path], tmp_path / "named.db", jobs=1, on_outcome=outcomes.append)
+    assert summary.stored == 1 and summary.failed == 0
+    assert outcomes[0].message == "扫描件上没有可识别的文字（这一页是空白页）"
+    con = sqlite3.connect(tmp_path / "named.db")
+    row = con.execute("select r.status, r.year, a.name from reports r join agencies a on a.id = r.agency_id").fetchone()
+    assert row == ("error", 2021, "上高县卫生健康局")

@@ -28,6 +28,10 @@ class ExtractError(Exception):
         self.english = english
 
 
+class BlankScan(ExtractError):
+    """Page pictures on which the OCR found no text at all."""
+
+
 class ScannedPDF(ExtractError):
     """A PDF or image file of page pictures, not read by OCR (``--no-ocr``): ingest stores it as an
     error report with what its file name says."""

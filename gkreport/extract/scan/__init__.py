@@ -15,7 +15,7 @@ from typing import Iterable
 import numpy as np
 
 from ...budget import ocr_page
-from .. import ExtractError
+from .. import BlankScan, ExtractError
 from .layout import ScanLayout, build
 from .page import ReadPage, read_page
 
@@ -59,7 +59,7 @@ def read_scan(pages: Iterable[np.ndarray]) -> Scan:
         read.append(read_page(grey, n))
     if not read or not any(p.boxes for p in read):
         pages_said = "这一页是空白页" if len(read) == 1 else f"共 {len(read)} 页，都是空白页"
-        raise ExtractError(f"扫描件上没有可识别的文字（{pages_said}）", "no text found on the scanned pages (blank)")
+        raise BlankScan(f"扫描件上没有可识别的文字（{pages_said}）", "no text found on the scanned pages (blank)")
     return Scan.of(build(read), read)
 
 
