@@ -46,7 +46,7 @@ def unmount(path):
 
 def test_an_empty_input_folder_says_nothing_was_found_and_makes_no_database(tmp_path):
     (tmp_path / "empty").mkdir()
-    (tmp_path / "empty" / "photo.jpg").write_bytes(b"\xff\xd8\xff")  # not a report file
+    (tmp_path / "empty" / "budget.csv").write_bytes(b"a,b\n1,2\n")  # not a report file
     db = tmp_path / "g.db"
     code, out = run("ingest", tmp_path / "empty", "--db", db)
     assert code == 1

@@ -278,7 +278,7 @@ def test_every_file_is_read_or_skipped_with_a_line(tmp_path):
         "span_abc.docx": huge_span_docx(longer(SAMPLE, 6), "abc"),  # python-docx reads these as int(): ValueError
         "span_1e9.docx": huge_span_docx(longer(SAMPLE, 7), "1e9"),
         "half_a_request.txt": longer(SAMPLE, 4).replace(new_received, "一、本年新收政府信息公开申请数量\t5.5\t").encode(),
-        "photo.jpg": b"\xff\xd8\xff\xe0" + bytes(100),
+        "budget.csv": b"a,b\n1,2\n",
         ".hidden.txt": SAMPLE.encode(),
         "mac.zip": plain_zip({"__MACOSX/._r.txt": b"\0\5\26\7", ".DS_Store": b"\0\0\0\1Bud1", "r.txt": longer(SAMPLE, 5).encode()}),
     }
@@ -297,7 +297,7 @@ def test_every_file_is_read_or_skipped_with_a_line(tmp_path):
     assert query(db, "select natural_person, total from request_stats where report_id = ? and row_key = 'new_received'",
                  [half]) == [(None, 5)]  # a count of 5.5 is no count: NULL, with its check
     assert query(db, "select count(*) from checks where report_id = ? and rule = 'not_integer'", [half]) == [(1,)]
-    assert said["photo.jpg"] == "跳过 不是报告文件（.jpg），未读取"
+    assert said["budget.csv"] == "跳过 不是报告文件（.csv），未读取"
     assert said[".hidden.txt"] == "跳过 隐藏文件，未读取"
     assert said["._r.txt"].startswith("跳过 macOS 附加的元数据")  # (mac.zip!__MACOSX/._r.txt)
     assert said["mac.zip!.DS_Store"] == "跳过 隐藏文件，未读取"
