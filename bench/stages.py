@@ -9,7 +9,6 @@ around the calls ingest.py makes. CPU time, so the figures hold on a busy machin
 from __future__ import annotations
 
 import collections
-import hashlib
 import pickle
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from ingest import make_copies  # noqa: E402  (the same copies the ingest benchm
 
 import gkreport.parse as parse  # noqa: E402
 from gkreport import ingest, store  # noqa: E402
+from gkreport.writer import Writer  # noqa: E402
 
 PARSE_STAGES = ["clean", "find_headings", "_regions", "rows_from_lines", "split_sections", "read_metadata",
                 "detect_table2_format", "read_table2", "read_table3", "read_table4", "arithmetic_checks",
@@ -47,21 +47,18 @@ def main(n: int) -> None:
         tmp = Path(tmp)
         (tmp / "in").mkdir()
         make_copies(tmp / "in", n)
-        jobs = []
-        for f in sorted((tmp / "in").rglob("*.txt")):
-            data = f.read_bytes()
-            jobs.append(ingest.Job(str(f), data, hashlib.sha256(data).hexdigest()))
+        jobs = [ingest.Job(str(f), str(f)) for f in sorted((tmp / "in").rglob("*.txt"))]
         for name in PARSE_STAGES:
             timed(parse, name)
         for name in ("extract", "parse_report", "identify"):
             timed(ingest, name)
         timed(store, "prepare")
         for job in jobs[:20]:  # warm the caches a long run keeps warm
-            ingest._parse_job(job)
+            ingest.run_job(job)
         spent.clear()
 
         start = time.process_time()
-        parsed = [ingest._parse_job(job) for job in jobs]
+        parsed = [p for job in jobs for p in ingest.run_job(job)]  # (each worker reads its files itself)
         spent["worker total"] = time.process_time() - start
         start = time.process_time()
         blobs = [pickle.dumps(p) for p in parsed]
@@ -75,9 +72,8 @@ def main(n: int) -> None:
         deferred = store.defer_indexes(db)  # as ingest does on a new database
         timed(store.Batch, "flush_search")
         start = time.process_time()
-        with store.Batch(db) as writer:  # one transaction, the search index written as ingest writes it
-            for _ in ingest.store_all(writer, parsed):
-                pass
+        with Writer(db, lambda outcome: None) as writer:  # one transaction, the search index written as ingest writes it
+            writer.write(parsed)
         spent["writer total"] = time.process_time() - start
         start = time.process_time()
         store.finish(db, build_indexes=deferred)

@@ -87,7 +87,8 @@ def type_checks(tables: Tables) -> list[Check]:
     return out
 
 
-_RECEIVED_IN_TEXT = re.compile(r"(?:收到|受理|接到|接收)(?:了)?(?:各类)?(?:政府)?(?:信息)?(?:公开)?申请\s*(?:共)?\s*(\d+)\s*件")
+# (at most 15 digits, as in the tables: a longer number is no count, and int() refuses very long ones)
+_RECEIVED_IN_TEXT = re.compile(r"(?:收到|受理|接到|接收)(?:了)?(?:各类)?(?:政府)?(?:信息)?(?:公开)?申请\s*(?:共)?\s*(\d{1,15})\s*件")
 
 
 def narrative_checks(sections: list[Section], tables: Tables) -> list[Check]:

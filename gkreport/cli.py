@@ -9,12 +9,17 @@ from pathlib import Path
 import click
 
 from .agency_list import agencies_command
-from .extract import ExtractError, extract
+from .extract import ExtractError, extract, supported_suffixes
+from .budget import OCR_MEMORY_MB, OCR_PAGE_SECONDS
+from .ingest import MEMORY_LIMIT_MB, TIME_LIMIT
 from .ingest import ingest as run_ingest
 from .scanned import parse_extracted
 from .show import render_json, render_text
+from .store import explain
 
-LABELS = {"failed": "失败", "warning": "警告", "error": "表格无法读取"}
+# the line each outcome gets (a stored report only when something is wrong with it)
+LABELS = {"failed": "失败", "skipped": "跳过", "duplicate": "重复", "unchanged": "未变化",
+          "warning": "警告", "error": "表格无法读取"}
 
 
 @click.group()
@@ -32,7 +37,12 @@ def cli():
 @click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
 @click.option("--no-ocr", "no_ocr", is_flag=True,
               help="不识别扫描件（没有文本层的 PDF、图片），只按文件名记下机关和年度，标为无法读取")
-def ingest(paths, db_path, force, jobs, quiet, no_ocr):
+@click.option("--time-limit", default=None, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help=f"每个文件（压缩包中的每份报告）最多使用的 CPU 秒数，超过则该文件失败（默认 {TIME_LIMIT:g}；"
+                   f"扫描件每识别一页另加 {OCR_PAGE_SECONDS:g} 秒）；等待而不计算的文件，10 倍的时间没有进展即停止")
+@click.option("--memory-limit", default=MEMORY_LIMIT_MB, show_default=True, type=click.IntRange(min=64), metavar="MB",
+              help=f"每个解析进程最多使用的内存（MB），超过则该文件失败（识别扫描件的进程另加 {OCR_MEMORY_MB} MB）")
+def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit):
     """读取报告文件或文件夹（递归），写入数据库。重复运行是安全的：未变化的文件会跳过。"""
     bar = None
 
@@ -44,29 +54,47 @@ def ingest(paths, db_path, force, jobs, quiet, no_ocr):
 
             bar = tqdm(total=n, unit="份", desc="入库", leave=False)
 
+    def echo(line: str) -> None:
+        bar.write(line, file=sys.stderr) if bar else click.echo(line, err=True)
+
     def on_outcome(o) -> None:
         if bar:
             bar.update(1)
-        label = LABELS.get(o.status) or LABELS.get(o.report_status or "")
+        label = LABELS.get(o.report_status or "") if o.status == "stored" else LABELS[o.status]
         if label and not (quiet and o.status != "failed"):
-            line = f"{label}  {o.path}：{o.message}"
-            bar.write(line, file=sys.stderr) if bar else click.echo(line, err=True)
+            echo(f"{label}  {o.path}" + (f"：{o.message}" if o.message else ""))
 
     try:
-        summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=not no_ocr, on_outcome=on_outcome,
-                             on_total=on_total, keep_outcomes=False)
-    except sqlite3.DatabaseError as e:  # a report that can't be written fails alone; this is the file itself
+        summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=not no_ocr, memory_limit=memory_limit,
+                             time_limit=TIME_LIMIT if time_limit is None else time_limit,
+                             on_outcome=on_outcome, on_total=on_total, keep_outcomes=False)
+    except sqlite3.Error as e:  # a report that can't be written fails alone; this is the database itself
         if bar:
             bar.close()
-        click.echo(f"失败  {db_path}：无法用作数据库，不是 SQLite 数据库文件或已损坏（{e}）。", err=True)
+        click.echo(f"失败  {db_path}：{explain(e)}。", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        if bar:
+            bar.close()
+        click.echo(f"已中断  {db_path}：已提交的报告都完整保存；再次运行同一命令即可继续。", err=True)
+        sys.exit(130)
     if bar:
         bar.close()
+    if summary.total == summary.skipped:  # not one report file among them (nothing, or only other files)
+        names = "、".join(str(p) for p in paths)
+        click.echo(f"没有找到报告文件：{names} 中没有可以导入的文件（支持 {' '.join(sorted(supported_suffixes()))}）。",
+                   err=True)
+        click.echo(summary.line())
+        sys.exit(1)
+    if summary.stopped:
+        click.echo(f"停止写入  {db_path}：{summary.stopped}。之后的文件都未入库。", err=True)
+    if summary.unfinished:
+        click.echo(f"汇总表未能更新  {db_path}：{summary.unfinished}。下次导入或启动网站时会重建。", err=True)
     click.echo(summary.line())
-    if summary.stored == 0 and summary.failed == 0 and summary.unchanged:
+    if summary.stored == 0 and summary.failed == 0 and summary.unchanged and not summary.stopped:
         click.echo("没有变化：所有文件都已入库且内容未变。")
     click.echo(f"数据库：{db_path}")
-    if summary.failed:
+    if summary.failed or summary.stopped:
         sys.exit(1)
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from .template import APPLICANT_COLUMNS
 
 RULES = ("t3_carried_over_last_year", "t2_in_force_change")
+DERIVED_NAME = "crosscheck"  # its entry in summaries.DERIVED: the change count of `reports` it was computed at
 
 # consecutive years of one agency, where each year has exactly one report
 PAIRS = """

@@ -1,19 +1,23 @@
 """Files and folders → reports in the database: discover, skip what is unchanged, parse, store.
 
-Parsing is a pure function of a file's bytes, so it runs in worker processes on
-large batches; only this process writes to SQLite, one transaction per report.
+Every file is read and parsed in a worker process (workers.py), never in this one: a file
+that hangs, crashes or exhausts its worker costs that file alone, with a line saying what
+happened. Parsing is a pure function of a file's bytes; only this process writes to SQLite
+(writer.py), and every input ends as one outcome (outcomes.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import json
+import logging
 import os
+import resource
 import sqlite3
 import time
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path, PurePath
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -21,14 +25,20 @@ from . import regions, store
 from . import template as T
 from .agency import identify
 from .checks import status_of
-from .extract import ExtractError, ScannedPDF, extract, format_of, report_suffixes, supported_suffixes
-from .extract.archive import members, outer_path
+from .extract import BlankScan, ExtractError, ScannedPDF, extract, format_of, report_suffixes
+from .extract.archive import empty_reason, members
+from .inputs import Input, discover
 from .model import Check, Metadata, ParsedReport, Tables
+from .outcomes import Outcome, Parsed, Summary
 from .parse import PARSER_VERSION, parse_report
 from .scanned import parse_extracted
-from .workers import Workers
+from .workers import Lost, Workers
+from .writer import Writer
 
-BATCH = 256  # files read ahead per batch: keeps memory flat however many files there are
+__all__ = ["ingest", "parse_file", "Outcome", "Parsed", "Summary", "Job", "run_job"]
+
+BATCH = 256  # files read ahead per batch…
+BATCH_BYTES = 128 << 20  # …or fewer, when their bytes reach this: what is in flight stays bounded in bytes too
 # The last batches halve down to this size. The writer writes its last batch after the workers are
 # done, on one core: a whole batch left there was a twentieth of a 2,000-report run.
 TAIL = 32
@@ -43,104 +53,77 @@ COMMIT_EVERY = 5.0
 # with a backlog to write on one core once they are done (with the tail's commits below, the idle
 # core time of a 2,000-report run fell from 1.1–1.4 s to 0.7–0.9 s)
 WORKER_NICE = 10
-
-
-@dataclass
-class Outcome:
-    path: str
-    status: str  # stored / unchanged / duplicate / failed
-    report_status: Optional[str] = None  # ok / warning / error for stored reports
-    message: str = ""
-    report_id: Optional[str] = None
-
-
-@dataclass
-class Summary:
-    stored: int = 0
-    warnings: int = 0
-    errors: int = 0
-    failed: int = 0
-    unchanged: int = 0
-    outcomes: list[Outcome] = field(default_factory=list)
-    keep_outcomes: bool = True  # the command line streams them instead of holding one per file
-
-    def add(self, o: Outcome) -> None:
-        if o.status == "stored":
-            self.stored += 1
-            self.warnings += o.report_status == "warning"
-            self.errors += o.report_status == "error"
-        elif o.status == "failed":
-            self.failed += 1
-        else:
-            self.unchanged += 1
-        if self.keep_outcomes:
-            self.outcomes.append(o)
-
-    def line(self) -> str:
-        return (f"已入库 {self.stored} 份（其中有警告 {self.warnings} 份，表格无法读取 {self.errors} 份），"
-                f"失败 {self.failed} 个，未变化 {self.unchanged} 个。")
-
-
-def discover(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
-    """Every report file under the given paths; the flag says whether the user named it directly."""
-    suffixes = supported_suffixes()
-    for p in map(Path, paths):
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for f in sorted(files):
-                    # string operations, not a Path per name: a folder may hold a hundred thousand files
-                    if not f.startswith(".") and os.path.splitext(f)[1].lower() in suffixes:
-                        yield Path(os.path.join(root, f)), False
-        else:
-            yield p, True
+TIME_LIMIT = 60.0  # CPU seconds one file (or one report inside an archive) may take to read (workers.py)
+MEMORY_LIMIT_MB = 2048  # the address space of each worker process
+MAX_FILE_BYTES = 512 << 20  # a larger file is not one annual report (scanned ones run to tens of MB)
 
 
 @dataclass
 class Job:
-    path: str
-    data: bytes
-    sha256: str
-    replaces: tuple[str, ...] = ()  # ids stored earlier for this path
+    """One input for a worker: a file, or an archive of reports."""
+
+    path: str  # where to read it (the file system's name for it)
+    shown: str  # its name as shown and stored
+    # what is stored for it, and for each report inside it when it is an archive: shown path → (id, sha256, parser version)
+    stored: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    force: bool = False  # parse it again even when it is unchanged
     ocr: bool = True  # read page images (scanned PDFs, image files) by OCR
     source_url: Optional[str] = None  # where the file was downloaded from
-
-
-@dataclass
-class Parsed:
-    job_path: str
-    report: Optional[ParsedReport] = None
-    source: dict = field(default_factory=dict)
-    agency: dict = field(default_factory=dict)
-    error: Optional[str] = None
-    replaces: tuple[str, ...] = ()
-    prepared: Optional[store.Prepared] = None  # the rows to write, built where the report was parsed
-    outcome: Optional[Outcome] = None  # what the writer reports once the rows are stored
+    # parts already lost, with what happened to them: -1 the whole file, k the k-th report of an archive
+    poison: dict[int, str] = field(default_factory=dict)
 
 
 def parse_file(path: str, data: bytes, sha256: str, ocr: bool = True, source_url: Optional[str] = None) -> Parsed:
-    """Bytes of one file → a parsed report, or the reason it is not one. Never raises."""
+    """Bytes of one file → the rows of its report and its outcome line, or the reason it is not a
+    report. Never raises. (Only the rows go back to the writer: handing the parsed report itself
+    across processes cost the writer more than a tenth of its time.)"""
     try:
         try:
             extracted = extract(path, data, ocr=ocr)
             report = parse_extracted(extracted)
         except ScannedPDF as e:
             extracted, report = None, scanned_report(path, sha256, e.message)
+        except BlankScan as e:
+            # pictures with no text on them: stored as an unread scan is, when the file name says whose
+            # report of which year it is (that much is known of it); else the file fails with the reason
+            extracted, report = None, scanned_report(path, sha256, e.message)
+            if not (report.meta.agency_name and report.meta.year):
+                raise
         agency, agency_checks = identify(report.meta, report.sections[0].body if report.sections else "")
+        if extracted is not None and extracted.truncated:
+            agency_checks.append(Check("text_truncated", "warning", TRUNCATED, location="reports"))
+        if extracted is not None and extracted.damaged:
+            agency_checks.append(Check("text_damaged", "warning", DAMAGED.format(n=extracted.damaged,
+                                                                                 encoding=extracted.encoding),
+                                       actual=str(extracted.damaged), location="reports"))
         if agency_checks:
             report.checks.extend(agency_checks)
             report.status = status_of(report.checks, report.status != "error")
+        source = {
+            "source_path": path, "source_url": source_url, "sha256": sha256,
+            "source_format": extracted.source_format if extracted else format_of(path, data) or "pdf",
+            "encoding": extracted and extracted.encoding, "parser_version": PARSER_VERSION,
+            "provenance": _provenance(report, extracted and extracted.line_pages),
+        }
+        prepared = store.prepare(report, source, agency)
     except ExtractError as e:
         return Parsed(path, error=e.message)
+    except MemoryError:
+        return Parsed(path, error=out_of_memory())
     except Exception as e:  # a parser bug must not stop the batch; say what happened
         return Parsed(path, error=f"解析时出错（{type(e).__name__}: {e}）")
-    source = {
-        "source_path": path, "source_url": source_url, "sha256": sha256,
-        "source_format": extracted.source_format if extracted else format_of(path, data) or "pdf",
-        "encoding": extracted and extracted.encoding, "parser_version": PARSER_VERSION,
-        "provenance": _provenance(report, extracted and extracted.line_pages),
-    }
-    return Parsed(path, report, source, agency, prepared=store.prepare(report, source, agency))
+    return Parsed(path, prepared=prepared,
+                  outcome=Outcome(path, "stored", report.status, _first_warning(report), report.id))
+
+
+TRUNCATED = "文件在末尾被截断：最后一个字符不完整，已读到最后一个完整的字符为止，后面的内容可能缺失。"
+DAMAGED = "文件中有 {n} 处字节无法按 {encoding} 解码（文件可能在下载或复制时损坏），已用 � 代替；那里的数字不会被读出。"
+
+
+def out_of_memory() -> str:
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    cap = f"（每个解析进程 {limit >> 20} MB，可用 --memory-limit 调整）" if limit != resource.RLIM_INFINITY else ""
+    return f"内存不足：读取该文件需要的内存超过了上限{cap}，已停止读取"
 
 
 def scanned_report(path: str, sha256: str, message: str) -> ParsedReport:
@@ -167,17 +150,75 @@ def _provenance(report: ParsedReport, line_pages: Optional[list[int]]) -> Option
     return json.dumps(pages) if pages else None
 
 
-def _parse_job(job: Job) -> Parsed:
-    """A worker's share of one file: everything up to the rows to write. What goes back to the
-    writer is only those rows and the outcome line: handing the parsed report itself across
-    processes cost the writer more than a tenth of its time."""
-    parsed = parse_file(job.path, job.data, job.sha256, job.ocr, job.source_url)
-    parsed.replaces = job.replaces
-    if parsed.report:
-        r = parsed.report
-        parsed.outcome = Outcome(job.path, "stored", r.status, _first_warning(r), r.id)
-        parsed.report, parsed.source, parsed.agency = None, {}, {}
+def run_job(job: Job, part: Callable[[int], None] = lambda k: None) -> list[Parsed]:
+    """A worker's share of one input: read it, and parse it, or each report in it when it is an
+    archive (calling ``part(k)`` as it starts on the k-th, which has a time limit of its own)."""
+    lost = job.poison.get(-1)
+    if lost:
+        return [Parsed(job.shown, error=lost)]
+    try:
+        with open(job.path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return [Parsed(job.shown, error=f"文件过大（{size >> 20} MB，上限 {MAX_FILE_BYTES >> 20} MB），"
+                                                "不像是一份年度报告")]
+            data = f.read()  # (not read(n): that allocates n bytes first, whatever the file holds)
+    except OSError as e:
+        return [Parsed(job.shown, error=f"无法读取文件（{e.strerror or e}）")]
+    except MemoryError:
+        return [Parsed(job.shown, error=out_of_memory())]
+    if format_of(job.shown, data) == "zip":
+        return _run_archive(job, data, part)
+    return [_run_one(job, job.shown, data)]
+
+
+def _run_one(job: Job, shown: str, data: bytes) -> Parsed:
+    sha = hashlib.sha256(data).hexdigest()
+    stored = job.stored.get(shown)
+    if stored and not job.force and stored[1] == sha and stored[2] == PARSER_VERSION:
+        return Parsed(shown, outcome=Outcome(shown, "unchanged", report_id=stored[0]))
+    parsed = parse_file(shown, data, sha, job.ocr, job.source_url)
+    parsed.replaces = (stored[0],) if stored else ()
     return parsed
+
+
+def _run_archive(job: Job, data: bytes, part: Callable[[int], None]) -> list[Parsed]:
+    out: list[Parsed] = []
+    try:
+        found = members(job.shown, data, report_suffixes())
+        for k in range(1 << 30):
+            part(k)  # (before the member is unpacked: that is part of reading it)
+            member = next(found, None)
+            if member is None:
+                break
+            if k in job.poison:
+                out.append(Parsed(member.path, error=job.poison[k]))
+            elif member.skipped:
+                out.append(Parsed(member.path, outcome=Outcome(member.path, "skipped", message=member.error)))
+            elif member.error is not None:
+                out.append(Parsed(member.path, error=member.error))
+            else:
+                out.append(_run_one(job, member.path, member.data))
+    except ExtractError as e:
+        out.append(Parsed(job.shown, error=e.message))
+    except MemoryError:
+        out.append(Parsed(job.shown, error=out_of_memory()))
+    if not out:
+        out.append(Parsed(job.shown, outcome=Outcome(job.shown, "skipped", message=empty_reason(data))))
+    return out
+
+
+def _quiet_libraries() -> None:
+    """In a worker: the readers' own log lines (pdfminer's "Data-loss while decompressing corrupted
+    data", say) are noise beside the one line a file gets; what went wrong is in that line."""
+    for name in ("pdfminer", "pdfplumber", "PIL"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def lose(lost: Lost) -> Job:
+    """The job to run instead of one whose worker was stopped: the part it was on marked as lost."""
+    job: Job = lost.item
+    return dataclasses.replace(job, poison={**job.poison, lost.part: lost.why})
 
 
 LEAD_RULES = ("scanned_pdf", "report_incomplete", "table_missing")  # what a one-line summary of a report's problems leads with
@@ -193,74 +234,86 @@ def _first_warning(report: ParsedReport) -> str:
 
 
 def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = False, jobs: int = 0,
-           ocr: bool = True, on_outcome: Optional[Callable[[Outcome], None]] = None,
+           ocr: bool = True, time_limit: Optional[float] = TIME_LIMIT, memory_limit: Optional[int] = MEMORY_LIMIT_MB,
+           on_outcome: Optional[Callable[[Outcome], None]] = None,
            on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True,
            source_urls: Optional[dict[str, str]] = None) -> Summary:
     """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped.
 
+    Each file may take ``time_limit`` seconds of CPU time to read (each report inside an archive as
+    much, and each page it recognises by OCR OCR_PAGE_SECONDS more), and each worker process
+    ``memory_limit`` MB; a file over either fails alone (None: no limit).
     ``source_urls`` gives the web address a file was downloaded from (by the path as given), stored
     as its reports' ``source_url``; a zip's members take the zip's.
-
-    Every file's outcome goes to ``on_outcome`` as it is known, and is kept in the summary unless
-    ``keep_outcomes`` is False (for runs over more files than are worth holding in memory)."""
-    conn = store.open_connection(db_path)
+    Every input's outcome goes to ``on_outcome`` as it is known (a stored report's once it is
+    committed), and is kept in the summary unless ``keep_outcomes`` is False (for runs over more
+    files than are worth holding in memory). A database that can't be opened or prepared raises
+    sqlite3.Error (store.explain says why); one that fails later stops the run with every input
+    still accounted for (``Summary.stopped``)."""
     summary = Summary(keep_outcomes=keep_outcomes)
-    files = list(discover(paths))
-    if on_total:
-        on_total(len(files))
-    workers = jobs or (min(os.cpu_count() or 1, 4) if len(files) >= 64 else 1)
-    if workers > 1:
-        regions.load()  # before the fork, so that the workers share it
-    # what is loaded so far (modules, the gazetteer) lives as long as the process: frozen, it is left
-    # out of the collector's passes, which the rows handed to the writer set off (they took 3.3% of
-    # the writer's time, 2.1% once frozen)
-    gc.freeze()
-    pool = Workers(workers, nice=WORKER_NICE) if workers > 1 else None
 
     def done(o: Outcome) -> None:
         summary.add(o)
         if on_outcome:
             on_outcome(o)
 
-    def read(chunk: list[tuple[Path, bool]]) -> list[Job]:
-        batch: list[Job] = []
-        for path, named in chunk:
-            for job_or_outcome in _prepare(conn, path, named, force):
-                if isinstance(job_or_outcome, Outcome):
-                    done(job_or_outcome)
-                else:
-                    job_or_outcome.ocr = ocr
-                    if source_urls:
-                        job_or_outcome.source_url = source_urls.get(outer_path(job_or_outcome.path))
-                    batch.append(job_or_outcome)
-        return batch
+    inputs = list(discover(paths))
+    if on_total:
+        on_total(len(inputs))
+    files: list[Input] = []
+    for item in inputs:
+        if item.status:
+            done(Outcome(item.shown, item.status, message=item.message))
+        else:
+            files.append(item)
+    if not files:
+        return summary  # nothing to read: the database is left as it is (or not made at all)
+    conn = store.open_connection(db_path)
+    workers = jobs or (min(os.cpu_count() or 1, 4) if len(files) >= 64 else 1)
+    regions.load()  # before the fork, so that the workers share it
+    # what is loaded so far (modules, the gazetteer) lives as long as the process: frozen, it is left
+    # out of the collector's passes, which the rows handed to the writer set off (they took 3.3% of
+    # the writer's time, 2.1% once frozen)
+    gc.freeze()
+    pool = Workers(workers, run_job, lost=lose, time_limit=time_limit, memory_limit_mb=memory_limit,
+                   nice=WORKER_NICE, setup=_quiet_libraries)
+    writer: Optional[Writer] = None
 
-    committed: Optional[float] = None
+    def read(start: int, stop: int) -> list[Job]:
+        try:
+            return [Job(f.path, f.shown, store.stored_versions(conn, f.shown), force, ocr,
+                        source_urls.get(f.shown) if source_urls else None) for f in files[start:stop]]
+        except sqlite3.Error as e:
+            if writer is None:
+                raise  # the database can't be read before anything is written: it can't be used
+            writer.fail(e)
+            _not_read([(start, stop)], files, writer.stopped, done)
+            return []
 
-    def write(writer: store.Batch, results: Iterable[Parsed], tail: bool) -> None:
-        nonlocal committed
-        for outcome in store_all(writer, results):
-            done(outcome)
+    def write(results: Iterable[list[Parsed]], tail: bool) -> None:
+        writer.write(p for parsed in results for p in parsed)
         # the first batch is committed at once, so that a stopped run keeps it. So is each batch of
         # the tail: a commit writes the search rows still waiting and the pages changed since the
         # last one, and done while the workers parse the next batch, neither is left for the end,
         # when the workers are idle (0.4 s at 2,000 reports, a tenth of the run)
-        if committed is None or tail or time.monotonic() - committed > COMMIT_EVERY:
+        if writer.committed_at is None or tail or time.monotonic() - writer.committed_at > COMMIT_EVERY:
             writer.commit()
-            committed = time.monotonic()
 
-    def submit(start: int, stop: int) -> Iterator[Parsed]:
-        batch = read(files[start:stop])
-        return pool.map(_parse_job, batch) if pool else map(_parse_job, batch)
-
-    def submitted() -> Iterator[tuple[Iterator[Parsed], bool]]:
-        bounds = list(batch_bounds(len(files)))
-        full = [b for b in bounds if b[1] - b[0] == BATCH]
-        for start, stop in full:
-            yield submit(start, stop), False
+    def submitted() -> Iterator[tuple[Iterator[list[Parsed]], bool]]:
+        sizes = [f.size for f in files]
+        bounds = list(batch_bounds(sizes))
+        tail = tail_start(bounds, sizes)
+        for n, (start, stop) in enumerate(bounds[:tail]):
+            if writer is not None and writer.stopped:
+                _not_read(bounds[n:], files, writer.stopped, done)
+                return
+            yield pool.map(read(start, stop)), False
+        if writer is not None and writer.stopped:
+            _not_read(bounds[tail:], files, writer.stopped, done)
+            return
         # the batches of the tail (fewer than 2 × BATCH files) go to the workers all at once, so
         # that they parse on to the end while the writer commits each of them
-        yield from [(submit(start, stop), True) for start, stop in bounds[len(full):]]
+        yield from [(pool.map(read(start, stop)), True) for start, stop in bounds[tail:]]
 
     db, deferred = None, False
     try:
@@ -271,107 +324,58 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         db = store.database(conn)
         store.ensure_db_shape(db)
         deferred = store.defer_indexes(db)
-        with store.Batch(db) as writer:
+        with Writer(db, done) as writer:
             for started in batches:
                 # the workers start on the next batch before this one is written, so that they are
                 # not idle while the writer writes
-                write(writer, *parsing)
+                write(*parsing)
                 parsing = started
             if parsing is not None:
-                write(writer, *parsing)
+                write(*parsing)
+        summary.stopped = writer.stopped
+    except BaseException:
+        pool.close(now=True)  # (interrupted: what the workers hold is not wanted)
+        raise
     finally:
+        pool.close()
         # after a failure too: what was committed gets its indexes, cross-year checks and summaries
-        if pool:
-            pool.close()
         if db is not None:
-            store.finish(db, build_indexes=deferred, refresh_crosscheck=bool(summary.stored))
+            try:
+                store.finish(db, build_indexes=deferred)
+            except sqlite3.Error as e:
+                summary.unfinished = store.explain(e)
         conn.close()
         gc.unfreeze()
     return summary
 
 
-def batch_bounds(n: int) -> Iterator[tuple[int, int]]:
-    """Where the batches of n files start and stop: BATCH files each, then halving down to TAIL."""
-    start = 0
+def _not_read(bounds: list[tuple[int, int]], files: list[Input], why: str, done: Callable[[Outcome], None]) -> None:
+    """The files of batches a stopped run will not read: each says so."""
+    for start, stop in bounds:
+        for f in files[start:stop]:
+            done(Outcome(f.shown, "failed", message=f"未处理：{why}"))
+
+
+def batch_bounds(sizes: list[int]) -> Iterator[tuple[int, int]]:
+    """Where the batches of files of these sizes start and stop: BATCH files each (or fewer, up to
+    BATCH_BYTES), then halving down to TAIL."""
+    n, start = len(sizes), 0
     while start < n:
         left = n - start
-        size = BATCH if left >= 2 * BATCH else max(TAIL, left // 2)
-        yield start, min(n, start + size)
-        start += size
+        count = BATCH if left >= 2 * BATCH else max(TAIL, left // 2)
+        stop, total = start + 1, sizes[start]
+        while stop < n and stop - start < count and total + sizes[stop] <= BATCH_BYTES:
+            total += sizes[stop]
+            stop += 1
+        yield start, stop
+        start = stop
 
 
-def _prepare(conn, path: Path, named: bool, force: bool) -> Iterator[Job | Outcome]:
-    """The jobs for one file: itself, or each report inside it when it is an archive."""
-    shown = str(path)
-    if not path.exists():
-        yield Outcome(shown, "failed", message="文件不存在")
-        return
-    if named and path.suffix.lower() not in supported_suffixes():
-        yield Outcome(shown, "failed", message=f"不支持的文件类型「{path.suffix or '无扩展名'}」")
-        return
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        yield Outcome(shown, "failed", message=f"无法读取文件（{e.strerror}）")
-        return
-    if format_of(shown, data) != "zip":
-        yield _job(conn, shown, data, force)
-        return
-    try:
-        for member in members(shown, data, report_suffixes()):
-            yield _job(conn, member.path, member.data, force) if member.error is None else \
-                Outcome(member.path, "failed", message=member.error)
-    except ExtractError as e:
-        yield Outcome(shown, "failed", message=e.message)
-
-
-def _job(conn, shown: str, data: bytes, force: bool) -> Job | Outcome:
-    sha = hashlib.sha256(data).hexdigest()
-    stored = store.stored_version(conn, shown)
-    if stored and not force and stored[1] == sha and stored[2] == PARSER_VERSION:
-        return Outcome(shown, "unchanged", report_id=stored[0])
-    return Job(shown, data, sha, (stored[0],) if stored else ())
-
-
-GROUP = 32  # reports written under one savepoint (store.Batch.group)
-
-
-def store_all(writer: store.Batch, results: Iterable[Parsed]) -> Iterator[Outcome]:
-    """Write parsed reports GROUP at a time, each whole, and say what became of each file.
-
-    When one report of a group can't be written, the group is rolled back and written again one
-    report at a time, each in a savepoint of its own, so that only that report is lost."""
-    results = iter(results)
-    while group := list(islice(results, GROUP)):
-        try:
-            with writer.group():
-                outcomes = [_store(writer, parsed, atomic=False) for parsed in group]
-        except sqlite3.DatabaseError:
-            outcomes = [_store(writer, parsed) for parsed in group]
-        yield from outcomes
-
-
-def _store(writer: store.Batch, parsed: Parsed, atomic: bool = True) -> Outcome:
-    """One report written, or the reason it was not; not ``atomic``, a failure to write it is
-    raised to the caller, whose savepoint holds the report."""
-    if parsed.error:
-        return Outcome(parsed.job_path, "failed", message=parsed.error)
-    stored = parsed.outcome
-    report_id = stored.report_id
-    other = store.report_exists(writer.db, report_id)
-    if other and other != parsed.job_path and not _same_path_exists(other):
-        other = None  # the earlier copy is gone: this path takes over the report
-    if other and other != parsed.job_path:
-        return Outcome(parsed.job_path, "duplicate", report_id=report_id, message=f"与已入库的 {other} 内容相同")
-    replaces = parsed.replaces + ((report_id,) if other else ())
-    try:
-        writer.write(parsed.prepared, replaces, atomic)
-    except sqlite3.DatabaseError as e:
-        if not atomic:
-            raise
-        return Outcome(parsed.job_path, "failed", message=f"写入数据库失败（{e}），该报告未入库")
-    return stored
-
-
-def _same_path_exists(path: str) -> bool:
-    return Path(outer_path(path)).exists()  # an archive member lives as long as its archive
+def tail_start(bounds: list[tuple[int, int]], sizes: list[int]) -> int:
+    """The first batch of the tail: where fewer than 2 × BATCH files, of at most 2 × BATCH_BYTES, are left."""
+    left = sum(sizes)
+    for i, (start, stop) in enumerate(bounds):
+        if len(sizes) - start < 2 * BATCH and left <= 2 * BATCH_BYTES:
+            return i
+        left -= sum(sizes[start:stop])
+    return len(bounds)

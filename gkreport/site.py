@@ -17,7 +17,7 @@ import yaml
 
 import datasette_plugins
 
-from . import assess, search, served_db, store, summaries
+from . import assess, crosscheck, search, served_db, store, summaries
 
 NAME = "gkreport"
 PLUGINS = Path(datasette_plugins.__file__).resolve().parent
@@ -59,22 +59,30 @@ def _cwd(path: Path) -> Iterator[None]:
 
 
 def _up_to_date(db_path: Path) -> bool:
+    """Whether the search index and everything derived from the reports (summary tables, cross-year
+    checks) were built from the reports the file holds now: each records the change count of
+    `reports` it was built at (summaries.generation), which moves with every report added,
+    replaced or removed."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         names = {r[0] for r in conn.execute("select name from sqlite_master")}
         if not {"reports", "report_figures", "request_totals", search.FTS_TABLE, summaries.DERIVED} <= names:
             return False
         versions = dict(conn.execute(f"select name, version from {summaries.DERIVED}").fetchall())
-        return (versions.get(search.FTS_TABLE) == str(search.VERSION)
+        changes = versions.get(summaries.GENERATION)
+        return (changes is not None and versions.get(search.FTS_TABLE) == str(search.VERSION)
                 and versions.get("summaries") == summaries.fingerprint(conn)
+                and versions.get(crosscheck.DERIVED_NAME) == changes
                 and versions.get(assess.NAME) == assess.stamp(conn))
     finally:
         conn.close()
 
 
 def prepare(db_path: str | Path, echo=print) -> Path:
-    """Make the database ready to serve: the bundled sample reports when there is none yet, and the
-    search index and summary tables of this version when it was built by an older one."""
+    """Make the database ready to serve: the bundled sample reports when there is none yet; the
+    search index, summary tables and cross-year checks of this version, and of the reports it
+    holds, when they were built by an older version or before the last change to the reports
+    (an ingest stopped before its end, or reports changed by hand)."""
     from .ingest import ingest
 
     db_path = Path(db_path).resolve()
@@ -84,7 +92,7 @@ def prepare(db_path: str | Path, echo=print) -> Path:
             summary = ingest([Path("data") / "reports"], db_path)
         echo(summary.line())
     elif not _up_to_date(db_path):
-        echo("数据库由旧版本生成：补建搜索索引、汇总表和评估表。")
+        echo("汇总表、评估表、检查或搜索索引与报告不一致（由旧版本生成，或上次导入未完成）：先重建。")
         db = store.connect(db_path)
         store.ensure_db_shape(db)
         store.finish(db)

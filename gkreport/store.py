@@ -94,9 +94,12 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return database(open_connection(path))
 
 
+BUSY_TIMEOUT = 30.0  # seconds a writer waits for another to let go of the database
+
+
 def open_connection(path: str | Path) -> sqlite3.Connection:
     """The connection every writer uses, with the settings below; plain sqlite3, quick to open."""
-    conn = sqlite3.connect(str(path), timeout=30)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
     # SQLite's default rollback journal: an ingest commits every few seconds, mostly adding pages,
     # which a rollback journal writes once and WAL writes twice (to the log, then to the file);
     # either way a killed process loses only the reports not yet committed
@@ -138,6 +141,7 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
                 db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec["fks"])
         create_indexes(db)
         search.ensure_index(db.conn)
+        summaries.count_changes(db.conn)
 
 
 # what finding and replacing a stored report looks up while an ingest writes
@@ -170,23 +174,27 @@ def writes_done(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA temp_store=DEFAULT")
 
 
-def finish(db: sqlite_utils.Database, *, build_indexes: bool = False, refresh_crosscheck: bool = False) -> None:
-    """Rebuild the summary tables and the assessment's (gkreport/assess); leave a single self-contained
-    file for Datasette's immutable mode.
+def finish(db: sqlite_utils.Database, *, build_indexes: bool = False) -> None:
+    """Bring everything derived from the reports up to date with them: the cross-year checks, the
+    summary tables and the assessment's (gkreport/assess), each rebuilt when `reports` has changed
+    since it was built (summaries.generation), however it changed; leave a single self-contained file
+    for Datasette's immutable mode.
 
-    With ``build_indexes``, first build what ``defer_indexes`` dropped; with ``refresh_crosscheck``,
-    recompute the cross-year checks. All in one transaction, while `request_totals` is added up
-    on the other core (summaries.RequestTotals)."""
+    With ``build_indexes``, first build what ``defer_indexes`` dropped. All in one transaction, while
+    `request_totals` is added up on the other core (summaries.RequestTotals)."""
     writes_done(db)  # the summaries sort every row of table 3
-    path = db.conn.execute("pragma database_list").fetchone()[2]  # '' for a database in memory
-    totals = summaries.RequestTotals(path) if path and not summaries.up_to_date(db.conn) else None
+    conn = db.conn
+    path = conn.execute("pragma database_list").fetchone()[2]  # '' for a database in memory
+    totals = summaries.RequestTotals(path) if path and not summaries.up_to_date(conn) else None
     with db.atomic():
         if build_indexes:
             create_indexes(db)
-        if refresh_crosscheck:
+        changes = summaries.generation(conn)
+        if summaries.recorded(conn, crosscheck.DERIVED_NAME) != changes:
             crosscheck.refresh(db)  # a new year may sit next to one stored before
-        summaries.rebuild(db.conn, totals)
-        assess.refresh(db.conn)  # reads the summaries
+            summaries.record(conn, crosscheck.DERIVED_NAME, changes)
+        summaries.rebuild(conn, totals)
+        assess.refresh(conn)  # reads the summaries
     try:
         # a file written in WAL mode by an earlier version is folded back into one file
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -199,17 +207,57 @@ def finish(db: sqlite_utils.Database, *, build_indexes: bool = False, refresh_cr
     db.conn.execute("ANALYZE")
 
 
-def stored_version(conn: sqlite3.Connection, source_path: str) -> Optional[tuple[str, str, str]]:
-    """The id, sha256 and parser version stored for a source path; None when there is none, or no
-    reports table yet (a new file: ``ensure_db_shape`` may not have run)."""
+def stored_versions(conn: sqlite3.Connection, source_path: str) -> dict[str, tuple[str, str, str]]:
+    """The id, sha256 and parser version stored for a source path and for the archive members under
+    it ("a.zip!b.pdf"), by path; empty when there are none, or no reports table yet (a new file:
+    ``ensure_db_shape`` may not have run). One range of the source_path index: the member paths sort
+    right after the path, '!' being the first character after the space."""
     try:
-        row = conn.execute("select id, sha256, parser_version from reports where source_path = ? limit 1",
-                           [source_path]).fetchone()
+        rows = conn.execute("select source_path, id, sha256, parser_version from reports "
+                            "where source_path >= ? and source_path < ?", [source_path, source_path + '"']).fetchall()
     except sqlite3.OperationalError as e:
         if "no such table" in str(e):
-            return None
+            return {}
         raise
-    return tuple(row) if row else None
+    member = source_path + "!"
+    return {p: (rid, sha, pv) for p, rid, sha, pv in rows if p == source_path or p.startswith(member)}
+
+
+# What a database error means for the person running an ingest, by SQLite's result code (Python
+# 3.11 names it; before that the message says it). Each of these stops an ingest: no later report
+# could be written either. Any other error (a constraint, a trigger) refuses one report only.
+_PROBLEMS = (
+    ("SQLITE_FULL", "database or disk is full", "磁盘已满，数据库无法再写入；腾出空间后重新运行即可，已入库的报告不受影响"),
+    ("SQLITE_IOERR", "disk i/o error", "读写数据库时发生磁盘 I/O 错误"),
+    ("SQLITE_READONLY", "readonly database", "数据库是只读的（文件或它所在的文件夹不可写），无法写入"),
+    ("SQLITE_CANTOPEN", "unable to open database file", "无法打开或创建数据库文件：它所在的文件夹不存在或不可写"),
+    ("SQLITE_BUSY", "database is locked", "数据库正被另一个程序写入（等待 {busy:g} 秒后仍被占用），可能另一个 "
+                                          "gkreport ingest 正在运行；请等它结束后再试"),
+    ("SQLITE_LOCKED", "database table is locked", "数据库正被另一个程序占用；请稍后再试"),
+    ("SQLITE_NOTADB", "file is not a database", "无法用作数据库，不是 SQLite 数据库文件或已损坏"),
+    ("SQLITE_CORRUPT", "malformed", "无法用作数据库，不是 SQLite 数据库文件或已损坏"),
+    ("SQLITE_NOMEM", "out of memory", "内存不足，数据库无法写入"),
+)
+
+
+def _problem(e: sqlite3.Error) -> Optional[str]:
+    name = getattr(e, "sqlite_errorname", None) or ""
+    text = str(e).lower()
+    for code, words, message in _PROBLEMS:
+        if name == code or name.startswith(code + "_") or (not name and words in text):
+            return message.format(busy=BUSY_TIMEOUT)
+    return None
+
+
+def stops_writing(e: sqlite3.Error) -> bool:
+    """Whether the error concerns the database as a whole (full, read-only, locked, damaged…)
+    rather than the one report being written."""
+    return _problem(e) is not None
+
+
+def explain(e: sqlite3.Error) -> str:
+    """The error in a sentence for the person running the ingest (Chinese), with SQLite's own words."""
+    return f"{_problem(e) or '数据库出错'}（{e}）"
 
 
 def report_exists(db: sqlite_utils.Database, report_id: str) -> Optional[str]:
@@ -288,7 +336,8 @@ class Batch:
     SQLite's FTS5 writes its pending index out at every savepoint, which made the
     index the largest cost of an ingest; the index rows of many reports are written
     together (``flush_search``), outside the reports' savepoints, once SEARCH_EVERY
-    reports wait and before the transaction commits.
+    reports wait and before the transaction commits. The writer (writer.py) calls it: a
+    failure there leaves part of the rows written, and takes the whole transaction with it.
     """
 
     # FTS5 writes the rows it was given as a new segment at the next savepoint, and merges segments
@@ -301,15 +350,12 @@ class Batch:
         self.db = db
         self.pending: dict[str, list[tuple]] = {}
 
-    def __enter__(self) -> "Batch":
+    def begin(self) -> None:
         self.db.execute("BEGIN")
-        return self
 
     def write(self, prepared: Prepared, replaces: tuple[str, ...] = (), atomic: bool = True) -> None:
         """Write one report, in its own savepoint or (not ``atomic``) inside a ``group``."""
         write(self.db, prepared, replaces, self.pending, atomic)
-        if atomic and len(self.pending) >= self.SEARCH_EVERY:
-            self.flush_search()  # (the report's savepoint is released: this is outside it)
 
     @contextmanager
     def group(self) -> Iterator[None]:
@@ -325,27 +371,18 @@ class Batch:
         except BaseException:
             self.pending = waiting  # rows that a report rolled back had taken out, as it replaced theirs
             raise
-        if len(self.pending) >= self.SEARCH_EVERY:
-            self.flush_search()
 
     def flush_search(self) -> None:
         """Write the index rows of the reports written so far (in this transaction, not yet committed)."""
         self.db.conn.executemany(search.INSERT, [r for rows in self.pending.values() for r in rows])
         self.pending.clear()
 
-    def commit(self) -> None:
-        """Commit what is written so far and go on in a new transaction."""
+    def commit(self, again: bool = True) -> None:
+        """Commit what is written so far (the index rows first), and go on in a new transaction ``again``."""
         self.flush_search()
         self.db.execute("COMMIT")
-        self.db.execute("BEGIN")
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.flush_search()
-            self.db.execute("COMMIT")
-        else:
-            self.pending.clear()
-            self.db.rollback()
+        if again:
+            self.begin()
 
 
 def save_report(db: sqlite_utils.Database, report: ParsedReport, source: dict, agency: dict,

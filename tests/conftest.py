@@ -1,4 +1,5 @@
 import json
+import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,15 @@ EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 @lru_cache(maxsize=None)
 def parse_file(path: str):
     return parse_report(extract(path, Path(path).read_bytes()).text)
+
+
+def query(db, sql, params=()):
+    """Rows of a query on a database file, through a connection of its own."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
 
 
 def seed_path(name: str) -> Path:

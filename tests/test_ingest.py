@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from gkreport import ingest as ingest_module, store, summaries
 from gkreport.cli import cli
 
-from conftest import FIXTURES, REPORTS
+from conftest import FIXTURES, REPORTS, query
 
 
 def run(*args):
@@ -28,14 +28,6 @@ def run(*args):
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.output
-
-
-def query(db, sql, params=()):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def dump(db):
@@ -64,7 +56,7 @@ def test_ingest_builds_the_contract_tables(folder, tmp_path):
     db = tmp_path / "g.db"
     code, out = run("ingest", folder, "--db", db)
     assert code == 0, out
-    assert "已入库 5 份（其中有警告 3 份，表格无法读取 0 份），失败 0 个，未变化 0 个。" in out
+    assert "已入库 5 份（其中有警告 3 份，表格无法读取 0 份），失败 0 个，未变化 0 个，重复 0 个，跳过 0 个。" in out
     assert query(db, "select count(*) from reports") == [(5,)]
     per_report = dict(query(db, "select r.table3_template, count(*) / count(distinct s.report_id) from request_stats s "
                                 "join reports r on r.id = s.report_id group by 1"))
@@ -90,6 +82,9 @@ def test_rerun_changes_nothing_and_says_so(folder, tmp_path):
     code, out = run("ingest", folder, "--db", db)
     assert code == 0
     assert "未变化 5 个" in out and "没有变化" in out
+    # each file not stored has a line of its own, saying why
+    assert sorted(x for x in out.splitlines() if x.startswith("未变化  ")) == \
+        sorted(f"未变化  {p}" for p in folder.iterdir())
     assert dump(db) == before
 
 
@@ -132,7 +127,7 @@ def test_bad_files_get_one_line_each_and_the_batch_goes_on(folder, tmp_path):
     assert any("失败" in x and "image.txt" in x and "二进制" in x for x in lines)
     assert any("失败" in x and "notes.md" in x and "不是政府信息公开工作年度报告" in x for x in lines)
     assert any("警告" in x and "truncated.txt" in x and "不完整" in x for x in lines)
-    assert "已入库 6 份（其中有警告 4 份，表格无法读取 0 份），失败 3 个，未变化 0 个。" in out
+    assert "已入库 6 份（其中有警告 4 份，表格无法读取 0 份），失败 3 个，未变化 0 个，重复 0 个，跳过 0 个。" in out
     assert query(db, "select count(*) from reports") == [(6,)]
 
 
@@ -158,10 +153,10 @@ def test_gbk_and_utf16_files_in_one_folder(tmp_path):
     db = tmp_path / "g.db"
     code, out = run("ingest", tmp_path / "in", "--db", db)
     assert code == 0
-    # the same document twice: stored once, the second copy said to be a duplicate
-    assert query(db, "select agency_name, encoding from reports") in ([("上犹县人民政府办公室", "gb18030")],
-                                                                       [("上犹县人民政府办公室", "utf-16 (BOM)")])
-    assert "未变化 1 个" in out
+    # the same document twice: stored once, the second copy said to be a duplicate of the first
+    assert query(db, "select agency_name, encoding from reports") == [("上犹县人民政府办公室", "gb18030")]
+    assert "重复 1 个" in out and "未变化 0 个" in out
+    assert f"重复  {tmp_path / 'in' / 'u16.txt'}：与已入库的 {tmp_path / 'in' / 'gbk.txt'} 内容相同" in out
 
 
 def test_no_progress_bar_when_not_a_terminal(folder, tmp_path):
@@ -294,26 +289,38 @@ def test_outcomes_can_be_streamed_instead_of_kept(folder, tmp_path):
 
 
 def test_batches_cover_every_file_once_and_shrink_towards_the_end():
-    for n in (0, 1, 31, 256, 600, 2000):
-        bounds = list(ingest_module.batch_bounds(n))
+    def covered(bounds, n):
         assert [a for a, _ in bounds] == [0, *(b for _, b in bounds)][:len(bounds)]  # each starts where the last stopped
         assert (bounds[-1][1] if bounds else 0) == n
+
+    for n in (0, 1, 31, 256, 600, 2000):
+        bounds = list(ingest_module.batch_bounds([20_000] * n))
+        covered(bounds, n)
         sizes = [b - a for a, b in bounds]
         assert max(sizes, default=0) <= ingest_module.BATCH
         if n >= 2 * ingest_module.BATCH:
             # the writer's last batch, written after the workers are done, is small
             assert sizes[-1] <= ingest_module.TAIL and sizes == sorted(sizes, reverse=True)
+    # read-ahead is bounded in bytes too: 300 files of 50 MB make batches of at most BATCH_BYTES
+    # (a file larger than that is a batch of its own), and the tail that goes out at once is small
+    sizes = [50 << 20] * 299 + [300 << 20]
+    bounds = list(ingest_module.batch_bounds(sizes))
+    covered(bounds, len(sizes))
+    assert all(sum(sizes[a:b]) <= ingest_module.BATCH_BYTES or b - a == 1 for a, b in bounds)
+    assert bounds[-1] == (299, 300)
+    tail = ingest_module.tail_start(bounds, sizes)
+    assert sum(sum(sizes[a:b]) for a, b in bounds[tail:]) <= 2 * ingest_module.BATCH_BYTES
 
 
-def test_each_batch_of_the_tail_is_committed_before_the_next_is_written(tmp_path, monkeypatch):
-    # small batches, so that 40 files make full batches and a tail: 8, 8, 8, then 8 halving to 2
+def test_reports_are_said_to_be_stored_once_committed_and_each_batch_of_the_tail_is_committed(tmp_path, monkeypatch):
+    # small batches, so that 40 files make full batches and a tail: 8, 8, 8, 8, then 4, 2, 2
     monkeypatch.setattr(ingest_module, "BATCH", 8)
     monkeypatch.setattr(ingest_module, "TAIL", 2)
     src, db = copies(tmp_path, 40), tmp_path / "g.db"
-    bounds = list(ingest_module.batch_bounds(40))
-    tail_ends = [b for a, b in bounds if b - a < ingest_module.BATCH][:-1]
-    assert len(tail_ends) >= 2
-    visible = []  # reports another connection sees as each report is written
+    bounds = list(ingest_module.batch_bounds([1] * 40))
+    tail_ends = [b for a, b in bounds[ingest_module.tail_start(bounds, [1] * 40):]]
+    assert tail_ends == [36, 38, 40]
+    visible = []  # reports another connection sees as each report is said to be stored
 
     def seen(_outcome):
         reader = sqlite3.connect(db, timeout=0)
@@ -324,9 +331,11 @@ def test_each_batch_of_the_tail_is_committed_before_the_next_is_written(tmp_path
 
     ingest_module.ingest([src], db, jobs=2, on_outcome=seen)
     assert len(visible) == 40
+    assert all(v >= i + 1 for i, v in enumerate(visible)), visible  # never said before it is committed
+    assert visible[7] == 8  # the first batch is committed at once
+    assert visible[15] == 36  # the next full batches wait for COMMIT_EVERY, here for the tail's first commit
     for end in tail_ends:
-        assert visible[end] == end, (end, visible)  # the tail batch before this report is committed
-    assert visible[tail_ends[0] - 1] < tail_ends[0] - 1  # the full batches wait for COMMIT_EVERY
+        assert visible[end - 1] == end, (end, visible)  # each batch of the tail is committed on its own
 
 
 def test_a_report_the_database_refuses_fails_alone_and_leaves_no_rows(tmp_path):

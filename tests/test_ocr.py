@@ -319,3 +319,36 @@ def test_the_models_come_from_the_installed_package_and_nothing_is_fetched(tmp_p
     assert done.returncode == 0, done.stderr[-2000:]
     first, again, text = done.stdout.split(maxsplit=2)
     assert int(first) == int(again) >= 6 and "运动会" in text
+
+
+def test_a_scan_is_read_within_limits_that_stop_a_file_that_loops(tmp_path, sideways_page):
+    """Recognition has its own budget: each page adds CPU time to the file's limit, and the OCR
+    engine's memory to the worker's, so a scan is read with a time limit of 1 s and a memory limit
+    of 1024 MB, limits that stop a parser that loops or asks for gigabytes."""
+    import subprocess
+    import sys
+
+    peers = _need_peers()
+    page = scans.render_pages(peers / CLEAN_CI[0])[2]
+    scan = scans.write(tmp_path / "in", "hzq2023_p3.png", scans.image_file([page], ".png"))
+    db = tmp_path / "limits.db"
+    done = subprocess.run([sys.executable, "-m", "gkreport.cli", "ingest", str(scan.parent), "--db", str(db),
+                           "--time-limit", "1", "--memory-limit", "1024"], capture_output=True, text=True, timeout=600)
+    assert "Traceback" not in done.stderr and "失败" not in done.stderr, done.stderr
+    assert done.returncode == 0 and "已入库 1 份" in done.stdout, done.stdout + done.stderr
+    truth, _, _ = sideways_page
+    read = {c: v for c, v in read_stored(db, str(scan)).cells.items() if v is not None}
+    assert len(read) >= 100 and {c: truth.cells[c] for c in read} == read
+
+
+def test_a_blank_scan_named_for_its_report_is_stored_unread_with_its_agency_and_year(tmp_path):
+    """As with --no-ocr: what the file name says is kept, the report marked unread, the reason given."""
+    name = "上高县卫生健康局2021年政府信息公开工作年度报告.png"
+    path = scans.write(tmp_path / "in", name, scans.image_file([scans.blank_page()], ".png"))
+    outcomes = []
+    summary = ingest([path], tmp_path / "named.db", jobs=1, on_outcome=outcomes.append)
+    assert summary.stored == 1 and summary.failed == 0
+    assert outcomes[0].message == "扫描件上没有可识别的文字（这一页是空白页）"
+    con = sqlite3.connect(tmp_path / "named.db")
+    row = con.execute("select r.status, r.year, a.name from reports r join agencies a on a.id = r.agency_id").fetchone()
+    assert row == ("error", 2021, "上高县卫生健康局")

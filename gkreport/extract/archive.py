@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterator, Optional
 
-from . import ExtractError
+from . import ExtractError, suffix_of
 
 MAX_MEMBERS = 2000           # files in one archive
 MAX_MEMBER_BYTES = 100 << 20  # one report, uncompressed
@@ -36,6 +38,7 @@ class Member:
     path: str                   # "archive.zip!folder/report.pdf"
     data: Optional[bytes] = None
     error: Optional[str] = None  # why the member was not read (Chinese, for the user)
+    skipped: bool = False  # not read because it is not a report file (the error says what it is)
 
 
 @dataclass
@@ -69,12 +72,19 @@ def _unsafe(name: str) -> bool:
     return p.startswith("/") or (len(p) > 1 and p[1] == ":") or ".." in PurePosixPath(p).parts
 
 
-def _wanted(name: str, suffixes: set[str]) -> bool:
+def _unwanted(name: str, suffixes: set[str]) -> Optional[str]:
+    """Why a member is not read, when it is not: a hidden file, the Mac's resource forks, another kind of file."""
     parts = PurePosixPath(name.replace("\\", "/")).parts
-    if not parts or any(part.startswith(".") or part == "__MACOSX" for part in parts):
-        return False
-    suffix = PurePosixPath(parts[-1]).suffix.lower()
-    return suffix in suffixes or suffix == ".zip"  # nested archives are opened too
+    if not parts:
+        return "没有文件名，未读取"
+    if any(part == "__MACOSX" for part in parts):
+        return "macOS 附加的元数据（__MACOSX），不是报告，未读取"
+    if any(part.startswith(".") for part in parts):
+        return "隐藏文件，未读取"
+    suffix = suffix_of(parts[-1])
+    if suffix in suffixes or suffix == ".zip":  # nested archives are opened too
+        return None
+    return f"不是报告文件（{suffix or '没有扩展名'}），未读取"
 
 
 def members(path: str, data: bytes, suffixes: set[str], _depth: int = 0,
@@ -84,7 +94,7 @@ def members(path: str, data: bytes, suffixes: set[str], _depth: int = 0,
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in z.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as e:
+    except _DAMAGED as e:
         raise ExtractError(f"压缩包已损坏或不是 zip 格式，无法读取（{e}）", f"damaged or not a zip archive: {e}") from None
     if len(infos) > MAX_MEMBERS:
         raise ExtractError(f"压缩包中有 {len(infos)} 个文件，超过上限 {MAX_MEMBERS} 个，未读取",
@@ -96,7 +106,9 @@ def members(path: str, data: bytes, suffixes: set[str], _depth: int = 0,
             if _unsafe(name):
                 yield Member(shown, error="压缩包中的路径指向压缩包以外（含“..”或绝对路径），已跳过")
                 continue
-            if not _wanted(name, suffixes):
+            unwanted = _unwanted(name, suffixes)
+            if unwanted:
+                yield Member(shown, error=unwanted, skipped=True)
                 continue
             problem = _check(info, budget, _depth)
             if problem:
@@ -105,26 +117,61 @@ def members(path: str, data: bytes, suffixes: set[str], _depth: int = 0,
             try:
                 with z.open(info) as f:
                     content = f.read(MAX_MEMBER_BYTES + 1)  # the header's size can lie
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as e:
-                yield Member(shown, error=f"压缩包中的文件无法解压（{e}）")
+            except _DAMAGED as e:
+                yield Member(shown, error=f"压缩包中的文件已损坏，无法解压（{type(e).__name__}: {e}）")
                 continue
             if len(content) > MAX_MEMBER_BYTES or len(content) > budget.left:
                 yield Member(shown, error="压缩包中的文件解压后过大，已跳过")
                 continue
             budget.left -= len(content)
-            if name.lower().endswith(".zip"):
+            if suffix_of(name) == ".zip":
+                inside = 0
                 try:
-                    yield from members(shown, content, suffixes, _depth + 1, budget)
+                    for member in members(shown, content, suffixes, _depth + 1, budget):
+                        inside += 1
+                        yield member
                 except ExtractError as e:
                     yield Member(shown, error=e.message)
+                    continue
+                if not inside:
+                    yield Member(shown, error=empty_reason(content))
             else:
                 yield Member(shown, content)
+
+
+# what a damaged archive raises, from zipfile and the decompressors under it: a bad header
+# (BadZipFile, ValueError for a negative seek, struct.error), an unknown method or version
+# (NotImplementedError), a damaged deflate, bzip2 or lzma stream (zlib.error, OSError, EOFError,
+# LZMAError), a bad password (RuntimeError)
+_DAMAGED: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, NotImplementedError, RuntimeError, OSError,
+    EOFError, KeyError, IndexError, struct.error)
+try:
+    import lzma
+
+    _DAMAGED += (lzma.LZMAError,)
+except ImportError:  # a Python built without lzma reads no lzma members either
+    pass
+
+
+def empty_reason(data: bytes) -> str:
+    """Why an archive gave no report to read, for its line (Chinese)."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except _DAMAGED:
+        return "压缩包中没有可读的报告文件"
+    if not infos:
+        return "压缩包是空的，没有任何文件"
+    files = [i for i in infos if not i.is_dir()]
+    if not files:
+        return f"压缩包中只有文件夹（{len(infos)} 个），没有文件"
+    return f"压缩包中没有报告文件：{len(files)} 个文件都不是支持的格式（或是隐藏文件）"
 
 
 def _check(info: zipfile.ZipInfo, budget: _Budget, depth: int) -> Optional[str]:
     if info.flag_bits & 0x1:
         return "压缩包中的文件有密码，无法读取"
-    if info.filename.lower().endswith(".zip") and depth + 1 > MAX_DEPTH:
+    if suffix_of(info.filename) == ".zip" and depth + 1 > MAX_DEPTH:
         return f"压缩包嵌套超过 {MAX_DEPTH} 层，已跳过"
     if info.file_size > MAX_MEMBER_BYTES or info.file_size > budget.left:
         return "压缩包中的文件解压后过大，已跳过"

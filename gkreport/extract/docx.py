@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
@@ -21,18 +22,36 @@ from . import ExtractError
 from .grid import Layout
 
 MAX_XML = 100 * 1024 * 1024  # document.xml beyond this is a zip bomb, not a report
+# A merge wider than any report table is markup damage, as in the HTML extractor: a 41 KB file
+# spanning a cell over two billion columns asked for 18 GB. Clamped, its text stays in its slot.
+MAX_SPAN = 200
 
 
 def _grid(tbl, parent) -> list[list[str]]:
     rows = []
     for tr in tbl.tr_lst:
-        row = [""] * (tr.grid_before or 0)
+        row = [""] * _span(lambda: tr.grid_before, 0)
         for tc in tr.tc_lst:
             # a continued vertical merge shows the text of the cell where the merge starts
-            text = "" if tc.vMerge == "continue" else _Cell(tc, parent).text
-            row.extend([text] + [""] * (tc.grid_span - 1))
+            text = "" if _attribute(lambda: tc.vMerge) == "continue" else _Cell(tc, parent).text
+            row.extend([text] + [""] * (_span(lambda: tc.grid_span, 1) - 1))
         rows.append(row)
     return rows
+
+
+def _attribute(read):
+    """A cell's or row's attribute, None when its value is malformed (python-docx raises ValueError
+    for gridSpan="abc" or "1e9")."""
+    try:
+        return read()
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _span(read, least: int) -> int:
+    """A merge's width: at least ``least``, at most MAX_SPAN; ``least`` when it can't be read."""
+    n = _attribute(read)
+    return max(least, min(n if isinstance(n, int) else least, MAX_SPAN))
 
 
 def _walk(element, parent, layout: Layout) -> None:
@@ -62,7 +81,8 @@ def docx_text(data: bytes) -> str:
     _check_package(data)
     try:
         doc = Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as e:
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, OSError,
+            NotImplementedError) as e:  # (a damaged part of the package: a deflate stream that fails, say)
         raise ExtractError(f"Word 文档（.docx）无法读取（{type(e).__name__}）", f"unreadable .docx: {e}") from None
     layout = Layout()
     _walk(doc.element.body, doc, layout)

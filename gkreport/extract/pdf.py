@@ -12,11 +12,13 @@ from __future__ import annotations
 import io
 import re
 import statistics
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterator, Optional
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdftypes import PDFObjectNotFound, PDFObjRef
 
 from . import ExtractError, ScannedPDF
 from .grid import Layout
@@ -61,6 +63,33 @@ class _Table:
         cells = self.grid[r]
         cells[col] = f"{cells[col]} {line.text}" if cells[col] else line.text
         return True
+
+
+class _ReferenceLoop(Exception):
+    pass
+
+
+def _resolve(self, default: object = None):
+    """PDFObjRef.resolve, following a chain of references to its end, and stopping at a loop.
+
+    pdfminer resolves an object that is itself a reference by asking again (pdftypes.resolve1),
+    so two objects that refer to each other (a 243-byte file does it) kept it asking forever.
+    Followed here with the objects seen, the loop is found at its second turn."""
+    seen = set()
+    obj = self
+    while isinstance(obj, PDFObjRef):
+        if obj.objid in seen:
+            raise _ReferenceLoop(obj.objid)
+        seen.add(obj.objid)
+        assert obj.doc is not None
+        try:
+            obj = obj.doc.getobj(obj.objid)
+        except PDFObjectNotFound:
+            return default
+    return obj
+
+
+PDFObjRef.resolve = _resolve
 
 
 def _open(data: bytes):
@@ -187,15 +216,40 @@ def _measure(lines: list[_Line]) -> tuple[float, float, float]:
     return left, right, em
 
 
+def _loop_in(e: Optional[BaseException]) -> bool:
+    """Whether a reference loop is behind the error (pdfplumber wraps pdfminer's errors in its own)."""
+    for _ in range(10):
+        if e is None or isinstance(e, _ReferenceLoop):
+            return e is not None
+        inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else None
+        e = inner or e.__cause__ or e.__context__
+    return False
+
+
 def _damaged(e: Exception) -> ExtractError:
+    if _loop_in(e):
+        return ExtractError("PDF 文件已损坏：其中的对象互相引用，形成循环，无法读取", "damaged PDF: its objects refer to each other in a loop")
     return ExtractError(f"PDF 文件已损坏或不完整，无法读取（{type(e).__name__}）", f"damaged or truncated PDF: {e}")
+
+
+@contextmanager
+def _closing(pdf) -> Iterator:
+    """The document, closed at the end; closing a damaged one reads its page tree again, and what
+    that raises was reported already (or is beside the point)."""
+    try:
+        yield pdf
+    finally:
+        try:
+            pdf.close()
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def pdf_layout(data: bytes, ocr: bool = False) -> Layout:
     """The text layer's layout; ScannedPDF when no page has one (extract reads those by OCR). With
     ``ocr``, a page that is only a picture among pages with text is read by OCR: the layout is then a
     ScanLayout, with the cells its tables came from."""
-    with _open(data) as pdf:
+    with _closing(_open(data)) as pdf:
         try:
             pages = pdf.pages
             if len(pages) > MAX_PAGES:
@@ -228,9 +282,11 @@ def pdf_layout(data: bytes, ocr: bool = False) -> Layout:
 
 
 def _read_picture(data: bytes, number: int):
+    from ..budget import ocr_page
     from .scan.page import read_page
     from .scan.pages import DPI, pdf_pages
 
+    ocr_page()  # the page's recognition has its own time budget
     page = read_page(next(pdf_pages(data, first=number - 1)), number)
     page.dpi = DPI
     return page

@@ -87,7 +87,28 @@ class _Blank:
 
 
 BLANK = _Blank()
-Value = Union[float, _Blank]
+
+# A count, or a sum in 万元, never has more digits than this; with more, the value could not be
+# stored exactly either (SQLite's integers stop at 19 digits, a float is exact to 15).
+MAX_DIGITS = 15
+
+
+class TooLong:
+    """A cell printed with a number of more than MAX_DIGITS digits: its place in the row is known,
+    its value is not kept (the tables leave the cell NULL, with a check)."""
+
+    __slots__ = ("raw",)
+    stored = None
+    value = None
+
+    def __init__(self, raw: str):
+        self.raw = raw
+
+    def __repr__(self) -> str:
+        return f"TooLong({self.raw!r})"
+
+
+Value = Union[float, _Blank, TooLong]
 
 
 @dataclass(frozen=True)
@@ -107,8 +128,9 @@ _PLAIN_INT = re.compile(r"\s*-?\d{1,15}\s*$")
 
 
 @lru_cache(maxsize=65536)
-def parse_number(cell: str) -> Union[Num, _Blank, None]:
-    """A cell's number, ``BLANK`` for a dash, or None when the cell is text."""
+def parse_number(cell: str) -> Union[Num, _Blank, TooLong, None]:
+    """A cell's number, ``BLANK`` for a dash, ``TooLong`` for a number of too many digits, or None
+    when the cell is text."""
     if _PLAIN_INT.match(cell):  # most cells: skip normalisation
         return Num(float(int(cell)), cell.strip())
     s = unicodedata.normalize("NFKC", cell).replace("\u2212", "-").replace("\u2014", "—")
@@ -123,4 +145,7 @@ def parse_number(cell: str) -> Union[Num, _Blank, None]:
         unit, s = m.group(1), s[: m.start()]
     if not _NUMBER.match(s):
         return None
+    digits = s.lstrip("+-").split(".", 1)[0].replace(",", "")
+    if len(digits) > MAX_DIGITS:
+        return TooLong(cell.strip())
     return Num(float(s.replace(",", "")), cell.strip(), unit)

@@ -14,7 +14,8 @@ from typing import Iterable
 
 import numpy as np
 
-from .. import ExtractError
+from ...budget import ocr_page
+from .. import BlankScan, ExtractError
 from .layout import ScanLayout, build
 from .page import ReadPage, read_page
 
@@ -54,10 +55,11 @@ def read_scan(pages: Iterable[np.ndarray]) -> Scan:
     for n, grey in enumerate(pages, start=1):
         if n > MAX_PAGES:
             raise ExtractError(f"扫描件超过 {MAX_PAGES} 页，不像是一份年度报告", f"more than {MAX_PAGES} scanned pages")
+        ocr_page()  # each page's recognition has its own time budget
         read.append(read_page(grey, n))
     if not read or not any(p.boxes for p in read):
         pages_said = "这一页是空白页" if len(read) == 1 else f"共 {len(read)} 页，都是空白页"
-        raise ExtractError(f"扫描件上没有可识别的文字（{pages_said}）", "no text found on the scanned pages (blank)")
+        raise BlankScan(f"扫描件上没有可识别的文字（{pages_said}）", "no text found on the scanned pages (blank)")
     return Scan.of(build(read), read)
 
 

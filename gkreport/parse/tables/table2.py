@@ -12,8 +12,8 @@ from ... import template as T
 from ...model import ActiveCell, Check
 from ..columns import place, token_spans
 from ..rows import EMPTY, Row
-from ..text import BLANK, Num, squash
-from .common import fmt_values, value_index
+from ..text import BLANK, Num, TooLong, squash
+from .common import fmt_values, too_long, value_index
 
 _ITEM_LABEL_MAX = 24
 
@@ -164,10 +164,12 @@ def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
             if values is row.values:
                 where = {m: n for n, m in enumerate(columns)}
         blank = []
+        out.checks.extend(too_long([placed.get(m) for m in columns], f"表二「{item.label}」一行", loc))
         for measure in columns:
             v = placed.get(measure, EMPTY)
             if not isinstance(v, Num):
-                blank.append(T.ACTIVE_MEASURE_BY_KEY[measure].label)
+                if type(v) is not TooLong:  # a number too long to keep has its own check
+                    blank.append(T.ACTIVE_MEASURE_BY_KEY[measure].label)
                 continue
             unit = v.unit or header_units.get(measure) or ("万元" if measure == "amount_10k_yuan" else None)
             out.cells.append(ActiveCell(item.key, measure, v.value, unit))

@@ -17,7 +17,7 @@ from ..placement import resolve_rows
 from ..rows import EMPTY, Row
 from ..text import BLANK, Num, squash
 from .blanks import apply, settle
-from .common import fmt_values, value_index
+from .common import fmt_values, is_value, not_counts, uncountable, value_index
 
 # a numbering prefix: 一、 (三) 4. — and OCR's l. or I. for 1.
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]\)|[\dlI]+[.、,，]?)")
@@ -298,7 +298,7 @@ def _aligned(rows: list[Row]) -> bool:
         if len(row.values) > WIDTH:
             return False
         if len(row.values) == WIDTH:
-            if not all(isinstance(c, Num) or c is BLANK for c in cells[-WIDTH:]):
+            if not all(is_value(c) for c in cells[-WIDTH:]):
                 return False
             complete += 1
         head = cells[:-WIDTH]
@@ -360,8 +360,8 @@ def _value_places(row: Row, values: list) -> list:
     nums = iter(n for n, v in enumerate(row.values))  # space-aligned: the numbers in order, blanks between
     out = []
     for v in values:
-        out.append(next(nums, None) if type(v) is Num or v is BLANK else None)
-    return out if len(row.values) == sum(1 for v in values if type(v) is Num or v is BLANK) else [None] * WIDTH
+        out.append(next(nums, None) if is_value(v) else None)
+    return out if len(row.values) == sum(1 for v in values if is_value(v)) else [None] * WIDTH
 
 
 def _in_place(row: Row) -> Optional[list]:
@@ -404,16 +404,25 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
                 values = (_in_place(a.row) if aligned else None) or a.row.values_for(WIDTH)
         if len(values) != WIDTH and a.row.raw is not None:
             values = spaced.place(a.row) or values
+        where = f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行"
         if len(values) != WIDTH:
-            damaged[a.key] = [v.stored for v in values]  # None for a dash
+            out.checks.extend(not_counts(values, where, f"request_stats.{a.key}"))
+            # None for a dash, or a value that is no count: neither takes part in the placement
+            damaged[a.key] = [None if uncountable(v) else v.stored for v in values]
             continue
-        # a None is a cell the report left blank; a cell missing from the dict could not be read
+        # a None is a cell the report left blank; a cell missing from the dict could not be read (a
+        # number too long or not whole: NULL with its check, never settled by the arithmetic)
         stored = [v.stored for v in values]
-        out.values[a.key] = dict(zip(T.APPLICANT_KEYS, stored))
+        row_values = out.values[a.key] = dict(zip(T.APPLICANT_KEYS, stored))
+        for col, v in zip(T.APPLICANT_KEYS, values):
+            if uncountable(v):
+                del row_values[col]
+                out.checks.extend(not_counts([v], where, f"request_stats.{a.key}.{col}"))
         out.sources.update({f"request_stats.{a.key}.{c}": (a.row.line_no, n)
-                            for c, n in zip(T.APPLICANT_KEYS, _value_places(a.row, values)) if n is not None})
-        if None in stored:
-            blanks[a.key] = [col for col, v in zip(T.APPLICANT_KEYS, stored) if v is None]
+                            for c, n in zip(T.APPLICANT_KEYS, _value_places(a.row, values))
+                            if n is not None and c in row_values})
+        if None in row_values.values():
+            blanks[a.key] = [col for col, v in row_values.items() if v is None]
     equations = table3_equations(fmt, keys)
     if damaged:
         _place_damaged(out, damaged, equations)

@@ -14,7 +14,7 @@ from ..placement import resolve_row
 from ..rows import EMPTY, Row
 from ..text import BLANK, Num
 from .blanks import apply, settle
-from .common import fmt_values, value_index
+from .common import fmt_values, is_value, not_counts, uncountable, value_index
 
 _T4_CELLS = tuple(t4(p, o) for p, _ in T.PROCEEDINGS for o in T.OUTCOME_KEYS)  # the printed order
 WIDTH = len(_T4_CELLS)
@@ -75,7 +75,7 @@ def _places_in(rows: list[Row], placed: list) -> list:
     if row is None:  # placed by their columns on the line: the numbers in order
         data = next((r for r in rows if r.values), None)
         nums = iter(range(len(data.values))) if data else iter(())
-        return [(data.line_no, next(nums)) if type(v) is Num or v is BLANK else None for v in placed] if data else []
+        return [(data.line_no, next(nums)) if is_value(v) else None for v in placed] if data else []
     start = len(row.cells) - WIDTH
     return [(row.line_no, value_index(row.cells, start + k)) if type(v) is Num else None for k, v in enumerate(placed)]
 
@@ -108,8 +108,12 @@ def read_table4(rows: list[Row]) -> Table4:
         cells = placed if placed is not None else numbers
         where = _places_in(rows, placed) if placed is not None else (places if numbers is not split else [])
         blank = []
+        out.checks.extend(not_counts(cells, "表四（行政复议、行政诉讼）", "appeal_stats"))
         for k, (cell, v) in enumerate(zip(_T4_CELLS, cells)):
-            out.values.setdefault(cell[1], {})[cell[2]] = v.stored
+            row_values = out.values.setdefault(cell[1], {})
+            if uncountable(v):  # NULL with its check, never settled by the totals
+                continue
+            row_values[cell[2]] = v.stored
             if type(v) is Num and k < len(where) and where[k] is not None:
                 out.sources[f"appeal_stats.{cell[1]}.{cell[2]}"] = where[k]
             if not isinstance(v, Num):
@@ -117,8 +121,12 @@ def read_table4(rows: list[Row]) -> Table4:
         if blank:
             _settle_blanks(out, blank)
         return out
-    vals = [0 if v is BLANK or v is EMPTY else v.stored for v in numbers]
-    row, feasible = resolve_row(_T4_CELLS, vals, None, table4_equations())
+    out.checks.extend(not_counts(numbers, "表四（行政复议、行政诉讼）", "appeal_stats"))
+    if any(map(uncountable, numbers)):
+        row = {}  # a value that is no count among them: no placement can be trusted
+    else:
+        vals = [0 if v is BLANK or v is EMPTY else v.stored for v in numbers]
+        row, _feasible = resolve_row(_T4_CELLS, vals, None, table4_equations())
     how = "少于" if len(numbers) < WIDTH else "多于"
     if len(row) == WIDTH:
         result = "按各组总计可以唯一确定每一格。"
