@@ -145,7 +145,8 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
 
 
 # what finding and replacing a stored report looks up while an ingest writes
-WRITE_INDEXES = {("reports", ("source_path",)), ("checks", ("report_id",))}
+# kept while a bulk ingest writes: the writer looks reports up by path, and by agency for twins (same_figures)
+WRITE_INDEXES = {("reports", ("source_path",)), ("reports", ("agency_id",)), ("checks", ("report_id",))}
 
 
 def create_indexes(db: sqlite_utils.Database) -> None:
@@ -263,6 +264,38 @@ def explain(e: sqlite3.Error) -> str:
 def report_exists(db: sqlite_utils.Database, report_id: str) -> Optional[str]:
     row = db.execute("select source_path from reports where id = ?", [report_id]).fetchone()
     return row[0] if row else None
+
+
+FIGURE_TABLES = ("active_disclosure", "request_stats", "appeal_stats")
+_MIN_FIGURES = 20  # fewer cells read than this: too little to call two reports the same by their tables
+
+
+def _figures(rows: dict[str, list[tuple]]) -> Optional[tuple]:
+    """A report's three tables as values only (the report id left out), or None when few cells were read."""
+    figures = tuple(tuple(sorted(row[1:] for row in rows.get(t, ()))) for t in FIGURE_TABLES)
+    read = sum(v is not None for table in figures[1:] for row in table for v in row[1:])
+    return figures if read >= _MIN_FIGURES else None
+
+
+def same_figures(db: sqlite_utils.Database, prepared: "Prepared") -> Optional[tuple[str, str, str]]:
+    """(id, source path, format) of another stored report of the same agency and year whose three tables hold
+    the same values. The writer takes one in another format for the same report published twice (a
+    web page and its PDF, a Word file and its text), whose texts differ in markup, page footers or a
+    dropped header row and so get different ids. None when there is none, or too few cells were read
+    to tell."""
+    report = dict(zip(COLUMNS["reports"], prepared.rows["reports"][0]))
+    agency, year = report.get("agency_id"), report.get("year")
+    mine = _figures(prepared.rows) if agency and year else None
+    if mine is None:
+        return None
+    for other, path, fmt in db.execute("select id, source_path, source_format from reports "
+                                       "where agency_id = ? and year = ? and id != ?",
+                                       [agency, year, prepared.report_id]).fetchall():
+        theirs = {t: [tuple(r) for r in db.execute(f"select {', '.join(f'[{c}]' for c in COLUMNS[t])} from [{t}] "
+                                                   "where report_id = ?", [other])] for t in FIGURE_TABLES}
+        if _figures(theirs) == mine:
+            return other, path, fmt
+    return None
 
 
 def delete_report(db: sqlite_utils.Database, report_id: str, indexed: bool = True) -> None:
