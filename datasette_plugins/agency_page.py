@@ -2,18 +2,19 @@
 
 The page itself holds only the agency's name and region and the list of its reports (one indexed
 look-up in report_figures); the charts fetch their numbers from the JSON API (datasette_plugins/charts.py).
+With .json added, each page answers with its data: the agency and its reports, or the overview's charts.
 """
 
 from __future__ import annotations
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
-from markupsafe import Markup, escape
 
 from gkreport.site import NAME
 
-from datasette_plugins.charts import chart_div, script_urls
-from datasette_plugins.report_page import LEVEL, STATUS
+from datasette_plugins.charts import chart_div, chart_rows, script_urls
+from datasette_plugins.json_pages import json_page, wants_json
+from datasette_plugins.labels import LEVEL, STATUS
 
 AGENCY_CHARTS = ["agency_requests", "agency_outcomes", "agency_appeals"]
 OVERVIEW_CHARTS = ["year_totals", "refusal_reasons", "top_regions"]
@@ -38,6 +39,12 @@ async def agency_info(datasette, agency_id: str) -> tuple[dict, list[dict]]:
 
 async def agency_page(request, datasette):
     agency, reports = await agency_info(datasette, request.url_vars["agency_id"])
+    if wants_json(request):
+        return json_page({"agency": agency, "reports": reports,
+                          "charts": [await chart_rows(datasette, c, {"agency_id": agency["id"]})
+                                     for c in AGENCY_CHARTS[:1]],
+                          "links": {"page": datasette.urls.path(f"/-/agency/{agency['id']}"),
+                                    "embed": datasette.urls.path(f"/-/embed/agency/{agency['id']}")}})
     context = {
         "agency": agency, "reports": reports, "database": NAME,
         "charts": [chart_div(datasette, c, {"agency_id": agency["id"]}) for c in AGENCY_CHARTS],
@@ -48,6 +55,8 @@ async def agency_page(request, datasette):
 
 
 async def overview_page(request, datasette):
+    if wants_json(request):
+        return json_page({"charts": [await chart_rows(datasette, c) for c in OVERVIEW_CHARTS]})
     context = {
         "database": NAME,
         "charts": [chart_div(datasette, c, height="420px" if c == "top_regions" else "340px") for c in OVERVIEW_CHARTS],
@@ -59,15 +68,6 @@ async def overview_page(request, datasette):
 @hookimpl
 def register_routes():
     return [
-        (r"^/-/agency/(?P<agency_id>[^/]{1,128})$", agency_page),
-        (r"^/-/overview$", overview_page),
+        (r"^/-/agency/(?P<agency_id>[^/]{1,128}?)(\.(?P<format>json))?$", agency_page),
+        (r"^/-/overview(\.(?P<format>json))?$", overview_page),
     ]
-
-
-@hookimpl
-def render_cell(row, value, column, table, datasette):
-    """An agency's name in the agencies table links to its page with charts."""
-    if table == "agencies" and column == "name" and "id" in row.keys():
-        href = datasette.urls.path(f"/-/agency/{row['id']}")
-        return Markup(f'{escape(value)} <a href="{escape(href)}" title="机关的历年图表">图表</a>')
-    return None

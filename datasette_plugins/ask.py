@@ -1,4 +1,5 @@
-"""Ask a question: the chat page /-/ask, its JSON endpoint /-/ask.json, a menu link and a box on the home page.
+"""Ask a question: the chat page /-/ask, its JSON endpoint /-/ask.json, a menu link and a box on the home page
+(templates/index.html, from the examples given here).
 
     /-/ask.json?q=上犹县政府办历年收到多少申请？
     /-/ask.json?q=2021年呢&context={"intent": …, "slots": …}   (a follow-up: the previous answer's context)
@@ -126,70 +127,22 @@ def register_routes():
 
 @hookimpl
 def menu_links(datasette):
-    return [{"href": datasette.urls.path("/-/ask"), "label": "提问 Ask a question"}]
+    return [{"href": datasette.urls.path("/-/ask"), "label": "提问"}]
 
 
 @hookimpl
 def extra_template_vars(template, datasette):
-    """For a home page template that shows the question box itself: ask_url and ask_examples."""
+    """For the home page's question box: ask_url, and example questions that work on this database."""
     if template != "index.html":
         return {}
 
     async def ask_vars():
         _, idx = await _index(datasette)
         return {"ask_url": datasette.urls.path("/-/ask"),
-                "ask_examples": [e["question"] for e in featured_examples(idx, "zh", 5)]}
+                "ask_examples": [e["question"] for e in featured_examples(idx, "zh", 5)],
+                "ask_examples_en": [e["question"] for e in featured_examples(idx, "en", 1)]}
 
     return ask_vars
-
-
-@hookimpl
-def extra_body_script(view_name, datasette):
-    """On the home page, a question box with example questions that work on this database."""
-    if view_name != "index":
-        return None
-
-    async def script():
-        _, idx = await _index(datasette)
-        data = {"url": datasette.urls.path("/-/ask"),
-                "examples": [e["question"] for e in featured_examples(idx, "zh", 5)]
-                + [e["question"] for e in featured_examples(idx, "en", 1)]}
-        return (f"window.gkAskHome = {json.dumps(data, ensure_ascii=False)};\n"
-                + HOME_SCRIPT)
-
-    return script
-
-
-HOME_SCRIPT = """
-(function () {
-  var d = window.gkAskHome, h1 = document.querySelector('.content h1, main h1, h1');
-  if (!d || !h1) return;
-  var box = document.createElement('section');
-  box.className = 'gk-ask-home';
-  var form = document.createElement('form');
-  form.action = d.url; form.method = 'get';
-  var label = document.createElement('label');
-  label.htmlFor = 'gk-ask-q';
-  label.innerHTML = '<strong>提问</strong>（中文或英文，例如“哪些单位被提起行政诉讼”）<small>Ask in Chinese or English</small>';
-  var input = document.createElement('input');
-  input.type = 'search'; input.name = 'q'; input.id = 'gk-ask-q'; input.maxLength = 500;
-  input.placeholder = d.examples[0] || '';
-  var button = document.createElement('input');
-  button.type = 'submit'; button.value = '提问 Ask';
-  form.appendChild(label); form.appendChild(document.createElement('br'));
-  form.appendChild(input); form.appendChild(button);
-  box.appendChild(form);
-  var ul = document.createElement('ul');
-  ul.className = 'gk-ask-examples';
-  d.examples.forEach(function (q) {
-    var li = document.createElement('li'), a = document.createElement('a');
-    a.href = d.url + '?q=' + encodeURIComponent(q); a.textContent = q;
-    li.appendChild(a); ul.appendChild(li);
-  });
-  box.appendChild(ul);
-  h1.parentNode.insertBefore(box, h1.nextSibling);
-})();
-"""
 
 
 @hookimpl

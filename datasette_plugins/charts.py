@@ -14,6 +14,7 @@ import gzip
 import json
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
@@ -72,6 +73,26 @@ group by 1
 order by 本年新收申请 desc nulls last, 地区
 limit 15""",
     },
+    "chart_year_coverage": {
+        "title": "图表数据：每年有报告的机关",
+        "description": "每个年度有报告的机关数，以及其中前一个年度也有报告的机关数：两者不等时，各年合计来自不同的一批机关，"
+                       "不能直接比较（见“同口径比较”）。省份、层级留空 = 全部。",
+        "params": ["province", "level"],
+        "hide_sql": True,
+        "sql": """with a as (
+  select agency_id, year, lag(year) over (partition by agency_id order by year) as before
+  from report_figures
+  where agency_id is not null and year is not null
+    and (nullif(:province, '') is null or province = :province)
+    and (nullif(:level, '') is null or level = :level)
+  group by agency_id, year),
+years as (select year, lag(year) over (order by year) as previous from (select distinct year from a))
+select a.year as 年度, years.previous as 前一年度, count(*) as 机关数,
+       sum(case when a.before = years.previous then 1 else 0 end) as 前一年度也有报告的机关数
+from a join years on years.year = a.year
+group by a.year
+order by a.year""",
+    },
 }
 
 # ready-made question → the chart drawn above its table
@@ -80,6 +101,25 @@ BESIDE_QUERIES = {
     "correction_rate": "litigation_by_year",
     "grant_rate_by_region": "grant_rate_by_region",
 }
+
+
+# each chart of gk-charts.js and the canned query it reads
+CHART_QUERY = {"agency_requests": "chart_agency", "agency_outcomes": "chart_agency", "agency_appeals": "chart_agency",
+               "year_totals": "chart_years", "refusal_reasons": "refusal_reasons_by_year",
+               "top_regions": "chart_top_regions", "litigation_by_year": "correction_rate",
+               "grant_rate_by_region": "grant_rate_by_region"}
+
+
+async def chart_rows(datasette, chart: str, params: dict | None = None) -> dict:
+    """A chart's data as the JSON of the pages that draw it: its question, parameters, rows and addresses."""
+    query = CHART_QUERY[chart]
+    canned = (await datasette.get_canned_queries(NAME, None))[query]
+    values = {p: (params or {}).get(p, "") for p in canned.get("params") or []}
+    result = await datasette.get_database(NAME).execute(canned["sql"], values)
+    given = {k: v for k, v in values.items() if v}
+    return {"chart": chart, "query": query, "params": given, "rows": [dict(r) for r in result.rows],
+            "json": datasette.urls.path(f"/{NAME}/{query}.json") + ("?" + urlencode(given) if given else ""),
+            "csv": datasette.urls.path(f"/{NAME}/{query}.csv") + ("?" + urlencode(given) if given else "")}
 
 
 def script_urls(datasette) -> list[str]:
@@ -145,17 +185,14 @@ def extra_js_urls(template, request, datasette):
 
 
 @hookimpl
-def extra_body_script(template, request, datasette):
-    """Above a ready-made question's table, its chart, drawn from the same question and parameters."""
+def extra_template_vars(template, request, datasette):
+    """Above a ready-made question's table, its chart, drawn from the same question and parameters
+    (templates/query.html puts it there: no inline script)."""
     chart = _beside(request) if template == "query.html" else None
     if not chart:
-        return ""
+        return {}
     params = {k: v for k in request.args.keys() for v in [request.args.get(k)] if not k.startswith("_") and v}
-    div = chart_div(datasette, chart, params)
-    return (f"(function(){{var t=document.querySelector('table.rows-and-columns')||document.querySelector('form.sql');"
-            f"if(!t)return;var d=document.createElement('div');d.innerHTML={json.dumps(str(div))};"
-            f"var at=t.closest('.table-wrapper')||t;at.parentNode.insertBefore(d.firstChild,at);"
-            f"if(window.gkCharts)gkCharts.drawAll();}})();")
+    return {"gk_beside_chart": chart_div(datasette, chart, params)}
 
 
 @hookimpl

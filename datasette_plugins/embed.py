@@ -3,7 +3,8 @@
 The iframe pages have no navigation and fill their frame; each links back to the full data (in a
 new tab). embed.js (served at /gk-static/embed.js) needs no page of ours: it reads
 /gkreport/chart_agency.json?_shape=array&agency_id=… (the site answers with CORS headers) and draws
-a card with the agency's latest figures after its own <script> tag.
+a card with the agency's latest figures after its own <script> tag. With .json added, the iframe pages
+answer with their data.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from datasette.utils.asgi import NotFound, Response
 from gkreport.site import NAME
 
 from datasette_plugins.agency_page import AGENCY_CHARTS, OVERVIEW_CHARTS, agency_info
-from datasette_plugins.charts import BESIDE_QUERIES, chart_div, script_urls
+from datasette_plugins.charts import BESIDE_QUERIES, chart_div, chart_rows, script_urls
+from datasette_plugins.json_pages import json_page, wants_json
 
 # charts that may be embedded alone, with the parameters they take from the embed URL
 EMBEDDABLE = {name: [] for name in OVERVIEW_CHARTS} | {name: ["agency_id"] for name in AGENCY_CHARTS} | {
@@ -26,14 +28,16 @@ EMBEDDABLE = {name: [] for name in OVERVIEW_CHARTS} | {name: ["agency_id"] for n
 
 async def _render(request, datasette, context: dict) -> Response:
     context = {"chart_scripts": script_urls(datasette), "database": NAME, **context}
-    response = Response.html(await datasette.render_template("embed.html", context, request=request))
-    response.headers["Content-Security-Policy"] = "frame-ancestors *"
-    return response
+    # other sites may frame these pages: headers.py gives them frame-ancestors *
+    return Response.html(await datasette.render_template("embed.html", context, request=request))
 
 
 async def embed_agency(request, datasette):
     agency, reports = await agency_info(datasette, request.url_vars["agency_id"])
     latest = reports[-1] if reports else None
+    if wants_json(request):
+        return json_page({"agency": agency, "latest": latest, "report_count": len(reports),
+                          "charts": [await chart_rows(datasette, "agency_requests", {"agency_id": agency["id"]})]})
     return await _render(request, datasette, {
         "title": agency["name"], "agency": agency, "latest": latest, "report_count": len(reports),
         "charts": [chart_div(datasette, "agency_requests", {"agency_id": agency["id"]}, height="220px", target="_blank")],
@@ -51,6 +55,8 @@ async def embed_chart(request, datasette):
     full = f"/-/agency/{params['agency_id']}" if "agency_id" in params else (
         f"/{NAME}/" + next((q for q, c in BESIDE_QUERIES.items() if c == name), "") if name in BESIDE_QUERIES
         else "/-/overview")
+    if wants_json(request):
+        return json_page(await chart_rows(datasette, name, params))
     height = request.args.get("height") or ""
     height = height if re.fullmatch(r"\d{2,4}px", height) else "100vh"  # ?height=400px, else the frame's height
     return await _render(request, datasette, {
@@ -62,6 +68,6 @@ async def embed_chart(request, datasette):
 @hookimpl
 def register_routes():
     return [
-        (r"^/-/embed/agency/(?P<agency_id>[^/]{1,128})$", embed_agency),
-        (r"^/-/embed/chart/(?P<chart>[a-z_]{1,64})$", embed_chart),
+        (r"^/-/embed/agency/(?P<agency_id>[^/]{1,128}?)(\.(?P<format>json))?$", embed_agency),
+        (r"^/-/embed/chart/(?P<chart>[a-z_]{1,64})(\.(?P<format>json))?$", embed_chart),
     ]

@@ -1,8 +1,9 @@
 """A report's own page, /report/<id>: the report as a reader knows it.
 
 Metadata, the three statistical tables laid out as printed (gkreport.layout's grids, with the
-template's Chinese labels), every check highlighted on the cells it concerns, the narrative,
-and the source. Also /report/<id>/source, the original file, served only when a file with the
+template's Chinese labels; table 3 with its group headings, table3_layout.py), every check
+highlighted on the cells it concerns and listed once per rule with what to do about it
+(check_advice.py), the narrative, and the source. /report/<id>.json is the same as JSON. Also /report/<id>/source, the original file, served only when a file with the
 stored sha256 is found (so nothing but ingested sources can be read through it).
 """
 
@@ -13,15 +14,17 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
-from markupsafe import Markup, escape
 
 from gkreport import layout
 from gkreport.narrative import narrative
 from gkreport.site import NAME, source_roots
 
-SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
-STATUS = {"ok": "通过检查", "warning": "有警告", "error": "表格无法读取"}
-LEVEL = {"central": "中央", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇"}
+from datasette_plugins.check_advice import grouped
+from datasette_plugins.json_pages import json_page, wants_json
+from datasette_plugins.labels import LEVEL, STATUS, TEMPLATE
+from datasette_plugins.links import safe_url
+from datasette_plugins.table3_layout import table3_rows
+
 MAX_SOURCE_BYTES = 50_000_000
 
 
@@ -56,7 +59,7 @@ def grid_rows(grid: layout.Grid, flags: dict[str, list[dict]]) -> list[list[dict
                 cells[-1]["colspan"] += 1
                 continue
             found = cell_checks(cell.location, flags)
-            cells.append({"text": cell.text, "header": cell.header, "colspan": 1, "location": cell.location,
+            cells.append({"text": cell.text, "header": cell.header, "colspan": 1, "rowspan": 1, "location": cell.location,
                           "flagged": bool(found), "title": "；".join(c["message"] for c in found)})
         cells[-1]["colspan"] += width - sum(c["colspan"] for c in cells)
         rows.append(cells)
@@ -102,29 +105,57 @@ async def table_values(db, report_id: str) -> tuple[dict, dict, dict]:
     return active, requests, appeals
 
 
-async def report_page(request, datasette):
-    db, report = await _report(datasette, request.url_vars["report_id"])
+async def report_data(datasette, report_id: str) -> tuple[object, dict, dict]:
+    """Everything the report page shows: the report's row, its three tables, its checks and its narrative."""
+    db, report = await _report(datasette, report_id)
     rid = report["id"]
     checks = await _rows(db, "select c.*, k.label as rule_label from checks c left join check_rules k "
                              "on k.key = c.rule where c.report_id = ? order by c.id", [rid])
-    flags = flags_for(checks)
     active, requests, appeals = await table_values(db, rid)
+    sections = await _rows(db, "select section_no, heading, body from sections where report_id = ? order by position",
+                           [rid])
+    return db, report, {"checks": checks, "active": active, "requests": requests, "appeals": appeals,
+                        "sections": sections}
+
+
+def report_json(datasette, report: dict, parts: dict) -> dict:
+    rid = report["id"]
+    return {
+        "report": report,
+        "tables": {"table2": parts["active"], "table3": parts["requests"], "table4": parts["appeals"]},
+        "checks": {**grouped(parts["checks"]), "all": parts["checks"]},
+        "sections": parts["sections"],
+        "links": {"page": datasette.urls.path(f"/report/{rid}"),
+                  "tables_csv": datasette.urls.path(f"/report/{rid}/tables.csv"),
+                  "tables_xlsx": datasette.urls.path(f"/report/{rid}/tables.xlsx"),
+                  "agency": datasette.urls.path(f"/-/agency/{report['agency_id']}") if report["agency_id"] else None},
+    }
+
+
+async def report_page(request, datasette):
+    db, report, parts = await report_data(datasette, request.url_vars["report_id"])
+    if wants_json(request):
+        return json_page(report_json(datasette, report, parts))
+    flags = flags_for(parts["checks"])
+    active, requests, appeals = parts["active"], parts["requests"], parts["appeals"]
     tables = [
-        ("表二", "主动公开政府信息情况", layout.table2_grid(active, report["table2_template"]), bool(active)),
-        ("表三", "收到和处理政府信息公开申请情况", layout.table3_grid(requests, report["table3_template"]),
+        ("表二", "主动公开政府信息情况", grid_rows(layout.table2_grid(active, report["table2_template"]), flags),
+         bool(active)),
+        ("表三", "收到和处理政府信息公开申请情况",
+         table3_rows(requests, report["table3_template"], lambda location: cell_checks(location, flags)),
          bool(requests)),
-        ("表四", "政府信息公开行政复议、行政诉讼情况", layout.table4_grid(appeals), bool(appeals)),
+        ("表四", "政府信息公开行政复议、行政诉讼情况", grid_rows(layout.table4_grid(appeals), flags), bool(appeals)),
     ]
-    sections = [dict(s, body=narrative(s["body"])) for s in await _rows(
-        db, "select section_no, heading, body from sections where report_id = ? order by position", [rid])]
     context = {
         "report": report,
         "status_label": STATUS.get(report["status"], report["status"]),
         "level_label": LEVEL.get(report["level"], report["level"] or "—"),
-        "tables": [{"no": no, "title": title, "rows": grid_rows(grid, flags) if present else None}
-                   for no, title, grid, present in tables],
-        "checks": [dict(c, severity_label=SEVERITY.get(c["severity"], c["severity"])) for c in checks],
-        "sections": sections,
+        "template_label": TEMPLATE.get(report["template"], report["template"]),
+        "table_labels": [TEMPLATE.get(report[k], report[k] or "—") for k in ("table2_template", "table3_template")],
+        "tables": [{"no": no, "title": title, "rows": rows if present else None} for no, title, rows, present in tables],
+        "checks": grouped(parts["checks"]),
+        "sections": [dict(s, body=narrative(s["body"])) for s in parts["sections"]],
+        "source_url": safe_url(report["source_url"]),
         "has_source_file": find_source(report, db.path) is not None,
         "database": NAME,
     }
@@ -153,19 +184,6 @@ def rid_name(report: dict) -> str:
 @hookimpl
 def register_routes():
     return [
-        (r"^/report/(?P<report_id>[0-9A-Za-z_-]{1,64})$", report_page),
+        (r"^/report/(?P<report_id>[0-9A-Za-z_-]{1,64})(\.(?P<format>json))?$", report_page),
         (r"^/report/(?P<report_id>[0-9A-Za-z_-]{1,64})/source$", report_source),
     ]
-
-
-@hookimpl
-def render_cell(row, value, column, table, datasette):
-    """Links to the report's page: a report's title in the reports table, and 报告编号 in canned queries."""
-    if table == "reports" and column == "title" and "id" in row.keys():
-        report_id = row["id"]
-    elif column == "报告编号" and isinstance(value, str):
-        report_id = value
-    else:
-        return None
-    href = datasette.urls.path(f"/report/{report_id}")
-    return Markup(f'<a href="{escape(href)}" title="查看报告原貌">{escape(value or report_id)}</a>')

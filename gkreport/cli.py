@@ -70,6 +70,27 @@ def ingest(paths, db_path, force, jobs, quiet, ocr):
 
 
 @cli.command()
+@click.argument("urls", nargs=-1)
+@click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="网址文件：每行一个网址，可在同一行写上机关名称")
+@click.option("--out", default="downloads", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="下载的报告文件保存在这个文件夹")
+@click.option("--db", "db_path", default="gkreport.db", show_default=True, type=click.Path(path_type=Path),
+              help="SQLite 数据库文件（报告和收集记录）")
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="同一网站两次请求之间至少间隔的秒数")
+@click.option("--max-bytes", default=50_000_000, show_default=True, type=click.IntRange(min=1),
+              help="单个文件的下载上限（字节），超过的不下载")
+def collect(urls, from_file, out, db_path, delay, max_bytes):
+    """从各机关网站收集年度报告：列表页、文章页或附件网址，下载后入库。
+
+    例如：gkreport collect https://www.example.gov.cn/xxgk/zfxxgknb/index.html --from 网址.txt"""
+    from .collect.cli import run
+
+    sys.exit(run(urls, from_file, out, db_path, delay, max_bytes))
+
+
+@cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 def show(file, as_json):

@@ -102,6 +102,7 @@ class Job:
     sha256: str
     replaces: tuple[str, ...] = ()  # ids stored earlier for this path
     ocr: bool = False  # read scanned PDFs with tesseract
+    source_url: Optional[str] = None  # where the file was downloaded from
 
 
 @dataclass
@@ -116,7 +117,7 @@ class Parsed:
     outcome: Optional[Outcome] = None  # what the writer reports once the rows are stored
 
 
-def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False) -> Parsed:
+def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False, source_url: Optional[str] = None) -> Parsed:
     """Bytes of one file → a parsed report, or the reason it is not one. Never raises."""
     try:
         try:
@@ -133,7 +134,8 @@ def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False) -> Parsed
     except Exception as e:  # a parser bug must not stop the batch; say what happened
         return Parsed(path, error=f"解析时出错（{type(e).__name__}: {e}）")
     source = {
-        "source_path": path, "source_format": extracted.source_format if extracted else "pdf", "sha256": sha256,
+        "source_path": path, "source_url": source_url,
+        "source_format": extracted.source_format if extracted else "pdf", "sha256": sha256,
         "encoding": extracted and extracted.encoding, "parser_version": PARSER_VERSION,
         "provenance": _provenance(report, extracted and extracted.line_pages),
     }
@@ -168,7 +170,7 @@ def _parse_job(job: Job) -> Parsed:
     """A worker's share of one file: everything up to the rows to write. What goes back to the
     writer is only those rows and the outcome line: handing the parsed report itself across
     processes cost the writer more than a tenth of its time."""
-    parsed = parse_file(job.path, job.data, job.sha256, job.ocr)
+    parsed = parse_file(job.path, job.data, job.sha256, job.ocr, job.source_url)
     parsed.replaces = job.replaces
     if parsed.report:
         r = parsed.report
@@ -191,8 +193,12 @@ def _first_warning(report: ParsedReport) -> str:
 
 def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = False, jobs: int = 0,
            ocr: bool = False, on_outcome: Optional[Callable[[Outcome], None]] = None,
-           on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True) -> Summary:
+           on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True,
+           source_urls: Optional[dict[str, str]] = None) -> Summary:
     """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped.
+
+    ``source_urls`` gives the web address a file was downloaded from (by the path as given), stored
+    as its reports' ``source_url``; a zip's members take the zip's.
 
     Every file's outcome goes to ``on_outcome`` as it is known, and is kept in the summary unless
     ``keep_outcomes`` is False (for runs over more files than are worth holding in memory)."""
@@ -223,6 +229,8 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
                     done(job_or_outcome)
                 else:
                     job_or_outcome.ocr = ocr
+                    if source_urls:
+                        job_or_outcome.source_url = source_urls.get(outer_path(job_or_outcome.path))
                     batch.append(job_or_outcome)
         return batch
 

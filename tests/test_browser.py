@@ -21,12 +21,17 @@ def _missing(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def site(seed_db, tmp_path_factory):
-    proc, url = start_server(tmp_path_factory.mktemp("serve"), str(seed_db))
+def serving(db, tmp_path_factory):
+    """`gkreport serve` on the database for the length of a fixture."""
+    proc, url = start_server(tmp_path_factory.mktemp("serve"), str(db))
     yield url
     proc.terminate()
     proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def site(seed_db, tmp_path_factory):
+    yield from serving(seed_db, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +79,7 @@ def test_a_reader_searches_opens_a_report_and_runs_a_question(site, browser, tmp
 
     # a ready-made question with a parameter
     page.goto(site + "/gkreport/requests_by_agency")
-    page.fill("input[name=year]", "2021")
+    page.select_option("select[name=year]", "2021")  # the years that exist, offered as choices
     page.locator("form.sql input[type=submit]").click()
     page.wait_for_url("**year=2021*")
     first = page.locator("table.rows-and-columns tbody tr").first

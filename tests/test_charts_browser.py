@@ -5,14 +5,12 @@ right numbers. Screenshots go in the test's temporary folder."""
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from test_browser import browser, site  # noqa: F401  (fixtures: `gkreport serve` and Chromium)
-from test_site import _free_port
+from test_browser import browser, serving, site  # noqa: F401  (fixtures: `gkreport serve` and Chromium)
+from test_site import serve_folder
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "embed.html"
 
@@ -81,13 +79,19 @@ def test_agency_page_draws_requests_outcomes_and_appeals(site, browser, agencies
 def test_year_overview_draws_totals_refusal_reasons_and_regions(site, browser, tmp_path):  # noqa: F811
     page = open_page(browser, f"{site}/-/overview")
     totals = drawn(page, "year_totals")
-    assert totals["series"] == {"本年新收申请": [8, 12, 7], "办理总计": [8, 13, 7], "予以公开": [5, 7, 6]}
-    assert {"2020", "2021", "2023", "历年合计（件）"} <= set(totals["texts"])
-    assert totals["foot"].startswith("涵盖 5 份报告（2020–2023 年）")
+    # 2022 has no report: it keeps its place on the axis, empty
+    assert totals["series"] == {"本年新收申请": [8, 12, None, 7], "办理总计": [8, 13, None, 7], "予以公开": [5, 7, None, 6]}
+    assert {"2020", "2021", "2022", "2023", "历年合计（件）"} <= set(totals["texts"])
+    assert totals["foot"].startswith("涵盖 5 份报告（2020–2023 年）；2022 年没有报告，图中留空")
+    # no agency has reports in two years: the totals compare different bodies, and the chart says so
+    page.wait_for_selector('.gk-chart[data-chart="year_totals"][data-compared="different"]')
+    note = page.locator('.gk-chart[data-chart="year_totals"] .gk-chart-compare')
+    assert "不是同一批机关" in note.inner_text() and "2021 年 3 个，其中 0 个前一年度也有报告" in note.inner_text()
+    assert note.locator("a").get_attribute("href") == "/gkreport/like_for_like"
 
     reasons = drawn(page, "refusal_reasons")
     assert len(reasons["series"]) == 8
-    assert reasons["series"]["5.属于三类内部事务信息"] == [1, 1, 0]  # 2020, 2021, 2023
+    assert reasons["series"]["5.属于三类内部事务信息"] == [1, 1, None, 0]  # 2020, 2021, (2022), 2023
     assert reasons["rows"] == "/gkreport/refusal_reasons_by_year"
 
     # thousands separators in labels, axes and tooltips (the sample's numbers are all small)
@@ -123,18 +127,8 @@ def other_origin(site, tmp_path):  # noqa: F811
     folder.mkdir()
     (folder / "embed.html").write_text(EXAMPLE.read_text(encoding="utf-8").replace("http://127.0.0.1:8001", site),
                                        encoding="utf-8")
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(folder)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import time
-    import urllib.request
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/embed.html", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
+    proc, url = serve_folder(folder)
+    yield url
     proc.terminate()
     proc.wait(10)
 
@@ -158,6 +152,40 @@ def test_example_page_on_another_origin_shows_both_widgets(other_origin, browser
 
     years = page.frame_locator("#gk-years")
     years.locator('.gk-chart[data-ready="1"] svg').wait_for()
-    assert json.loads(years.locator(".gk-chart").get_attribute("data-points"))[0]["data"] == [8, 12, 7]
+    assert json.loads(years.locator(".gk-chart").get_attribute("data-points"))[0]["data"] == [8, 12, None, 7]
     page.wait_for_timeout(300)
     snap(page, tmp_path, "embed-example")
+
+
+@pytest.fixture(scope="module")
+def years_site(years_db, tmp_path_factory):
+    yield from serving(years_db, tmp_path_factory)
+
+
+def test_year_charts_keep_gaps_and_compare_like_for_like(years_site, browser, years_db, tmp_path):  # noqa: F811
+    """上杭县 reported for 2016–2019, 2021 and 2023: its chart leaves 2020 and 2022 empty; the totals of all
+    reports compare different agencies from year to year, and the chart says so and offers the same bodies."""
+    agency = sqlite3.connect(years_db).execute(
+        "select agency_id from reports where agency_name like '上杭县%'").fetchone()[0]
+    page = open_page(browser, f"{years_site}/-/agency/{agency}")
+    requests = drawn(page, "agency_requests")
+    assert requests["series"] == {"本年新收申请": [5, 5, 5, 5, None, 5, None, 5]}  # 2016 … 2023
+    assert {"2020", "2022"} <= set(requests["texts"])
+    assert "2020、2022 年没有报告，图中留空" in requests["foot"]
+    page.wait_for_selector('.gk-chart[data-chart="agency_requests"][data-compared="same"]')
+    assert page.locator(".gk-chart-compare").count() == 0  # one agency: its years compare like for like
+    snap(page, tmp_path, "agency-gaps")
+
+    page = open_page(browser, f"{years_site}/-/overview")
+    totals = drawn(page, "year_totals")
+    assert totals["series"]["本年新收申请"][-2] is None  # 2022
+    page.wait_for_selector('.gk-chart[data-chart="year_totals"][data-compared="different"]')
+    note = page.locator('.gk-chart[data-chart="year_totals"] .gk-chart-compare')
+    assert "2023 年 2 个，其中 1 个前一年度也有报告" in note.inner_text()
+    note.locator("a").click()
+    page.wait_for_url("**/gkreport/like_for_like")
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() == 2
+    assert rows.first.locator("td").first.inner_text().strip() == "2021"
+    assert [c.strip() for c in rows.nth(1).locator("td").all_inner_texts()[:3]] == ["2023", "1", "1"]
+    snap(page, tmp_path, "like-for-like")

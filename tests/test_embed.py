@@ -25,7 +25,7 @@ async def test_agency_embed_has_no_navigation_and_links_back(app, yindu):
     assert "殷都区人民政府办公室" in html and 'class="gk-embed-received">7<' in html
     assert f'href="http://localhost/-/agency/{yindu}" target="_blank"' in html
     assert 'data-chart="agency_requests"' in html and 'data-target="_blank"' in html
-    assert r.headers["content-security-policy"] == "frame-ancestors *"
+    assert "frame-ancestors *" in r.headers["content-security-policy"]  # other sites may frame it
     assert "x-frame-options" not in r.headers
 
 

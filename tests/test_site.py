@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gkreport import template as T
-from gkreport.site import inspect, load_metadata
+from gkreport.site import build, inspect, load_metadata
 
 from conftest import EXPECTED
 
@@ -135,6 +135,15 @@ async def test_common_checks(app):
     assert got == [("t3_missing_cells", 22, 2), ("t2_missing_cells", 1, 1), ("t4_cell_count", 1, 1)]
 
 
+async def test_like_for_like(app, years_db):
+    assert await rows(app, "like_for_like") == []  # the samples: no agency has reports in two years
+    years = build(years_db)
+    got = [(r["年度"], r["机关数"], r["报告数"], r["本年新收申请"]) for r in await rows(years, "like_for_like")]
+    assert got == [(2021, 1, 1, 5), (2023, 1, 1, 5)]  # only 上杭县, in both of the two latest years
+    got = await rows(years, "like_for_like", year_from=2016, year_to=2021, province="福建省")
+    assert [(r["年度"], r["机关数"]) for r in got] == [(2016, 1), (2021, 1)]
+
+
 def test_every_canned_query_is_tested_and_described():
     queries = load_metadata()["databases"]["gkreport"]["queries"]
     assert len(queries) >= 12
@@ -164,7 +173,7 @@ async def test_home_page_is_chinese_with_search_and_queries(app):
     html = (await app.client.get("/")).text
     assert '<html lang="zh-CN">' in html and "政府信息公开工作年度报告数据库" in html
     assert 'action="/gkreport/search_narrative"' in html and "有行政诉讼的机关（按年度）" in html
-    assert "共收录 <strong>5</strong> 份报告" in html
+    assert "共 <strong>5</strong> 份报告，来自 <strong>5</strong> 个机关，2020–2023 年度，涉及 <strong>3</strong> 个省份" in html
 
 
 async def test_reports_table_opens_with_facets_and_labels(app):
@@ -279,6 +288,21 @@ def start_server(cwd: Path, db: str) -> tuple[subprocess.Popen, str]:
     raise AssertionError("gkreport serve did not start")
 
 
+def serve_folder(folder: Path) -> tuple[subprocess.Popen, str]:
+    """A plain static server on a free port of loopback: a page of another site, in the browser tests."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(folder)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    return proc, url
+
+
 def test_serve_from_any_folder_ingests_the_bundled_reports(tmp_path):
     proc, url = start_server(tmp_path, "site.db")
     try:
@@ -293,7 +317,7 @@ def test_serve_from_any_folder_ingests_the_bundled_reports(tmp_path):
 
 async def test_question_page_reads_in_chinese(app):
     html = (await app.client.get("/gkreport/requests_by_agency?year=2021")).text
-    assert "收到申请最多的机关" in html and "年度（如 2021）" in html and "查询：3 行" in html
+    assert "收到申请最多的机关" in html and '<label for="qp1">年度</label>' in html and "查询结果：3 行" in html
     assert "select row_number()" not in html  # the answer first; the SQL one click away
     assert "殷都区人民政府办公室" in html and ">首页</a>" in html
 
@@ -321,7 +345,7 @@ def test_prepare_upgrades_an_older_database_and_leaves_a_current_one_alone(tmp_p
 
 async def test_database_and_row_pages_read_in_chinese(app, ids):
     html = (await app.client.get("/gkreport")).text
-    assert "表三 收到和处理政府信息公开申请情况" in html and "常见问题" in html and "下载整个 SQLite 数据库" in html
+    assert "表三 收到和处理政府信息公开申请情况" in html and "现成的查询" in html and "下载整个 SQLite 数据库" in html
     html = (await app.client.get(f"/gkreport/reports/{ids['000']}")).text
     assert "其他表中引用这一行的记录" in html and f'href="/report/{ids["000"]}"' in html
 

@@ -61,7 +61,7 @@
         var row = el('tr');
         out.columns.forEach(function (c) {
           row.appendChild(c === 'snippet' ? (function () { var td = el('td'); td.appendChild(marked(r[c])); return td; })()
-                                           : el('td', null, r[c] === null ? '' : r[c]));
+                                           : el('td', typeof r[c] === 'number' ? 'gk-num' : null, r[c] === null ? '' : r[c]));
         });
         tbody.appendChild(row);
       });

@@ -2,9 +2,10 @@
  * Apache-2.0) from the site's own JSON API: each chart reads one canned query with ?_shape=array.
  *
  * A chart is a <div class="gk-chart" data-chart="NAME" data-params='{"agency_id": "…"}' data-base="/">.
- * Under it go a line saying which reports it covers, a link to the rows behind it and their CSV.
+ * Under it go a line saying which reports it covers, a link to the rows behind it, their CSV and XLSX.
  * After drawing, the div has data-ready="1" and data-points (the drawn series as JSON), for tests
- * and for anyone who wants the numbers. */
+ * and for anyone who wants the numbers; data-compared once the note on its years' agencies is there
+ * ("different") or not needed ("same"). */
 (function () {
   "use strict";
   var NUM = new Intl.NumberFormat("zh-CN");
@@ -13,8 +14,19 @@
   var COLORS = ["#2f6fb0", "#6cb0e4", "#d9534f", "#f0ad4e", "#8c6bb1", "#9aa5b1", "#3c9d5d", "#c76b98"];
   var OUTCOMES = ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他"];
 
-  function years(rows) {
-    return rows.map(function (r) { return String(r["年度"]); });
+  // Every year from the first to the last on the axis: a year without a report keeps its place, empty,
+  // so 2021 never stands next to 2023 as if they were consecutive.
+  function yearAxis(rows) {
+    var index = {}, ys = [];
+    rows.forEach(function (r) { if (r["年度"] != null) { index[r["年度"]] = r; ys.push(Number(r["年度"])); } });
+    var cats = [];
+    if (ys.length) for (var y = Math.min.apply(null, ys); y <= Math.max.apply(null, ys); y++) cats.push(String(y));
+    return { cats: cats, missing: cats.filter(function (y) { return !index[y]; }),
+             of: function (key) { return cats.map(function (y) { return index[y] ? index[y][key] : null; }); } };
+  }
+  function missingNote(rows) {
+    var gaps = yearAxis(rows).missing;
+    return gaps.length ? "；" + gaps.join("、") + " 年没有报告，图中留空" : "";
   }
   function yearSpan(rows) {
     var ys = rows.map(function (r) { return r["年度"]; }).filter(function (y) { return y != null; });
@@ -60,23 +72,28 @@
       query: "chart_agency",
       covers: function (rows) { return reportsCovered(rows, "报告数"); },
       option: function (rows) {
-        return base("每年收到的申请（件）", years(rows), [bar("本年新收申请", rows.map(function (r) { return r["本年新收申请"]; }))]);
+        var axis = yearAxis(rows);
+        return base("每年收到的申请（件）", axis.cats, [bar("本年新收申请", axis.of("本年新收申请"))]);
       }
     },
     agency_outcomes: {
       query: "chart_agency",
       covers: function (rows) { return reportsCovered(rows, "报告数"); },
       option: function (rows) {
+        var axis = yearAxis(rows), byYear = {};
+        rows.forEach(function (r) { byYear[r["年度"]] = r; });
         var series = OUTCOMES.map(function (o) {
           return {
             name: o, type: "bar", stack: "结果",
-            data: rows.map(function (r) {
+            data: axis.cats.map(function (y) {
+              var r = byYear[y];
+              if (!r) return null;
               var all = OUTCOMES.reduce(function (s, k) { return s + (r[k] || 0); }, 0);
               return all ? Math.round(1000 * (r[o] || 0) / all) / 10 : 0;
             })
           };
         });
-        return base("办理结果占比（%）", years(rows), series, {
+        return base("办理结果占比（%）", axis.cats, series, {
           tooltip: { trigger: "axis", valueFormatter: pct },
           yAxis: { type: "value", max: 100, axisLabel: { formatter: function (v) { return v + "%"; } } }
         });
@@ -86,10 +103,14 @@
       query: "chart_agency",
       covers: function (rows) { return reportsCovered(rows, "报告数"); },
       option: function (rows) {
+        var axis = yearAxis(rows), byYear = {};
+        rows.forEach(function (r) { byYear[r["年度"]] = r; });
         function part(kind, outcome, key) {
           return {
             name: kind + "：" + outcome, type: "bar", stack: kind,
-            data: rows.map(function (r) {
+            data: axis.cats.map(function (y) {
+              var r = byYear[y];
+              if (!r) return null;
               var t = r[kind] || 0, c = r[kind.slice(2) + "纠正"] || 0, p = r[kind.slice(2) + "未审结"] || 0;
               return key === "纠正" ? c : key === "未审结" ? p : Math.max(t - c - p, 0);
             })
@@ -101,7 +122,7 @@
             series.push(part(kind, o, ["纠正", "未审结", "其他"][i]));
           });
         });
-        return base("行政复议和行政诉讼（件）", years(rows), series, {
+        return base("行政复议和行政诉讼（件）", axis.cats, series, {
           color: ["#1f4e8c", "#6c9bd2", "#b9d0ea", "#b5501f", "#e8904f", "#f5c9a4"],  // 复议 blues, 诉讼 oranges
           legend: { top: 26, type: "plain" },
           grid: { top: 96, left: 8, right: 16, bottom: 8, containLabel: true }
@@ -111,33 +132,35 @@
     year_totals: {
       query: "chart_years",
       covers: function (rows) { return reportsCovered(rows, "报告数"); },
+      compare: true,
       option: function (rows) {
-        var cats = years(rows);
-        return base("历年合计（件）", cats, [
-          bar("本年新收申请", rows.map(function (r) { return r["本年新收申请"]; })),
-          bar("办理总计", rows.map(function (r) { return r["办理总计"]; })),
-          bar("予以公开", rows.map(function (r) { return r["予以公开"]; }))
+        var axis = yearAxis(rows);
+        return base("历年合计（件）", axis.cats, [
+          bar("本年新收申请", axis.of("本年新收申请")), bar("办理总计", axis.of("办理总计")), bar("予以公开", axis.of("予以公开"))
         ]);
       }
     },
     refusal_reasons: {
       query: "refusal_reasons_by_year",
       covers: function (rows) { return "涵盖全部报告的表三（三）不予公开（" + yearSpan(rows) + "）"; },
+      compare: true,
       option: function (rows) {
-        var cats = [], reasons = [], cell = {};
-        rows.slice().sort(function (a, b) { return a["年度"] - b["年度"]; }).forEach(function (r) {
-          var y = String(r["年度"]);
-          if (cats.indexOf(y) < 0) cats.push(y);
+        var cats = yearAxis(rows).cats, reasons = [], cell = {};
+        rows.forEach(function (r) {
           if (reasons.indexOf(r["不予公开理由"]) < 0) reasons.push(r["不予公开理由"]);
-          cell[y + "|" + r["不予公开理由"]] = r["件数"] || 0;
+          cell[r["年度"] + "|" + r["不予公开理由"]] = r["件数"] || 0;
         });
         return base("不予公开的理由（件，按年度堆叠）", cats, reasons.map(function (name) {
-          return { name: name, type: "bar", stack: "理由", data: cats.map(function (y) { return cell[y + "|" + name] || 0; }) };
+          return { name: name, type: "bar", stack: "理由", data: cats.map(function (y) {
+            var v = cell[y + "|" + name];
+            return v === undefined ? null : v;
+          }) };
         }), { legend: { top: 26, type: "scroll" } });
       }
     },
     top_regions: {
       query: "chart_top_regions",
+      byYear: false,
       covers: function (rows) { return reportsCovered(rows, "报告数").replace(/（.*）/, "") + "（收到申请最多的 " + rows.length + " 个省份）"; },
       option: function (rows) {
         var r = rows.slice().reverse();
@@ -151,16 +174,15 @@
     litigation_by_year: {
       query: "correction_rate",
       covers: function (rows) { return reportsCovered(rows, "报告数"); },
+      compare: true,
       option: function (rows) {
-        rows = rows.slice().sort(function (a, b) { return a["年度"] - b["年度"]; });
-        return base("行政复议、行政诉讼（件）", years(rows), [
-          bar("行政复议", rows.map(function (r) { return r["行政复议"]; })),
-          bar("行政诉讼", rows.map(function (r) { return r["行政诉讼"]; }))
-        ]);
+        var axis = yearAxis(rows);
+        return base("行政复议、行政诉讼（件）", axis.cats, [bar("行政复议", axis.of("行政复议")), bar("行政诉讼", axis.of("行政诉讼"))]);
       }
     },
     grant_rate_by_region: {
       query: "grant_rate_by_region",
+      byYear: false,
       covers: function (rows) { return reportsCovered(rows, "报告数").replace(/（.*）/, ""); },
       option: function (rows) {
         var r = rows.filter(function (x) { return x["公开率百分比"] != null; }).reverse();
@@ -189,6 +211,32 @@
     return fetched[url];
   }
 
+  // A comparison across years is fair only between the same bodies: when the years' reports come from
+  // different agencies, say so under the chart and link to the like-for-like question.
+  function coverageNote(el, root, params) {
+    var keep = {};
+    ["province", "level"].forEach(function (k) { if (params[k]) keep[k] = params[k]; });
+    var qs = query(keep);
+    return rowsOf(root + "/gkreport/chart_year_coverage.json?_shape=array" + (qs ? "&" + qs : "")).then(function (years) {
+      var changed = years.filter(function (y, i) { return i > 0 && y["前一年度也有报告的机关数"] !== y["机关数"]; });
+      var shrank = years.filter(function (y, i) { return i > 0 && y["前一年度也有报告的机关数"] < years[i - 1]["机关数"]; });
+      if (!changed.length && !shrank.length) return null;
+      var p = document.createElement("p");
+      p.className = "gk-chart-compare";
+      p.appendChild(document.createTextNode("注意：各年度的报告不是同一批机关（" + years.map(function (y) {
+        return y["年度"] + " 年 " + num(y["机关数"]) + " 个" + (y["前一年度"] != null ? "，其中 " + num(y["前一年度也有报告的机关数"]) +
+          " 个前一年度也有报告" : "");
+      }).join("；") + "），合计的变化有一部分只是机关多了或少了。"));
+      var a = document.createElement("a");
+      a.className = "gk-chart-like";
+      a.href = root + "/gkreport/like_for_like" + (qs ? "?" + qs : "");
+      if (el.dataset.target) a.target = el.dataset.target;
+      a.textContent = "同口径比较（只算两个年度都有报告的机关）";
+      p.appendChild(a);
+      return p;
+    });
+  }
+
   function draw(el) {
     var def = CHARTS[el.dataset.chart];
     if (!def) return;
@@ -207,14 +255,16 @@
       .then(function (rows) {
         var sep = qs ? "?" + qs : "";
         var links = ' · <a class="gk-chart-rows" href="' + page + sep + '"' + (el.dataset.target ? ' target="' + el.dataset.target + '"' : "") +
-          ">查看数据</a> · " + '<a class="gk-chart-csv" href="' + page + ".csv?_size=max" + (qs ? "&" + qs : "") + '">下载 CSV</a>';
+          ">查看数据</a> · " + '<a class="gk-chart-csv" href="' + page + ".csv?_size=max" + (qs ? "&" + qs : "") + '">下载 CSV</a>' +
+          ' · <a class="gk-chart-xlsx" href="' + page + ".xlsx" + sep + '">下载 Excel</a>';
         foot.innerHTML = "";
-        foot.appendChild(document.createTextNode(def.covers(rows)));
+        foot.appendChild(document.createTextNode(def.covers(rows) + (def.byYear === false ? "" : missingNote(rows))));
         foot.insertAdjacentHTML("beforeend", links);
         if (!rows.length) {
           box.textContent = "没有数据";
-          el.dataset.ready = "1";
           el.dataset.points = "[]";
+          el.dataset.ready = "1";
+          el.dataset.compared = "same";
           return;
         }
         var chart = echarts.init(box, null, { renderer: "svg", locale: "ZH" });
@@ -223,6 +273,12 @@
         el.dataset.points = JSON.stringify(option.series.map(function (s) { return { name: s.name, data: s.data }; }));
         el.dataset.ready = "1";
         if (window.ResizeObserver) new ResizeObserver(function () { chart.resize(); }).observe(box);
+        // the note on the years' agencies follows the chart (its question reads every report: 0.2 s at 20,000)
+        if (!def.compare) { el.dataset.compared = "same"; return; }
+        coverageNote(el, root, params).then(function (note) {
+          if (note) el.appendChild(note);
+          el.dataset.compared = note ? "different" : "same";
+        }).catch(function () { el.dataset.compared = "error"; });
       })
       .catch(function (e) {
         foot.textContent = "图表数据读取失败（" + e.message + "）";
