@@ -17,6 +17,7 @@ from datasette import hookimpl
 from markupsafe import Markup, escape
 
 from gkreport import template as T
+from gkreport.locations import TABLE_WORDS, describe_location
 from gkreport.site import NAME, load_metadata
 
 LEVEL = {"central": "中央", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇"}
@@ -49,8 +50,6 @@ LOOKUPS = {
     "proceeding": dict(T.PROCEEDINGS),
     "rule": {r.key: r.label for r in T.RULES},
 }
-TABLE_WORDS = {"active_disclosure": "表二", "request_stats": "表三", "appeal_stats": "表四"}
-CELL_WORDS = {**dict(T.APPLICANT_COLUMNS), **dict(T.OUTCOMES)}
 TABLE_PAGES = {"table2": "表二", "table3": "表三", "table4": "表四"}
 
 
@@ -65,29 +64,6 @@ def code_label(table: str | None, column: str, value) -> str | None:
         return codes.get(value)
     except TypeError:  # an unhashable value
         return None
-
-
-def describe_location(location: str | None) -> str:
-    """A check's location in words: request_stats.granted.total → 表三「（一）予以公开」总计."""
-    if not location:
-        return ""
-    table, _, rest = location.partition(".")
-    row, _, cell = rest.partition(".")
-    words = TABLE_WORDS.get(table, table)
-    if not row:
-        return f"整张{words}"
-    if table == "appeal_stats":
-        label = dict(T.PROCEEDINGS).get(row, row)
-    elif table == "active_disclosure":
-        label = LOOKUPS["item"].get(row, row)
-    else:
-        label = LOOKUPS["row_key"].get(row, row)
-    text = f"{words}「{label}」"
-    if cell:
-        text += LOOKUPS["measure"].get(cell) or CELL_WORDS.get(cell, cell)
-    elif table != "appeal_stats":
-        text += "一行"
-    return text
 
 
 def describe_places(locations: list[str]) -> str:

@@ -9,7 +9,6 @@ stored sha256 is found (so nothing but ingested sources can be read through it).
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from datasette import hookimpl
@@ -18,15 +17,13 @@ from datasette.utils.asgi import NotFound, Response
 from gkreport import layout
 from gkreport.narrative import narrative
 from gkreport.site import NAME, source_roots
+from gkreport.source_file import find_file
 
 from datasette_plugins.check_advice import grouped
 from datasette_plugins.json_pages import json_page, wants_json
 from datasette_plugins.labels import LEVEL, STATUS, TEMPLATE
 from datasette_plugins.links import safe_url
 from datasette_plugins.table3_layout import table3_rows
-
-MAX_SOURCE_BYTES = 50_000_000
-
 
 def flags_for(checks: list[dict]) -> dict[str, list[dict]]:
     """Location prefix → the checks about it: a table (appeal_stats), a row
@@ -71,18 +68,7 @@ async def _rows(db, sql, params):
 
 
 def find_source(report: dict, db_path: str) -> Path | None:
-    stored = report.get("source_path")
-    if not stored or not report.get("sha256"):
-        return None
-    for root in source_roots(Path(db_path)):
-        path = (root / stored).resolve()
-        try:
-            if path.is_file() and path.stat().st_size <= MAX_SOURCE_BYTES and \
-                    hashlib.sha256(path.read_bytes()).hexdigest() == report["sha256"]:
-                return path
-        except OSError:
-            continue
-    return None
+    return find_file(report, source_roots(Path(db_path)))
 
 
 async def _report(datasette, report_id: str) -> tuple:

@@ -12,6 +12,8 @@ from .agency_list import agencies_command
 from .extract import ExtractError, extract
 from .ingest import ingest as run_ingest
 from .parse import parse_report
+from .review.cli import corrections_line, read_corrections, review
+from .review.files import default_files
 from .show import render_json, render_text
 
 LABELS = {"failed": "失败", "warning": "警告", "error": "表格无法读取"}
@@ -31,8 +33,13 @@ def cli():
 @click.option("--jobs", "-j", default=0, help="解析进程数（默认：文件多时用全部核心）")
 @click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
 @click.option("--ocr", is_flag=True, help="用 tesseract 识别扫描件 PDF（需安装 tesseract-ocr-chi-sim）")
-def ingest(paths, db_path, force, jobs, quiet, ocr):
+@click.option("--corrections", "corrections_files", multiple=True, type=click.Path(path_type=Path),
+              help="人工更正文件（YAML 或 CSV，可写多次）；不写时使用数据库旁的 corrections.yaml / corrections.csv")
+def ingest(paths, db_path, force, jobs, quiet, ocr, corrections_files):
     """读取报告文件或文件夹（递归），写入数据库。重复运行是安全的：未变化的文件会跳过。"""
+    corrections, problems = read_corrections(corrections_files or default_files(db_path))
+    if corrections is None:
+        sys.exit(1)
     bar = None
 
     def on_total(n: int) -> None:
@@ -53,7 +60,7 @@ def ingest(paths, db_path, force, jobs, quiet, ocr):
 
     try:
         summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, on_outcome=on_outcome,
-                             on_total=on_total, keep_outcomes=False)
+                             on_total=on_total, keep_outcomes=False, corrections=corrections)
     except sqlite3.DatabaseError as e:  # a report that can't be written fails alone; this is the file itself
         if bar:
             bar.close()
@@ -61,11 +68,15 @@ def ingest(paths, db_path, force, jobs, quiet, ocr):
         sys.exit(1)
     if bar:
         bar.close()
+    for line in summary.corrections:
+        click.echo(line, err=True)
     click.echo(summary.line())
     if summary.stored == 0 and summary.failed == 0 and summary.unchanged:
         click.echo("没有变化：所有文件都已入库且内容未变。")
+    if corrections or summary.corrections:
+        click.echo(corrections_line(db_path, problems))
     click.echo(f"数据库：{db_path}")
-    if summary.failed:
+    if summary.failed or problems:
         sys.exit(1)
 
 
@@ -133,6 +144,7 @@ def ask(question, db_path, as_json, model):
 
 
 cli.add_command(agencies_command)
+cli.add_command(review)
 
 
 if __name__ == "__main__":

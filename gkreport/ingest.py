@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path, PurePath
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from . import regions, store
 from . import template as T
@@ -25,6 +25,8 @@ from .extract import ExtractError, ScannedPDF, extract, format_of, report_suffix
 from .extract.archive import members, outer_path
 from .model import Check, Metadata, ParsedReport, Tables
 from .parse import PARSER_VERSION, parse_report
+from .review.files import CorrectionsFile
+from .review.run import Run as CorrectionsRun
 from .workers import Workers
 
 BATCH = 256  # files read ahead per batch: keeps memory flat however many files there are
@@ -62,6 +64,7 @@ class Summary:
     unchanged: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     keep_outcomes: bool = True  # the command line streams them instead of holding one per file
+    corrections: list[str] = field(default_factory=list)  # a line for each correction that did not apply
 
     def add(self, o: Outcome) -> None:
         if o.status == "stored":
@@ -194,8 +197,12 @@ def _first_warning(report: ParsedReport) -> str:
 def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = False, jobs: int = 0,
            ocr: bool = False, on_outcome: Optional[Callable[[Outcome], None]] = None,
            on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True,
-           source_urls: Optional[dict[str, str]] = None) -> Summary:
+           source_urls: Optional[dict[str, str]] = None, corrections: Sequence[CorrectionsFile] = ()) -> Summary:
     """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped.
+
+    ``corrections``: files of corrections (gkreport.review.files) to copy into the database first;
+    the corrections it holds are applied to each report as it is written, and to stored reports
+    whose corrections changed.
 
     ``source_urls`` gives the web address a file was downloaded from (by the path as given), stored
     as its reports' ``source_url``; a zip's members take the zip's.
@@ -261,7 +268,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         # that they parse on to the end while the writer commits each of them
         yield from [(submit(start, stop), True) for start, stop in bounds[len(full):]]
 
-    db, deferred = None, False
+    db, deferred, corrected = None, False, None
     try:
         batches = submitted()
         # the workers start on the first batch while this process loads sqlite-utils and readies the
@@ -269,8 +276,9 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         parsing = next(batches, None)
         db = store.database(conn)
         store.ensure_db_shape(db)
+        corrected = CorrectionsRun(db, corrections)
         deferred = store.defer_indexes(db)
-        with store.Batch(db) as writer:
+        with store.Batch(db, after_write=corrected.after_write) as writer:
             for started in batches:
                 # the workers start on the next batch before this one is written, so that they are
                 # not idle while the writer writes
@@ -283,7 +291,9 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         if pool:
             pool.close()
         if db is not None:
-            store.finish(db, build_indexes=deferred, refresh_crosscheck=bool(summary.stored))
+            changed = corrected.finish() if corrected else False
+            store.finish(db, build_indexes=deferred, refresh_crosscheck=bool(summary.stored) or changed)
+            summary.corrections = corrected.lines if corrected else []
         conn.close()
         gc.unfreeze()
     return summary
