@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from gkreport import template as T
 from gkreport.locations import TABLE_WORDS, describe_location
+from gkreport.review.db import STATUS as CORRECTION_STATUS
 from gkreport.site import NAME, load_metadata
 
 LEVEL = {"central": "中央", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇"}
@@ -33,12 +34,14 @@ CATEGORY = {"received": "收到申请", "granted": "予以公开", "partial": "�
 SOURCE_FORMAT = {"txt": "纯文本 txt", "md": "纯文本 md", "html": "网页 html", "docx": "Word 文档 docx",
                  "doc": "Word 文档 doc", "wps": "WPS 文档 wps", "pdf": "PDF"}
 YES_NO = {0: "否", 1: "是"}
+CORRECTION_KIND = {"correct": "更正数值", "confirm": "确认无误"}
 
 # coded columns of the tables (the same name means the same codes in every table, but for these)
 CODES = {"level": LEVEL, "status": STATUS, "severity": SEVERITY, "template": TEMPLATE, "table2_template": TEMPLATE,
          "table3_template": TEMPLATE, "kind": KIND, "category": CATEGORY, "source_format": SOURCE_FORMAT,
          "is_aggregate": YES_NO}
-TABLE_CODES = {("regions", "level"): REGION_LEVEL}
+TABLE_CODES = {("regions", "level"): REGION_LEVEL, ("corrections", "status"): CORRECTION_STATUS,
+               ("corrections", "kind"): CORRECTION_KIND, ("corrections", "table"): TABLE_WORDS}
 # the Chinese-named columns of the ready-made questions that hold codes
 QUERY_CODES = {"状态": STATUS, "严重程度": SEVERITY, "层级": LEVEL, "格式": TEMPLATE}
 
@@ -141,7 +144,7 @@ def render_cell(row, value, column, table, database):
     """Coded values in Chinese, the raw code kept in the cell's tooltip; locations and page numbers in words."""
     if database != NAME or value is None or isinstance(value, dict):
         return None
-    if column == "location" and table == "checks":
+    if column == "location" and table in ("checks", "corrections"):
         text = describe_location(value)
     elif column == "provenance":
         text = provenance_text(value)

@@ -35,13 +35,17 @@ PARAM_LABELS = {
     "page": "页码",
     "year_from": "起始年度",
     "year_to": "截止年度",
+    "exclude_settled": "不含已由人工更正解决的检查",
 }
 # what an empty choice means, where it is not 「全部」
 BLANK = {("requests_by_agency", "year"): "最近一年", ("common_checks", "severity"): "警告和错误",
+         ("failed_checks", "exclude_settled"): "否：包括已由人工更正解决的",
          ("like_for_like", "year_from"): "倒数第二个年度", ("like_for_like", "year_to"): "最近的年度"}
 # what a well-formed value looks like, for the parameters without a list of choices
 YEAR = (r"\d{4}", "四位数的年份，如 2021")
-FORMS = {"year": YEAR, "year_from": YEAR, "year_to": YEAR, "page": (r"[1-9]\d{0,5}", "从 1 开始的页码")}
+FORMS = {"year": YEAR, "year_from": YEAR, "year_to": YEAR, "page": (r"[1-9]\d{0,5}", "从 1 开始的页码"),
+         "exclude_settled": (r"(?i)1|0|true|false|on|off|yes|no|是|否", "是（1）或否（0）")}
+FLAGS = {"exclude_settled"}  # yes or no: every well-formed value is accepted, whatever the form offers
 CHOICE_SQL = {
     "year": "select distinct year from region_totals where year is not null order by year desc",
     "province": "select distinct province from region_totals where province is not null order by province",
@@ -67,6 +71,7 @@ async def param_choices(datasette) -> dict[str, list[tuple[str, str]]]:
             values.sort(key=lambda v: order.index(v) if v in order else len(order)) if order else None
             found[param] = [(v, labels.get(v, v)) for v in values]
         found["year_from"] = found["year_to"] = found["year"]
+        found["exclude_settled"] = [("1", "是：只列出仍未解决的问题")]
         found["rule"] = [(k, v) for k, v in KNOWN["rule"].items()]
         found["severity"] = [(k, v) for k, v in SEVERITY.items()]
         _choices.clear()  # a new version of the file: the old choices go
@@ -89,7 +94,7 @@ def problems(choices: dict[str, list[tuple[str, str]]], args: dict[str, str]) ->
         elif param in FORMS and not re.fullmatch(FORMS[param][0], value):
             extra = f"数据中有：{'、'.join(v for v, _ in offered)}。" if offered else ""
             out.append((param, f"{label}「{value}」无法识别，应为{FORMS[param][1]}。{extra}", True))
-        elif offered is not None and value not in {v for v, _ in offered}:
+        elif offered is not None and param not in FLAGS and value not in {v for v, _ in offered}:
             out.append((param, f"数据中没有{label}为「{value}」的报告。有：{'、'.join(v for v, _ in offered)}；留空 = 全部。",
                         False))
     return out

@@ -20,6 +20,7 @@ from gkreport.site import NAME, source_roots
 from gkreport.source_file import find_file
 
 from datasette_plugins.check_advice import grouped
+from datasette_plugins.corrections import mark_cells, report_corrections
 from datasette_plugins.json_pages import json_page, wants_json
 from datasette_plugins.labels import LEVEL, STATUS, TEMPLATE
 from datasette_plugins.links import safe_url
@@ -30,7 +31,7 @@ def flags_for(checks: list[dict]) -> dict[str, list[dict]]:
     (request_stats.carried_forward) or one cell (request_stats.granted.total)."""
     out: dict[str, list[dict]] = {}
     for c in checks:
-        if c["location"] and c["severity"] != "info":
+        if c["location"] and c["severity"] != "info" and not c.get("settled_by"):  # settled: the cell is marked corrected
             out.setdefault(c["location"], []).append(c)
     return out
 
@@ -101,7 +102,7 @@ async def report_data(datasette, report_id: str) -> tuple[object, dict, dict]:
     sections = await _rows(db, "select section_no, heading, body from sections where report_id = ? order by position",
                            [rid])
     return db, report, {"checks": checks, "active": active, "requests": requests, "appeals": appeals,
-                        "sections": sections}
+                        "sections": sections, "corrections": await report_corrections(db, rid)}
 
 
 def report_json(datasette, report: dict, parts: dict) -> dict:
@@ -110,6 +111,8 @@ def report_json(datasette, report: dict, parts: dict) -> dict:
         "report": report,
         "tables": {"table2": parts["active"], "table3": parts["requests"], "table4": parts["appeals"]},
         "checks": {**grouped(parts["checks"]), "all": parts["checks"]},
+        # the cells a person corrected or confirmed: both values, who, when and the evidence
+        "corrections": [{k: v for k, v in c.items() if k != "hover"} for c in parts["corrections"]],
         "sections": parts["sections"],
         "links": {"page": datasette.urls.path(f"/report/{rid}"),
                   "tables_csv": datasette.urls.path(f"/report/{rid}/tables.csv"),
@@ -132,8 +135,11 @@ async def report_page(request, datasette):
          bool(requests)),
         ("表四", "政府信息公开行政复议、行政诉讼情况", grid_rows(layout.table4_grid(appeals), flags), bool(appeals)),
     ]
+    for _, _, rows, _ in tables:
+        mark_cells(rows, parts["corrections"])
     context = {
         "report": report,
+        "corrections": parts["corrections"],
         "status_label": STATUS.get(report["status"], report["status"]),
         "level_label": LEVEL.get(report["level"], report["level"] or "—"),
         "template_label": TEMPLATE.get(report["template"], report["template"]),

@@ -236,7 +236,8 @@ def mark_missing_reports(conn: sqlite3.Connection) -> None:
     conn.execute(
         "update corrections set report_id = null, parsed_value = null, status = 'no_report', "
         "note = '数据库中没有 sha256 为 ' || substr(report_sha256, 1, 12) || '… 的报告（原文件的内容不同或没有导入）' "
-        "where report_sha256 not in (select sha256 from reports where sha256 is not null)")
+        "where (status != 'no_report' or report_id is not null or note is null) "
+        "and report_sha256 not in (select sha256 from reports where sha256 is not null)")
     conn.execute("delete from corrections_parsed where report_id not in (select id from reports)")
 
 
