@@ -73,8 +73,9 @@ def ingest(paths, db_path, force, jobs, quiet, ocr, corrections_files):
     click.echo(summary.line())
     if summary.stored == 0 and summary.failed == 0 and summary.unchanged:
         click.echo("没有变化：所有文件都已入库且内容未变。")
-    if corrections or summary.corrections:
-        click.echo(corrections_line(db_path, problems))
+    counts = corrections_line(db_path, problems)
+    if counts:
+        click.echo(counts)
     click.echo(f"数据库：{db_path}")
     if summary.failed or problems:
         sys.exit(1)

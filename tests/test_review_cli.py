@@ -168,7 +168,7 @@ class Terminal:
 
 
 def test_a_session_on_a_terminal_writes_and_applies_corrections(tmp_path):
-    ws = workspace(tmp_path, SHANGYOU)
+    ws = workspace(tmp_path, SHANGYOU, YINDU)
     ingest([ws.reports], ws.db)
     term = Terminal(["review", "--db", ws.db], ws.root)
     term.until(r"核对人（写入每条更正的 author）( \[[^\]]*\])?:")
@@ -194,6 +194,8 @@ def test_a_session_on_a_terminal_writes_and_applies_corrections(tmp_path):
             term.type("原表总计印错，按分项合计")
             answered += 1
         elif row.startswith("表四"):
+            term.type("n")  # the next report
+            assert "【殷都区人民政府办公室 2021 年度】" in term.until(r"→ 值:")
             term.type("q")
             break
         else:

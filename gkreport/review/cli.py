@@ -33,7 +33,7 @@ def read_corrections(paths: Sequence[Path]) -> tuple[Optional[list[CorrectionsFi
 
 
 def corrections_line(db_path: Path, problems: int = 0) -> str:
-    """更正：… one line of counts, after the ingest's summary."""
+    """更正：… one line of counts, after the ingest's summary ("" when there are no corrections)."""
     try:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
@@ -42,6 +42,8 @@ def corrections_line(db_path: Path, problems: int = 0) -> str:
             conn.close()
     except sqlite3.Error:
         counts = {}
+    if not counts and not problems:
+        return ""
     applied = f"已更正 {counts.get('corrected', 0)} 格，已确认 {counts.get('confirmed', 0)} 格"
     others = [f"{STATUS[k]} {n} 条" for k, n in counts.items() if k not in ("corrected", "confirmed")]
     wrong = [f"有误未使用 {problems} 条"] if problems else []

@@ -8,7 +8,8 @@ applying that file again makes the table hold what the file holds, so an entry d
 is withdrawn and its cell goes back to the parsed value.
 
 `corrections_parsed` keeps, for each report with corrections, its three tables and its checks as the
-parser wrote them, so that corrections can be changed or withdrawn without the source file.
+parser wrote them, so that corrections can be changed or withdrawn without the source file (made
+when there are corrections to apply).
 `checks.settled_by` says which corrections settled a check.
 """
 
@@ -53,12 +54,10 @@ create table if not exists corrections (
     source_file text,
     unique (report_sha256, [table], row, [column])
 );
-create index if not exists idx_corrections_report_id on corrections (report_id);
-create table if not exists corrections_parsed (
-    report_id text primary key references reports(id),
-    snapshot text not null
-);
+create index if not exists idx_corrections_report_id on corrections (report_id)
 """
+# made with the first correction applied: a database without corrections does not carry it
+PARSED_SCHEMA = "create table if not exists corrections_parsed (report_id text primary key, snapshot text not null)"
 ENTRY_COLUMNS = ("kind", "value", "author", "date", "evidence", "page", "source_file")
 
 
@@ -70,6 +69,10 @@ def ensure_tables(conn: sqlite3.Connection) -> None:
     columns = {r[1] for r in conn.execute("pragma table_info(checks)")}
     if columns and "settled_by" not in columns:
         conn.execute("alter table checks add column settled_by text")
+
+
+def ensure_parsed_table(conn: sqlite3.Connection) -> None:
+    conn.execute(PARSED_SCHEMA)
 
 
 def has_corrections(conn: sqlite3.Connection) -> bool:

@@ -8,7 +8,7 @@ from typing import Optional, Sequence
 
 from .. import store, summaries
 from .apply import Corrector, mark_missing_reports, not_applied_lines, reconcile
-from .db import has_corrections, sync
+from .db import ensure_parsed_table, has_corrections, sync
 from .files import CorrectionsFile
 
 
@@ -22,6 +22,7 @@ class Run:
         if not files and not has_corrections(db.conn):
             return  # nothing to do: the writer gets no hook, and an ingest pays nothing
         with db.atomic():
+            ensure_parsed_table(db.conn)
             synced = sync(db.conn, files)
             self.lines += synced.lines + reconcile(db.conn, synced)
         self.changed = bool(synced.shas)

@@ -20,6 +20,7 @@ CSV_FIELDS = ("report_sha256", "report_id", "agency", "year", "table", "row", "c
               "reason", "source_page", "source_lines", "page_images", "value", "confirm", "author", "date", "evidence")
 CONFIRM_WORDS = {"=", "y", "ok", "确认", "对", "无误"}
 QUIT_WORDS = {"q", "quit", "退出"}
+NEXT_WORDS = {"n", "next", "下一份"}
 
 
 def shown(value) -> str:
@@ -126,41 +127,27 @@ def write_csv(items: list[Item], path: Path, context: int = 2) -> None:
 
 
 def run_session(items: list[Item], db_path: Path, target: Path, author: str, date: str, context: int = 2) -> int:
-    """Ask for each cell; write what was answered to ``target`` and apply it. Returns the exit status."""
+    """Ask for each cell; write what was answered to ``target`` and apply it. Returns the exit status.
+    q, Ctrl+C or the end of the input stop the session: what was answered before is kept."""
     if not items:
         write_text(items, click.echo)
         return 0
     click.echo(f"共 {len(items)} 格待核对。每格输入更正的数字；输入 = 表示解析值无误（确认）；"
-               "直接回车跳过；输入 q 结束（已输入的会保存）。")
-    entries: list[Entry] = []
-    evidence = None
+               "直接回车跳过；输入 n 跳到下一份报告；输入 q 结束（已输入的会保存）。")
+    session = _Session(target, author, date, context)
     try:
         for report, rows in _rows(items):
             click.echo("")
             for line in _report_lines(report, rows[0][1][0].source):
                 click.echo(line)
-            for _, cells in rows:
-                for line in _row_lines(cells, context):
-                    click.echo(line)
-                shared = _shared(cells)
-                for item in cells:
-                    answer = _ask(item, shared)
-                    if answer is None:
-                        raise _Quit
-                    if answer == "":
-                        continue
-                    evidence = click.prompt("    依据（页码、原文引文或说明）", default=evidence)
-                    confirm = answer == "="
-                    entries.append(Entry(report["sha256"], item.cell, None if confirm else answer, confirm, author,
-                                         date, evidence, item.source.page_of(item.cell) if item.source else None,
-                                         target.name, "终端核对"))
+            session.ask_report(report, rows)
     except (_Quit, click.Abort, EOFError):
         click.echo("")
-    if not entries:
+    if not session.entries:
         click.echo("没有写下更正。")
         return 0
-    append(target, entries)
-    click.echo(f"已把 {len(entries)} 条写入 {target}。")
+    append(target, session.entries)
+    click.echo(f"已把 {len(session.entries)} 条写入 {target}。")
     corrections = read(target)
     for line in corrections.problems:
         click.echo(f"更正有误  {line}", err=True)
@@ -174,13 +161,42 @@ class _Quit(Exception):
     pass
 
 
+_NEXT = object()
+
+
+class _Session:
+    def __init__(self, target: Path, author: str, date: str, context: int):
+        self.target, self.author, self.date, self.context = target, author, date, context
+        self.entries: list[Entry] = []
+        self.evidence = None  # the last evidence typed, offered again for the next cell
+
+    def ask_report(self, report: dict, rows) -> None:
+        for _, cells in rows:
+            for line in _row_lines(cells, self.context):
+                click.echo(line)
+            shared = _shared(cells)
+            for item in cells:
+                answer = _ask(item, shared)
+                if answer is _NEXT:
+                    return
+                if answer == "":
+                    continue
+                self.evidence = click.prompt("    依据（页码、原文引文或说明）", default=self.evidence)
+                confirm = answer == "="
+                page = item.source.page_of(item.cell) if item.source else None
+                self.entries.append(Entry(report["sha256"], item.cell, None if confirm else answer, confirm,
+                                          self.author, self.date, self.evidence, page, self.target.name, "终端核对"))
+
+
 def _ask(item: Item, shared: list[str]):
-    """The number typed, "=" for a confirmation, "" to skip, None to stop."""
+    """The number typed, "=" for a confirmation, "" to skip, _NEXT for the next report; q stops (_Quit)."""
     while True:
         text = click.prompt(_cell_line(item, shared).replace("    · ", "    ") + "\n    → 值", default="",
                             show_default=False).strip()
         if text.lower() in QUIT_WORDS:
-            return None
+            raise _Quit
+        if text.lower() in NEXT_WORDS:
+            return _NEXT
         if text in CONFIRM_WORDS or not text:
             return "=" if text else ""
         try:

@@ -143,6 +143,8 @@ def settled_by(entries: list[Stored]) -> str:
 
 def describe_entry(e: Stored) -> str:
     where, who = describe_location(e.location), f"{e.author}，{e.date}"
+    if e.status == "corrected" and e.parsed_value is None:
+        return f"{where} 未读出，补为 {fmt_value(e.value)}（{who}）"
     if e.status == "corrected":
         return f"{where} 由 {fmt_value(e.parsed_value)} 更正为 {fmt_value(e.value)}（{who}）"
     return f"{where} {fmt_value(e.value)} 经核对无误（{who}）"
