@@ -13,6 +13,7 @@ these by a quarter or more from run to run: compare figures taken together.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import importlib.util
 import subprocess
@@ -64,7 +65,8 @@ def main() -> None:
         c.write_text(yaml.safe_dump(corrections(tmp / "in", args.share, 1), allow_unicode=True), encoding="utf-8")
         changed = timed(["ingest", "in", "--db", "c.db", "--quiet", "--corrections", str(c)], tmp)
         review = timed(["review", "--db", "c.db", "--csv", "review.csv"], tmp)
-        listed = sum(1 for _ in open(tmp / "review.csv", encoding="utf-8-sig")) - 1
+        with open(tmp / "review.csv", encoding="utf-8-sig", newline="") as f:
+            listed = sum(1 for _ in csv.DictReader(f))
     print(f"{args.n} reports, {len(entries)} corrections (one cell each); wall seconds, shared machine")
     print(f"  ingest, no corrections            {plain:7.2f}")
     print(f"  ingest with the corrections file  {with_file:7.2f}")
