@@ -40,6 +40,7 @@ async def test_report_page_marks_corrections_confirmations_and_settled_checks(ap
     (total,) = page.select('td[data-location="request_stats.total_processed.total"]')
     assert total["class"] == ["gk-corrected"] and total.get_text() == "7改"
     assert total["title"].startswith("人工更正：解析值 9，更正为 7。依据：原表总计印错") and "李卫东，2024-03-19" in total["title"]
+    assert page.select_one("dd.gk-status").get_text() == "有警告（4 个问题，其中 4 个已由人工更正解决）"
     heading = page.find("h2", string=lambda s: s and s.startswith("检查发现的问题"))
     assert heading.get_text() == "检查发现的问题（4 个，其中 4 个已由人工更正解决）"
     settled = page.select("li.gk-check-settled")
