@@ -90,10 +90,10 @@ def _scan() -> bytes:
     return buf.getvalue()
 
 
-def test_a_scan_is_reviewed_from_images_of_its_pages(tmp_path):
+def test_a_scan_not_read_is_reviewed_from_images_of_its_pages(tmp_path):
     ws = workspace(tmp_path, SHANGYOU)
     (ws.reports / "洪泽区人民政府2023年政府信息公开工作年度报告.pdf").write_bytes(_scan())
-    ingest([ws.reports], ws.db)
+    ingest([ws.reports], ws.db, ocr=False)  # --no-ocr: stored by its name, every value unread
     scan = [r for r in review_csv(ws) if r["agency"] == "洪泽区人民政府"]
     # every cell of the 2021 format is blank: table 2's 10, table 3's 25 rows of 7, table 4's 15
     assert len(scan) == 10 + 25 * 7 + 15
@@ -105,6 +105,49 @@ def test_a_scan_is_reviewed_from_images_of_its_pages(tmp_path):
     assert all(r["page_images"] == scan[0]["page_images"] and r["source_lines"] == "" for r in scan)
     proc = gk(["review", "--db", ws.db, "--report", scan[0]["report_id"], "--images", tmp_path / "图"], cwd=ws.root)
     assert "扫描件页面图片：" in proc.stdout and str(tmp_path / "图") in proc.stdout
+
+
+def test_a_scan_read_by_ocr_is_reviewed_from_its_pages_and_corrected(tmp_path):
+    """上犹县's damaged report printed, and its pages of tables 3 and 4 scanned: the review names the page
+    each value was read on and writes out the pages as the ingest kept them; a correction of the
+    printed 9 applies to the value the OCR read, and the report page says both."""
+    import scans
+
+    ws = workspace(tmp_path, SHANGYOU)
+    pages: dict = {}
+    printed = tmp_path / "printed.pdf"
+    printed.write_bytes(renderings.render(SHANGYOU.read_text(encoding="utf-8"), "pdf", pages))
+    images = scans.render_pages(printed)
+    kept = sorted({pages["table3"], pages["table3"] + 1, pages["table4"]})
+    (ws.reports / SHANGYOU.name).unlink()
+    scan = ws.reports / "上犹县政府办2023年报告（扫描件）.pdf"
+    scan.write_bytes(scans.image_pdf([images[p - 1] for p in kept]))
+    ingest([ws.reports], ws.db, jobs=1)
+    assert cell(ws.db, scan, "request_stats", "total_processed", "total") == 9  # as printed, read by OCR
+    found = {(r["table"], r["row"], r["column"]): r for r in review_csv(ws)}
+    total = found[("request_stats", "total_processed", "total")]
+    assert total["source_page"] == str(kept.index(pages["table3"] + 1) + 1)  # its page in the scan
+    written = total["page_images"].split("\n")
+    assert [Path(p).suffix for p in written] == [".webp"] * len(kept)  # the pages the ingest kept
+    assert all(Path(p).read_bytes()[:4] == b"RIFF" for p in written)
+    assert re.search(r"▶\d+ │ .*七.*总计.*7(  0){5}  9", total["source_lines"])  # the line the OCR read
+    total.update(value="7", author="李卫东", date="2024-03-19", evidence="扫描件第 2 页，按分项合计")
+    with open(ws.root / "已填.csv", "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(total))
+        w.writeheader()
+        w.writerow(total)
+    proc = gk(["ingest", "reports", "--db", ws.db, "--corrections", "已填.csv"], cwd=ws.root)
+    assert proc.returncode == 0, out(proc)
+    assert cell(ws.db, scan, "request_stats", "total_processed", "total") == 7
+
+    from gkreport.site import build
+    import asyncio
+    from bs4 import BeautifulSoup
+
+    html = asyncio.run(build(ws.db).client.get(f"/report/{report_id(ws.db, scan)}")).text
+    td = BeautifulSoup(html, "lxml").select_one('td[data-location="request_stats.total_processed.total"]')
+    assert td.get_text() == "7改识"
+    assert "人工更正：解析值 9，更正为 7。依据：扫描件第 2 页" in td["title"] and "文字识别（OCR）" in td["title"]
 
 
 def test_confirmations_from_the_csv(tmp_path):

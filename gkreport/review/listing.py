@@ -20,7 +20,7 @@ from ..site import source_roots
 from .apply import TABLE_COLUMNS, formats_of
 from .db import IN_FORCE
 from .settle import Values, dependencies
-from .source import SourceText, source_text
+from .source import Scan, SourceText, source_text
 
 SEVERITY_WORDS = {"error": "错误", "warning": "警告"}
 UNREAD = "未读出（空）"
@@ -61,13 +61,15 @@ def list_cells(db_path: Path, only: Sequence[str] = (), context: int = 2,
         items: list[Item] = []
         for report in reports:
             items += _report_items(conn, report, has_corrections)
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
         sources: dict[str, SourceText] = {}
         for item in items:
             rid = item.report["id"]
             if rid not in sources:
                 sections = conn.execute("select heading, body from sections where report_id = ? order by position",
                                         [rid]).fetchall()
-                sources[rid] = source_text(item.report, sections, source_roots(Path(db_path)), images_dir)
+                sources[rid] = source_text(item.report, sections, source_roots(Path(db_path)), images_dir,
+                                           _scan(conn, rid, tables))
             item.source = sources[rid]
         return items
     finally:
@@ -101,6 +103,17 @@ def _report_items(conn, report: dict, has_corrections: bool) -> list[Item]:
     order = {cell: n for n, cell in enumerate(c for t in TABLES for c in table_cells(t, formats[t]))}
     listed = sorted((c for c in reasons if c not in vouched), key=lambda c: (order.get(c, len(order)), c))
     return [Item(report, cell, values.get(cell), list(dict.fromkeys(reasons[cell]))) for cell in listed]
+
+
+def _scan(conn, report_id: str, tables: set[str]) -> Scan:
+    """A scan's pages and the page each of its values was read on, as the ingest kept them."""
+    scan = Scan()
+    if "scan_pages" in tables:
+        scan.pages = conn.execute("select page, image from scan_pages where report_id = ? order by page",
+                                  [report_id]).fetchall()
+    if "ocr_cells" in tables:
+        scan.cell_pages = dict(conn.execute("select location, page from ocr_cells where report_id = ?", [report_id]))
+    return scan
 
 
 def _has_settled(conn) -> bool:

@@ -2,12 +2,14 @@
 
 The source file is read again (it is found by its path and checked by its sha256) and parsed again,
 so the lines are the ones the parser read and the rows are placed where the parser placed them;
-without the file, the text kept in the database (the sections) stands in. A scanned PDF has no
-lines: its pages are rendered as images for the person to look at.
+without the file, the text kept in the database (the sections) stands in. A scan is not read again:
+its lines are the text its OCR read (the sections), and its pages are written out as images for the
+person to look at — those the database keeps (scan_pages), else rendered from the file.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -33,6 +35,7 @@ class SourceText:
     row_lines: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     table_lines: dict[str, tuple[int, int]] = field(default_factory=dict)  # table → (first, end)
     page_images: list[str] = field(default_factory=list)
+    cell_pages: dict[str, int] = field(default_factory=dict)  # location → page, for values read from a scan
 
     def span_of(self, cell: Cell) -> Optional[tuple[int, int]]:
         found = self.row_lines.get((cell.table, cell.row))
@@ -55,6 +58,8 @@ class SourceText:
                 for n in range(first, last)]
 
     def page_of(self, cell: Cell) -> Optional[int]:
+        if cell.location in self.cell_pages:
+            return self.cell_pages[cell.location]  # read from a scan: the page its OCR read it on
         at = self.line_of(cell)
         if self.line_pages and at is not None and at < len(self.line_pages):
             return self.line_pages[at]
@@ -64,22 +69,42 @@ class SourceText:
 _TABLE_OF = {"table2": "active_disclosure", "table3": "request_stats", "table4": "appeal_stats"}
 
 
-def source_text(report: dict, sections: list[tuple], roots: Iterable[Path], images_dir: Optional[Path]) -> SourceText:
-    """The report's lines, from its file when it is found, else from the sections stored."""
+@dataclass
+class Scan:
+    """What the database keeps of a scan: its pages as read (scan_pages) and where each value was read (ocr_cells)."""
+
+    pages: list[tuple[int, bytes]] = field(default_factory=list)  # (page, WebP image)
+    cell_pages: dict[str, int] = field(default_factory=dict)  # location → page
+
+
+def source_text(report: dict, sections: list[tuple], roots: Iterable[Path], images_dir: Optional[Path],
+                scan: Optional[Scan] = None) -> SourceText:
+    """The report's lines, from its file when it is found, else from the sections stored; for a scan, the
+    text its OCR read (kept in the sections) and images of its pages."""
+    scan = scan or Scan()
     data = read_source(report, roots)
+    scanned = bool(scan.pages)
     if data is not None:
         try:
-            extracted = extract(report["source_path"], data)
+            extracted = extract(report["source_path"], data, ocr=False)  # a scan is not read again
             return _placed(SourceText(f"文件 {report['source_path']}", line_pages=extracted.line_pages),
                            extracted.text)
         except ScannedPDF:
-            return SourceText(f"文件 {report['source_path']}（扫描件，请看页面图片）",
-                              page_images=_page_images(data, report["id"], images_dir))
+            scanned = True
         except ExtractError:
             pass
     text = "\n".join(part for heading, body in sections for part in (heading, body) if part)
-    origin = "数据库中保存的正文（找不到原文件" + (f" {report['source_path']}" if report.get("source_path") else "") + "）"
-    return _placed(SourceText(origin), text)
+    if scanned:
+        origin = f"扫描件 {report['source_path'] or ''}：" + ("文字识别（OCR）读出的文字，请对照页面图片" if text.strip()
+                                                         else "没有识别出文字，请看页面图片")
+    else:
+        where = f" {report['source_path']}" if report.get("source_path") else ""
+        origin = f"数据库中保存的正文（找不到原文件{where}）"
+    out = _placed(SourceText(origin), text)
+    out.cell_pages = scan.cell_pages
+    if scanned:
+        out.page_images = _page_images(scan.pages, data, report["id"], images_dir)
+    return out
 
 
 def _placed(out: SourceText, text: str) -> SourceText:
@@ -120,23 +145,46 @@ def _last_filled(lines: list[str], start: int, stop: int) -> int:
     return end
 
 
-def _page_images(data: bytes, report_id: str, folder: Optional[Path]) -> list[str]:
-    """The pages of a scanned PDF as PNG files in ``folder`` (made if need be); their paths."""
+def _page_images(pages: list[tuple[int, bytes]], data: Optional[bytes], report_id: str,
+                 folder: Optional[Path]) -> list[str]:
+    """A scan's pages as image files in ``folder`` (made if need be): the pages kept in the database as
+    they were read (upright, levelled), else the source file's pages rendered. Their paths."""
     if folder is None:
         return []
-    import pypdfium2 as pdfium  # installed with pdfplumber
-
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
+    if pages:
+        for number, image in pages[:MAX_PAGES]:
+            path = folder / f"{report_id}-第{number}页.webp"
+            path.write_bytes(image)
+            paths.append(str(path))
+        return paths
+    if data is None:
+        return []
+    for number, picture in enumerate(_pictures(data), 1):
+        path = folder / f"{report_id}-第{number}页.png"
+        picture.save(path, "PNG")
+        paths.append(str(path))
+    return paths
+
+
+def _pictures(data: bytes):
+    """The pages of a PDF, or the one picture an image file is, as PIL images."""
+    import pypdfium2 as pdfium  # installed with pdfplumber
+
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
-        return []
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(data)) as picture:
+                yield picture.convert("RGB")
+        except (UnidentifiedImageError, OSError):
+            return
+        return
     try:
         for number in range(min(len(pdf), MAX_PAGES)):
-            path = folder / f"{report_id}-第{number + 1}页.png"
-            pdf[number].render(scale=PAGE_DPI / 72).to_pil().save(path, "PNG")
-            paths.append(str(path))
+            yield pdf[number].render(scale=PAGE_DPI / 72).to_pil()
     finally:
         pdf.close()
-    return paths
