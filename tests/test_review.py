@@ -267,6 +267,30 @@ def test_a_new_parser_version_keeps_each_correction_on_its_cell(tmp_path):
     assert any(line.startswith("确认不再成立") and "确认时的值是 5，现在解析为 0" in line for line in summary.corrections)
 
 
+def test_a_cell_still_unread_after_a_re_parse_is_not_said_to_have_moved(tmp_path):
+    """A cell the parser left NULL and a person filled in, parsed again and still NULL: the correction
+    applies as before, without a line saying its parsed value changed."""
+    ws = workspace(tmp_path, SHANGHANG)
+    c = [entry(SHANGHANG, "active_disclosure", "normative_documents", "in_force", 361)]
+    ingest([ws.reports], ws.db, corrections=[read(write_yaml(ws.root / "c.yaml", c))])
+    summary = ingest([ws.reports], ws.db, force=True)
+    assert summary.stored == 1
+    assert not [line for line in summary.corrections if line.startswith("解析值有变化")]
+    (kept,) = corrections_for(ws.db, SHANGHANG)
+    assert (kept["status"], kept["parsed_value"], kept["value"]) == ("corrected", None, 361)
+    assert cell(ws.db, SHANGHANG, "active_disclosure", "normative_documents", "in_force") == 361
+
+
+def test_a_confirmation_of_a_cell_not_read_says_there_is_nothing_to_confirm(tmp_path):
+    ws = workspace(tmp_path, SHANGHANG)
+    c = [entry(SHANGHANG, "active_disclosure", "normative_documents", "in_force", confirm=True)]
+    summary = ingest([ws.reports], ws.db, corrections=[read(write_yaml(ws.root / "c.yaml", c))])
+    (conf,) = corrections_for(ws.db, SHANGHANG)
+    assert (conf["status"], conf["parsed_value"], conf["value"]) == ("changed", None, None)
+    assert any(line.startswith("确认不再成立") and "没有可确认的数值" in line for line in summary.corrections)
+    assert cell(ws.db, SHANGHANG, "active_disclosure", "normative_documents", "in_force") is None
+
+
 def test_a_file_replaced_by_other_bytes_leaves_its_corrections_reported(tmp_path):
     ws = workspace(tmp_path, SHANGYOU)
     c = read(write_yaml(ws.root / "c.yaml", [entry(SHANGYOU, T3, "total_processed", "total", 7)]))

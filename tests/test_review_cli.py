@@ -238,7 +238,11 @@ def test_a_session_on_a_terminal_writes_and_applies_corrections(tmp_path):
             answered += 1
         elif row.startswith("表四"):
             term.type("n")  # the next report
-            assert "【殷都区人民政府办公室 2021 年度】" in term.until(r"→ 值:")
+            screen = term.until(r"→ 值:")
+            assert "【殷都区人民政府办公室 2021 年度】" in screen
+            assert re.findall(r"\n\s+(\S+)：解析值 (\S+)", screen)[-1][1].startswith("空")  # not read
+            term.type("=")  # nothing to confirm: asked again
+            assert "无法确认" in term.until(r"→ 值:")
             term.type("q")
             break
         else:

@@ -128,6 +128,9 @@ def _apply_entry(conn, report: dict, e: Stored, values: Values, formats: dict) -
             e.value = parsed  # what was confirmed: the value the parser read when the person checked it
         if _same(e.value, parsed):
             e.status, e.note = "confirmed", None
+        elif e.value is None:
+            e.status = "changed"
+            e.note = "解析时这一格没有读出（空），没有可确认的数值；请在 value 中填写原文的数值"
         else:
             e.status = "changed"
             e.note = (f"确认时的值是 {fmt_value(e.value)}，现在解析为 {fmt_value(parsed)}；现行值为解析值，"
@@ -138,7 +141,7 @@ def _apply_entry(conn, report: dict, e: Stored, values: Values, formats: dict) -
     else:
         e.status, e.note, e.parsed_value = "corrected", None, parsed
         _write_cell(conn, report["id"], e.cell, e.value, values)
-        if old_status == "corrected" and not _same(old_parsed, parsed):
+        if old_status == "corrected" and not _unchanged(old_parsed, parsed):
             line = (f"解析值有变化  {_who(report)} {_cell_words(e.cell)}：解析值由 {fmt_value(old_parsed)} "
                     f"变为 {fmt_value(parsed)}，更正值 {fmt_value(e.value)} 仍然适用")
     conn.execute("update corrections set report_id = ?, parsed_value = ?, value = ?, status = ?, note = ? "
@@ -148,6 +151,11 @@ def _apply_entry(conn, report: dict, e: Stored, values: Values, formats: dict) -
 
 def _same(a, b) -> bool:
     return a is not None and b is not None and float(a) == float(b)
+
+
+def _unchanged(before, now) -> bool:
+    """A parsed value read again: still unread (NULL both times) is no change."""
+    return (before is None and now is None) or _same(before, now)
 
 
 def _missing_cell(cell: Cell, values: Values, formats: dict) -> Optional[str]:

@@ -197,6 +197,9 @@ def _ask(item: Item, shared: list[str]):
             raise _Quit
         if text.lower() in NEXT_WORDS:
             return _NEXT
+        if text in CONFIRM_WORDS and item.parsed_value is None:
+            click.echo("    这一格没有读出数值，无法确认；请输入原文中的数值，或直接回车跳过")
+            continue
         if text in CONFIRM_WORDS or not text:
             return "=" if text else ""
         try:
