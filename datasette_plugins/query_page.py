@@ -92,7 +92,7 @@ def problems(choices: dict[str, list[tuple[str, str]]], args: dict[str, str]) ->
             accepted = "、".join(f"{v}（{lab}）" for v, lab in (offered or KNOWN[param].items()))
             out.append((param, f"{label}「{value}」不是可选的值。可选：{accepted}；留空 = 全部。", True))
         elif param in FORMS and not re.fullmatch(FORMS[param][0], value):
-            extra = f"数据中有：{'、'.join(v for v, _ in offered)}。" if offered else ""
+            extra = f"数据中有：{'、'.join(v for v, _ in offered)}。" if offered and param not in FLAGS else ""
             out.append((param, f"{label}「{value}」无法识别，应为{FORMS[param][1]}。{extra}", True))
         elif offered is not None and param not in FLAGS and value not in {v for v, _ in offered}:
             out.append((param, f"数据中没有{label}为「{value}」的报告。有：{'、'.join(v for v, _ in offered)}；留空 = 全部。",

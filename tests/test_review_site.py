@@ -119,7 +119,9 @@ async def test_failed_checks_leave_out_settled_checks_on_request(app, corrected,
 
 async def test_failed_checks_refuse_a_value_that_is_not_yes_or_no(app):
     r = await app.client.get("/gkreport/failed_checks.json?exclude_settled=maybe")
-    assert r.status_code == 400 and "不含已由人工更正解决的检查「maybe」无法识别" in r.json()["error"]
+    error = r.json()["error"]
+    assert r.status_code == 400 and "不含已由人工更正解决的检查「maybe」无法识别，应为是（1）或否（0）。" in error
+    assert "数据中有" not in error  # a yes or no is not a value found in the data
     html = (await app.client.get("/gkreport/failed_checks")).text
     select = soup(html).find("select", attrs={"name": "exclude_settled"})
     assert [o.get_text() for o in select.find_all("option")] == ["否：包括已由人工更正解决的", "是：只列出仍未解决的问题"]
