@@ -147,7 +147,7 @@ def test_a_scan_read_by_ocr_is_reviewed_from_its_pages_and_corrected(tmp_path):
     html = asyncio.run(build(ws.db).client.get(f"/report/{report_id(ws.db, scan)}")).text
     td = BeautifulSoup(html, "lxml").select_one('td[data-location="request_stats.total_processed.total"]')
     assert td.get_text() == "7改识"
-    assert "人工更正：解析值 9，更正为 7。依据：扫描件第 2 页" in td["title"] and "文字识别（OCR）" in td["title"]
+    assert "人工更正：解析值 9，更正为 7。依据：扫描件第 2 页" in td["title"] and "文字识别：第 2 页" in td["title"]
 
 
 def test_confirmations_from_the_csv(tmp_path):
