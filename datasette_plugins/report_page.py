@@ -1,7 +1,8 @@
 """A report's own page, /report/<id>: the report as a reader knows it.
 
-Metadata, the three statistical tables laid out as printed (gkreport.layout's grids, with the
-template's Chinese labels; table 3 with its group headings, table3_layout.py), every check
+Metadata, the assessment (rates, timeliness, compliance score and its parts, copies, last year's
+figures: assessment.py), the three statistical tables laid out as printed (gkreport.layout's grids,
+with the template's Chinese labels; table 3 with its group headings, table3_layout.py), every check
 highlighted on the cells it concerns and listed once per rule with what to do about it
 (check_advice.py), the narrative, and the source. /report/<id>.json is the same as JSON. Also /report/<id>/source, the original file, served only when a file with the
 stored sha256 is found (so nothing but ingested sources can be read through it).
@@ -19,6 +20,7 @@ from gkreport.narrative import narrative
 from gkreport.site import NAME, source_roots
 from gkreport.source_file import find_file
 
+from datasette_plugins.assessment import mark_last_year, report_assessment
 from datasette_plugins.check_advice import grouped
 from datasette_plugins.corrections import mark_cells, report_corrections
 from datasette_plugins.json_pages import json_page, wants_json
@@ -109,7 +111,8 @@ async def report_data(datasette, report_id: str) -> tuple[object, dict, dict]:
         db, "select location, page, confidence, kept from ocr_cells where report_id = ?", [rid])} \
         if await db.table_exists("ocr_cells") else {}
     return db, report, {"checks": checks, "active": active, "requests": requests, "appeals": appeals,
-                        "sections": sections, "ocr": ocr, "corrections": await report_corrections(db, rid)}
+                        "sections": sections, "ocr": ocr, "corrections": await report_corrections(db, rid),
+                        "assessment": await report_assessment(db, report, checks)}
 
 
 def mark_ocr(rows: list[list[dict]], ocr: dict[str, dict]) -> list[list[dict]]:
@@ -133,6 +136,7 @@ def report_json(datasette, report: dict, parts: dict) -> dict:
         # the cells a person corrected or confirmed: both values, who, when and the evidence
         "corrections": [{k: v for k, v in c.items() if k != "hover"} for c in parts["corrections"]],
         "sections": parts["sections"],
+        **parts["assessment"],
         "links": {"page": datasette.urls.path(f"/report/{rid}"),
                   "tables_csv": datasette.urls.path(f"/report/{rid}/tables.csv"),
                   "tables_xlsx": datasette.urls.path(f"/report/{rid}/tables.xlsx"),
@@ -156,6 +160,10 @@ async def report_page(request, datasette):
     ]
     for _, _, rows, _ in tables:
         mark_cells(rows, parts["corrections"])
+    assessment = parts["assessment"]
+    if assessment["year_over_year"]:
+        for _, _, rows, _ in tables[1:]:
+            mark_last_year(rows, assessment["year_over_year"]["cells"])
     context = {
         "report": report,
         "corrections": parts["corrections"],
@@ -172,6 +180,7 @@ async def report_page(request, datasette):
         "source_url": safe_url(report["source_url"]),
         "has_source_file": find_source(report, db.path) is not None,
         "database": NAME,
+        "assessment": assessment,
     }
     return Response.html(await datasette.render_template("report.html", context, request=request))
 
