@@ -17,7 +17,8 @@ from typing import Iterable, Optional
 from ..extract import ExtractError, ScannedPDF, extract
 from ..locations import Cell
 from ..parse import parse_report
-from ..parse.tables import _assign_rows, _match_item  # the parser's own placing of rows, not a copy of it
+from ..parse.tables.table2 import _match_item  # the parser's own placing of rows, not a copy of it
+from ..parse.tables.table3 import _Aligned, _assign_rows
 from ..parse.text import clean, rows_from_lines
 from ..source_file import read_source
 
@@ -122,7 +123,7 @@ def _placed(out: SourceText, text: str) -> SourceText:
         starts = [row.line_no for row in rows] + [end]
         span = {row.line_no: (row.line_no, _last_filled(out.lines, row.line_no, nxt)) for row, nxt in zip(rows, starts[1:])}
         if table == "request_stats":
-            for a in _assign_rows(rows, []):
+            for a in _assign_rows(rows, [], _Aligned(rows)):
                 out.row_lines.setdefault((table, a.key), span[a.row.line_no])
         elif table == "active_disclosure":
             for row in rows:
