@@ -19,7 +19,8 @@ from ..locations import Cell
 from ..parse import parse_report
 from ..parse.tables.table2 import _match_item  # the parser's own placing of rows, not a copy of it
 from ..parse.tables.table3 import _Aligned, _assign_rows
-from ..parse.text import clean, rows_from_lines
+from ..parse.rows import rows_from_lines
+from ..parse.text import clean
 from ..source_file import read_source
 
 PAGE_DPI = 100  # enough to read a table's numbers on a screen
