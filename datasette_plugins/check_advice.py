@@ -79,19 +79,25 @@ RULE_LABELS = {r.key: r.label for r in T.RULES}
 
 def grouped(checks: list[dict]) -> dict:
     """A report's checks as one entry per rule and severity, problems first: how many, where, what to do."""
-    groups: dict[tuple[str, str], dict] = {}
+    groups: dict[tuple[str, str, bool], dict] = {}
     for c in checks:
-        key = (c["rule"], c["severity"])
+        settled = bool(c.get("settled_by"))  # a person's correction settled it (gkreport.review)
+        key = (c["rule"], c["severity"], settled)
         g = groups.setdefault(key, {
             "rule": c["rule"], "severity": c["severity"], "severity_label": SEVERITY.get(c["severity"], c["severity"]),
             "label": c.get("rule_label") or RULE_LABELS.get(c["rule"], c["rule"]),
-            "advice": ADVICE.get(c["rule"], UNKNOWN_RULE), "count": 0, "locations": [], "messages": []})
+            "advice": ADVICE.get(c["rule"], UNKNOWN_RULE), "count": 0, "locations": [], "messages": [],
+            "settled": settled, "settled_by": []})
         g["count"] += 1
         g["locations"].append(c.get("location"))
         g["messages"].append(c["message"])
+        if settled and c["settled_by"] not in g["settled_by"]:
+            g["settled_by"].append(c["settled_by"])
     for g in groups.values():
         g["places"] = describe_places(g.pop("locations"))
-    problems = [g for g in groups.values() if g["severity"] in PROBLEM]
+    # open problems first, then those settled
+    problems = sorted((g for g in groups.values() if g["severity"] in PROBLEM), key=lambda g: g["settled"])
     hints = [g for g in groups.values() if g["severity"] not in PROBLEM]
     return {"problems": problems, "hints": hints, "problem_count": sum(g["count"] for g in problems),
+            "settled_count": sum(g["count"] for g in problems if g["settled"]),
             "hint_count": sum(g["count"] for g in hints)}

@@ -18,6 +18,8 @@ from markupsafe import Markup, escape
 
 from gkreport import template as T
 from gkreport.assess import metrics
+from gkreport.locations import TABLE_WORDS, describe_location
+from gkreport.review.db import STATUS as CORRECTION_STATUS
 from gkreport.site import NAME, load_metadata
 
 LEVEL = {"central": "中央", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇"}
@@ -33,6 +35,7 @@ CATEGORY = {"received": "收到申请", "granted": "予以公开", "partial": "�
 SOURCE_FORMAT = {"txt": "纯文本 txt", "md": "纯文本 md", "html": "网页 html", "docx": "Word 文档 docx",
                  "doc": "Word 文档 doc", "wps": "WPS 文档 wps", "pdf": "PDF"}
 YES_NO = {0: "否", 1: "是"}
+CORRECTION_KIND = {"correct": "更正数值", "confirm": "确认无误"}
 SOURCE = {"division": "行政区划中的人民政府", "published": "发布过报告的机关"}
 RELATION = {"previous_year": "本机关上一年", "same_year": "其他机关同一年"}
 MET = {1: "符合", 0: "不符合"}
@@ -43,7 +46,8 @@ CODES = {"level": LEVEL, "status": STATUS, "severity": SEVERITY, "template": TEM
          "table3_template": TEMPLATE, "kind": KIND, "category": CATEGORY, "source_format": SOURCE_FORMAT,
          "is_aggregate": YES_NO, "source": SOURCE, "relation": RELATION, "late": YES_NO,
          **dict.fromkeys(RUBRIC_PARTS, MET)}
-TABLE_CODES = {("regions", "level"): REGION_LEVEL}
+TABLE_CODES = {("regions", "level"): REGION_LEVEL, ("corrections", "status"): CORRECTION_STATUS,
+               ("corrections", "kind"): CORRECTION_KIND, ("corrections", "table"): TABLE_WORDS}
 # columns that hold code to type (SQL, keys), and English beside the Chinese
 CODE_COLUMNS = {("metrics", "key"), ("metrics", "numerator"), ("metrics", "denominator"), ("rubric", "key")}
 ENGLISH_COLUMNS = {("metrics", "name_en"), ("metrics", "formula_en"), ("metrics", "numerator_label_en"),
@@ -60,8 +64,6 @@ LOOKUPS = {
     "rule": {r.key: r.label for r in T.RULES},
     "metric": {m["key"]: m["name"] for m in metrics.definitions()},
 }
-TABLE_WORDS = {"active_disclosure": "表二", "request_stats": "表三", "appeal_stats": "表四"}
-CELL_WORDS = {**dict(T.APPLICANT_COLUMNS), **dict(T.OUTCOMES)}
 TABLE_PAGES = {"table2": "表二", "table3": "表三", "table4": "表四"}
 
 
@@ -76,29 +78,6 @@ def code_label(table: str | None, column: str, value) -> str | None:
         return codes.get(value)
     except TypeError:  # an unhashable value
         return None
-
-
-def describe_location(location: str | None) -> str:
-    """A check's location in words: request_stats.granted.total → 表三「（一）予以公开」总计."""
-    if not location:
-        return ""
-    table, _, rest = location.partition(".")
-    row, _, cell = rest.partition(".")
-    words = TABLE_WORDS.get(table, table)
-    if not row:
-        return f"整张{words}"
-    if table == "appeal_stats":
-        label = dict(T.PROCEEDINGS).get(row, row)
-    elif table == "active_disclosure":
-        label = LOOKUPS["item"].get(row, row)
-    else:
-        label = LOOKUPS["row_key"].get(row, row)
-    text = f"{words}「{label}」"
-    if cell:
-        text += LOOKUPS["measure"].get(cell) or CELL_WORDS.get(cell, cell)
-    elif table != "appeal_stats":
-        text += "一行"
-    return text
 
 
 def describe_places(locations: list[str]) -> str:
@@ -180,7 +159,7 @@ def render_cell(row, value, column, table, database):
         return Markup(f"<code>{escape(value)}</code>")
     if (table, column) in ENGLISH_COLUMNS:
         return Markup(f'<span lang="en">{escape(value)}</span>')
-    if (column == "location" and table == "checks") or (column == "figure" and table == "unusual_figures"):
+    if (column == "location" and table in ("checks", "corrections")) or (column == "figure" and table == "unusual_figures"):
         text = describe_location(value)
     elif column == "provenance":
         text = provenance_text(value)

@@ -40,6 +40,7 @@ PARAM_LABELS = {
     "min_base": "最小基数（分母不足此数的不列入排名）",
     "kind": "机关类别",
     "order": "顺序",
+    "exclude_settled": "不含已由人工更正解决的检查",
 }
 # what an empty choice means, where it is not 「全部」
 BLANK = {("requests_by_agency", "year"): "最近一年", ("common_checks", "severity"): "警告和错误",
@@ -48,12 +49,15 @@ BLANK = {("requests_by_agency", "year"): "最近一年", ("common_checks", "seve
          ("metric_ranking_left_out", "year"): "最近一年", ("compliance_ranking", "year"): "最近一年",
          **{(q, "metric"): "公开率" for q in ("metric_ranking", "metric_ranking_left_out", "metric_by_year")},
          ("missing_reports", "kind"): "人民政府", ("coverage_by_province", "kind"): "人民政府",
-         ("compliance_ranking", "order"): "得分高的在前"}
+         ("compliance_ranking", "order"): "得分高的在前",
+         ("failed_checks", "exclude_settled"): "否：包括已由人工更正解决的"}
 ORDERS = {"desc": "得分高的在前", "asc": "得分低的在前"}
 # what a well-formed value looks like, for the parameters without a list of choices
 YEAR = (r"\d{4}", "四位数的年份，如 2021")
 FORMS = {"year": YEAR, "year_from": YEAR, "year_to": YEAR, "page": (r"[1-9]\d{0,5}", "从 1 开始的页码"),
-         "min_base": (r"\d{1,6}", "不小于 0 的整数，如 30")}
+         "min_base": (r"\d{1,6}", "不小于 0 的整数，如 30"),
+         "exclude_settled": (r"(?i)1|0|true|false|on|off|yes|no|是|否", "是（1）或否（0）")}
+FLAGS = {"exclude_settled"}  # yes or no: every well-formed value is accepted, whatever the form offers
 CHOICE_SQL = {
     "year": "select distinct year from region_totals where year is not null order by year desc",
     "province": "select distinct province from region_totals where province is not null order by province",
@@ -82,6 +86,7 @@ async def param_choices(datasette) -> dict[str, list[tuple[str, str]]]:
             values.sort(key=lambda v: order.index(v) if v in order else len(order)) if order else None
             found[param] = [(v, labels.get(v, v)) for v in values]
         found["year_from"] = found["year_to"] = found["year"]
+        found["exclude_settled"] = [("1", "是：只列出仍未解决的问题")]
         found["rule"] = [(k, v) for k, v in KNOWN["rule"].items()]
         found["severity"] = [(k, v) for k, v in SEVERITY.items()]
         found["kind"] = [(k, v) for k, v in KIND.items()]
@@ -104,9 +109,9 @@ def problems(choices: dict[str, list[tuple[str, str]]], args: dict[str, str]) ->
             accepted = "、".join(f"{v}（{lab}）" for v, lab in (offered or KNOWN[param].items()))
             out.append((param, f"{label}「{value}」不是可选的值。可选：{accepted}；留空 = 全部。", True))
         elif param in FORMS and not re.fullmatch(FORMS[param][0], value):
-            extra = f"数据中有：{'、'.join(v for v, _ in offered)}。" if offered else ""
+            extra = f"数据中有：{'、'.join(v for v, _ in offered)}。" if offered and param not in FLAGS else ""
             out.append((param, f"{label}「{value}」无法识别，应为{FORMS[param][1]}。{extra}", True))
-        elif offered is not None and value not in {v for v, _ in offered}:
+        elif offered is not None and param not in FLAGS and value not in {v for v, _ in offered}:
             out.append((param, f"数据中没有{label}为「{value}」的报告。有：{'、'.join(v for v, _ in offered)}；留空 = 全部。",
                         False))
     return out

@@ -10,7 +10,6 @@ stored sha256 is found (so nothing but ingested sources can be read through it).
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from datasette import hookimpl
@@ -19,15 +18,16 @@ from datasette.utils.asgi import NotFound, Response
 from gkreport import layout
 from gkreport.narrative import narrative
 from gkreport.site import NAME, source_roots
+from gkreport.source_file import find_file
 
 from datasette_plugins.assessment import mark_last_year, report_assessment
 from datasette_plugins.check_advice import grouped
+from datasette_plugins.corrections import mark_cells, report_corrections
 from datasette_plugins.json_pages import json_page, wants_json
 from datasette_plugins.labels import LEVEL, STATUS, TEMPLATE
 from datasette_plugins.links import safe_url
 from datasette_plugins.table3_layout import table3_rows
 
-MAX_SOURCE_BYTES = 50_000_000
 TABLE_KEYS = ("active_disclosure", "request_stats", "appeal_stats")  # the tables 表二, 表三, 表四 are stored in
 
 
@@ -36,7 +36,7 @@ def flags_for(checks: list[dict]) -> dict[str, list[dict]]:
     (request_stats.carried_forward) or one cell (request_stats.granted.total)."""
     out: dict[str, list[dict]] = {}
     for c in checks:
-        if c["location"] and c["severity"] != "info":
+        if c["location"] and c["severity"] != "info" and not c.get("settled_by"):  # settled: the cell is marked corrected
             out.setdefault(c["location"], []).append(c)
     return out
 
@@ -74,18 +74,7 @@ async def _rows(db, sql, params):
 
 
 def find_source(report: dict, db_path: str) -> Path | None:
-    stored = report.get("source_path")
-    if not stored or not report.get("sha256"):
-        return None
-    for root in source_roots(Path(db_path)):
-        path = (root / stored).resolve()
-        try:
-            if path.is_file() and path.stat().st_size <= MAX_SOURCE_BYTES and \
-                    hashlib.sha256(path.read_bytes()).hexdigest() == report["sha256"]:
-                return path
-        except OSError:
-            continue
-    return None
+    return find_file(report, source_roots(Path(db_path)))
 
 
 async def _report(datasette, report_id: str) -> tuple:
@@ -122,7 +111,7 @@ async def report_data(datasette, report_id: str) -> tuple[object, dict, dict]:
         db, "select location, page, confidence, kept from ocr_cells where report_id = ?", [rid])} \
         if await db.table_exists("ocr_cells") else {}
     return db, report, {"checks": checks, "active": active, "requests": requests, "appeals": appeals,
-                        "sections": sections, "ocr": ocr,
+                        "sections": sections, "ocr": ocr, "corrections": await report_corrections(db, rid),
                         "assessment": await report_assessment(db, report, checks)}
 
 
@@ -144,6 +133,8 @@ def report_json(datasette, report: dict, parts: dict) -> dict:
         "report": report,
         "tables": {"table2": parts["active"], "table3": parts["requests"], "table4": parts["appeals"]},
         "checks": {**grouped(parts["checks"]), "all": parts["checks"]},
+        # the cells a person corrected or confirmed: both values, who, when and the evidence
+        "corrections": [{k: v for k, v in c.items() if k != "hover"} for c in parts["corrections"]],
         "sections": parts["sections"],
         **parts["assessment"],
         "links": {"page": datasette.urls.path(f"/report/{rid}"),
@@ -167,12 +158,15 @@ async def report_page(request, datasette):
          bool(requests)),
         ("表四", "政府信息公开行政复议、行政诉讼情况", grid_rows(layout.table4_grid(appeals), flags), bool(appeals)),
     ]
+    for _, _, rows, _ in tables:
+        mark_cells(rows, parts["corrections"])
     assessment = parts["assessment"]
     if assessment["year_over_year"]:
         for _, _, rows, _ in tables[1:]:
             mark_last_year(rows, assessment["year_over_year"]["cells"])
     context = {
         "report": report,
+        "corrections": parts["corrections"],
         "status_label": STATUS.get(report["status"], report["status"]),
         "level_label": LEVEL.get(report["level"], report["level"] or "—"),
         "template_label": TEMPLATE.get(report["template"], report["template"]),

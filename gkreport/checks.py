@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 
 from .model import Check, Section, Tables, number_text
-from .rules import COLUMN_LABELS, evaluate, table3_equations, table4_equations
+from .rules import COLUMN_LABELS, T4_RULES, evaluate, table3_equations, table4_equations
 from .template import (ACTIVE_ITEM_BY_KEY, ACTIVE_MEASURE_BY_KEY, OUTCOMES, PROCEEDINGS, REQUEST_ROW_BY_KEY,
                        T2019, T2021)
 
 _OUTCOME_LABELS = dict(OUTCOMES)
 _PROCEEDING_LABELS = dict(PROCEEDINGS)
+
+
+# The rules computed from the tables' values alone (arithmetic_checks, narrative_checks): a report whose
+# values a person corrected has these computed again on the values in force (gkreport.review.settle).
+VALUE_RULES = frozenset({"t3_received_eq_processed", "t3_processed_sum", "t3_total_column", *T4_RULES.values(),
+                         "negative_value", "not_integer", "t2_items_vs_decisions", "text_vs_table3"})
 
 
 def arithmetic_checks(tables: Tables) -> list[Check]:

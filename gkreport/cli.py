@@ -13,6 +13,8 @@ from .extract import ExtractError, extract, supported_suffixes
 from .budget import OCR_MEMORY_MB, OCR_PAGE_SECONDS
 from .ingest import MEMORY_LIMIT_MB, TIME_LIMIT
 from .ingest import ingest as run_ingest
+from .review.cli import corrections_line, read_corrections, review
+from .review.files import default_files
 from .scanned import parse_extracted
 from .show import render_json, render_text
 from .store import explain
@@ -42,8 +44,13 @@ def cli():
                    f"扫描件每识别一页另加 {OCR_PAGE_SECONDS:g} 秒）；等待而不计算的文件，10 倍的时间没有进展即停止")
 @click.option("--memory-limit", default=MEMORY_LIMIT_MB, show_default=True, type=click.IntRange(min=64), metavar="MB",
               help=f"每个解析进程最多使用的内存（MB），超过则该文件失败（识别扫描件的进程另加 {OCR_MEMORY_MB} MB）")
-def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit):
+@click.option("--corrections", "corrections_files", multiple=True, type=click.Path(path_type=Path),
+              help="人工更正文件（YAML 或 CSV，可写多次）；不写时使用数据库旁的 corrections.yaml / corrections.csv")
+def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit, corrections_files):
     """读取报告文件或文件夹（递归），写入数据库。重复运行是安全的：未变化的文件会跳过。"""
+    corrections, problems = read_corrections(corrections_files or default_files(db_path))
+    if corrections is None:
+        sys.exit(1)
     bar = None
 
     def on_total(n: int) -> None:
@@ -67,7 +74,8 @@ def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit)
     try:
         summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=not no_ocr, memory_limit=memory_limit,
                              time_limit=TIME_LIMIT if time_limit is None else time_limit,
-                             on_outcome=on_outcome, on_total=on_total, keep_outcomes=False)
+                             on_outcome=on_outcome, on_total=on_total, keep_outcomes=False,
+                             corrections=corrections)
     except sqlite3.Error as e:  # a report that can't be written fails alone; this is the database itself
         if bar:
             bar.close()
@@ -90,11 +98,16 @@ def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit)
         click.echo(f"停止写入  {db_path}：{summary.stopped}。之后的文件都未入库。", err=True)
     if summary.unfinished:
         click.echo(f"汇总表未能更新  {db_path}：{summary.unfinished}。下次导入或启动网站时会重建。", err=True)
+    for line in summary.corrections:
+        click.echo(line, err=True)
     click.echo(summary.line())
     if summary.stored == 0 and summary.failed == 0 and summary.unchanged and not summary.stopped:
         click.echo("没有变化：所有文件都已入库且内容未变。")
+    counts = corrections_line(db_path, problems)
+    if counts:
+        click.echo(counts)
     click.echo(f"数据库：{db_path}")
-    if summary.failed or summary.stopped:
+    if summary.failed or summary.stopped or problems:
         sys.exit(1)
 
 
@@ -164,6 +177,7 @@ def ask(question, db_path, as_json, model, min_base):
 
 
 cli.add_command(agencies_command)
+cli.add_command(review)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from . import regions, store
 from . import template as T
@@ -31,6 +31,8 @@ from .inputs import Input, discover
 from .model import Check, Metadata, ParsedReport, Tables
 from .outcomes import Outcome, Parsed, Summary
 from .parse import PARSER_VERSION, parse_report
+from .review.files import CorrectionsFile
+from .review.run import Run as CorrectionsRun
 from .scanned import parse_extracted
 from .workers import Lost, Workers
 from .writer import Writer
@@ -237,12 +239,17 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
            ocr: bool = True, time_limit: Optional[float] = TIME_LIMIT, memory_limit: Optional[int] = MEMORY_LIMIT_MB,
            on_outcome: Optional[Callable[[Outcome], None]] = None,
            on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True,
-           source_urls: Optional[dict[str, str]] = None) -> Summary:
+           source_urls: Optional[dict[str, str]] = None, corrections: Sequence[CorrectionsFile] = ()) -> Summary:
     """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped.
 
     Each file may take ``time_limit`` seconds of CPU time to read (each report inside an archive as
     much, and each page it recognises by OCR OCR_PAGE_SECONDS more), and each worker process
     ``memory_limit`` MB; a file over either fails alone (None: no limit).
+
+    ``corrections``: files of corrections (gkreport.review.files) to copy into the database first;
+    the corrections it holds are applied to each report as it is written, and to stored reports
+    whose corrections changed.
+
     ``source_urls`` gives the web address a file was downloaded from (by the path as given), stored
     as its reports' ``source_url``; a zip's members take the zip's.
     Every input's outcome goes to ``on_outcome`` as it is known (a stored report's once it is
@@ -315,7 +322,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         # that they parse on to the end while the writer commits each of them
         yield from [(pool.map(read(start, stop)), True) for start, stop in bounds[tail:]]
 
-    db, deferred = None, False
+    db, deferred, corrected = None, False, None
     try:
         batches = submitted()
         # the workers start on the first batch while this process loads sqlite-utils and readies the
@@ -323,8 +330,9 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         parsing = next(batches, None)
         db = store.database(conn)
         store.ensure_db_shape(db)
+        corrected = CorrectionsRun(db, corrections)
         deferred = store.defer_indexes(db)
-        with Writer(db, done) as writer:
+        with Writer(db, done, after_write=corrected.after_write) as writer:
             for started in batches:
                 # the workers start on the next batch before this one is written, so that they are
                 # not idle while the writer writes
@@ -341,6 +349,9 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         # after a failure too: what was committed gets its indexes, cross-year checks and summaries
         if db is not None:
             try:
+                if corrected:
+                    corrected.finish()  # (a change it makes counts as a change of the reports: summaries.touch)
+                summary.corrections = corrected.lines if corrected else []
                 store.finish(db, build_indexes=deferred)
             except sqlite3.Error as e:
                 summary.unfinished = store.explain(e)

@@ -45,6 +45,7 @@ class Summary:
     unfinished: Optional[str] = None  # why the summary tables could not be brought up to date at the end
     outcomes: list[Outcome] = field(default_factory=list)
     keep_outcomes: bool = True  # the command line streams them instead of holding one per file
+    corrections: list[str] = field(default_factory=list)  # a line for each correction that did not apply
 
     def add(self, o: Outcome) -> None:
         if o.status == "stored":

@@ -66,7 +66,7 @@ def _up_to_date(db_path: Path) -> bool:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         names = {r[0] for r in conn.execute("select name from sqlite_master")}
-        if not {"reports", "report_figures", "request_totals", search.FTS_TABLE, summaries.DERIVED} <= names:
+        if not {"reports", "report_figures", "request_totals", "corrections", search.FTS_TABLE, summaries.DERIVED} <= names:
             return False
         versions = dict(conn.execute(f"select name, version from {summaries.DERIVED}").fetchall())
         changes = versions.get(summaries.GENERATION)

@@ -10,9 +10,10 @@ import sqlite3
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 from . import assess, crosscheck, search, summaries
+from .review import db as review_db
 from .model import ParsedReport
 from .regions import region_rows
 from .template import APPLICANT_KEYS, OUTCOME_KEYS, lookup_rows
@@ -142,6 +143,7 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
         create_indexes(db)
         search.ensure_index(db.conn)
         summaries.count_changes(db.conn)
+        review_db.ensure_tables(db.conn)
 
 
 # what finding and replacing a stored report looks up while an ingest writes
@@ -318,6 +320,11 @@ INSERT = {t: f"insert or replace into [{t}] ({', '.join(f'[{c}]' for c in cols)}
           for t, cols in COLUMNS.items()}
 
 
+_SHA256 = COLUMNS["reports"].index("sha256")
+# called with the connection and the report just written, inside its transaction (gkreport.review)
+AfterWrite = Callable[[sqlite3.Connection, "Prepared"], None]
+
+
 @dataclass
 class Prepared:
     """A report as the rows it is written as: built in the worker that parsed it, written by the one writer."""
@@ -325,6 +332,11 @@ class Prepared:
     report_id: str
     rows: dict[str, list[tuple]]
     search: list[tuple[int, bytes, bytes]]  # section position, expanded heading, expanded body (search.index_row)
+
+    @property
+    def sha256(self) -> Optional[str]:
+        """Of the source bytes: what corrections name a report by."""
+        return self.rows["reports"][0][_SHA256] if self.rows["reports"] else None
 
 
 def prepare(report: ParsedReport, source: dict, agency: dict) -> Prepared:
@@ -336,9 +348,11 @@ def prepare(report: ParsedReport, source: dict, agency: dict) -> Prepared:
 
 
 def write(db: sqlite_utils.Database, prepared: Prepared, replaces: tuple[str, ...] = (),
-          pending: Optional[dict[str, list[tuple]]] = None, atomic: bool = True) -> None:
+          pending: Optional[dict[str, list[tuple]]] = None, atomic: bool = True,
+          after: Optional[AfterWrite] = None) -> None:
     """Write a prepared report atomically (a transaction, or a savepoint inside the caller's), first
-    removing the reports it replaces: older versions from the same source path, and itself.
+    removing the reports it replaces: older versions from the same source path, and itself. ``after``
+    runs on the written report before the transaction ends (the corrections a person made to it).
 
     With ``pending``, the report's index rows are left there for ``flush_search`` to write before the
     transaction commits, instead of being written now (see ``Batch``). Not ``atomic``: the caller's
@@ -353,6 +367,8 @@ def write(db: sqlite_utils.Database, prepared: Prepared, replaces: tuple[str, ..
         for table, rows in prepared.rows.items():
             if rows:
                 conn.executemany(INSERT[table], rows)
+        if after is not None:
+            after(conn, prepared)
         # the index rows take the rowids the sections were just given
         rowids = dict(conn.execute("select position, rowid from sections where report_id = ?",
                                    [prepared.report_id]).fetchall())
@@ -379,16 +395,17 @@ class Batch:
     # reports, and the index's own buffer (search.HASH_SIZE) holds that many reports' terms.
     SEARCH_EVERY = 1024
 
-    def __init__(self, db: sqlite_utils.Database):
+    def __init__(self, db: sqlite_utils.Database, after_write: Optional[AfterWrite] = None):
         self.db = db
         self.pending: dict[str, list[tuple]] = {}
+        self.after_write = after_write
 
     def begin(self) -> None:
         self.db.execute("BEGIN")
 
     def write(self, prepared: Prepared, replaces: tuple[str, ...] = (), atomic: bool = True) -> None:
         """Write one report, in its own savepoint or (not ``atomic``) inside a ``group``."""
-        write(self.db, prepared, replaces, self.pending, atomic)
+        write(self.db, prepared, replaces, self.pending, atomic, self.after_write)
 
     @contextmanager
     def group(self) -> Iterator[None]:

@@ -109,6 +109,12 @@ def count_changes(conn) -> None:
         conn.execute(f"create trigger if not exists [{name}] {body}")
 
 
+def touch(conn) -> None:
+    """Count a change of the reports' values made outside `reports` (a correction applied to a stored
+    report): everything derived is rebuilt as after any change of a report."""
+    conn.execute(f"update {DERIVED} set version = version + 1 where name = ?", [GENERATION])
+
+
 def generation(conn) -> str | None:
     """How many changes `reports` has seen; None in a database without the count."""
     return recorded(conn, GENERATION)

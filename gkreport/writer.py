@@ -30,10 +30,10 @@ GROUP = 32  # reports written under one savepoint (store.Batch.group)
 
 
 class Writer:
-    def __init__(self, db, done: Callable[[Outcome], None]):
+    def __init__(self, db, done: Callable[[Outcome], None], after_write: Optional[store.AfterWrite] = None):
         self.db = db
         self.done = done
-        self.batch = store.Batch(db)
+        self.batch = store.Batch(db, after_write)  # after_write: the corrections of each report written
         self.held: list[Outcome] = []  # stored (and duplicate) outcomes whose transaction is not committed yet
         self.stopped: Optional[str] = None  # why nothing more is written
         self.committed_at: Optional[float] = None  # when the last commit was made (None: not yet)

@@ -31,9 +31,13 @@ def run(*args):
 
 
 def dump(db):
+    """Every row of the database; the query planner's statistics (sqlite_stat1, which ANALYZE writes
+    again at the end of each ingest, in its own order) as a set."""
     conn = sqlite3.connect(db)
     try:
-        return list(conn.iterdump())
+        lines = list(conn.iterdump())
+        stats = sorted(x for x in lines if x.startswith('INSERT INTO "sqlite_stat1"'))
+        return [x for x in lines if not x.startswith('INSERT INTO "sqlite_stat1"')] + stats
     finally:
         conn.close()
 
