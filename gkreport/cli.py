@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from . import shards
 from .agency_list import agencies_command
 from .extract import ExtractError, extract
 from .ingest import ingest as run_ingest
@@ -15,6 +16,15 @@ from .parse import parse_report
 from .show import render_json, render_text
 
 LABELS = {"failed": "失败", "warning": "警告", "error": "表格无法读取"}
+
+
+def _shard_option(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return shards.parse(value)
+    except shards.ShardError as e:
+        raise click.BadParameter(str(e)) from None
 
 
 @click.group()
@@ -31,7 +41,9 @@ def cli():
 @click.option("--jobs", "-j", default=0, help="解析进程数（默认：文件多时用全部核心）")
 @click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
 @click.option("--ocr", is_flag=True, help="用 tesseract 识别扫描件 PDF（需安装 tesseract-ocr-chi-sim）")
-def ingest(paths, db_path, force, jobs, quiet, ocr):
+@click.option("--shard", default=None, metavar="I/N", callback=_shard_option,
+              help="只导入 N 份中的第 I 份文件（按路径划分），写入单独的数据库，之后用 gkreport merge 合并")
+def ingest(paths, db_path, force, jobs, quiet, ocr, shard):
     """读取报告文件或文件夹（递归），写入数据库。重复运行是安全的：未变化的文件会跳过。"""
     bar = None
 
@@ -53,7 +65,10 @@ def ingest(paths, db_path, force, jobs, quiet, ocr):
 
     try:
         summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, on_outcome=on_outcome,
-                             on_total=on_total, keep_outcomes=False)
+                             on_total=on_total, keep_outcomes=False, shard=shard)
+    except shards.ShardError as e:
+        click.echo(f"失败  {e}", err=True)
+        sys.exit(1)
     except sqlite3.DatabaseError as e:  # a report that can't be written fails alone; this is the file itself
         if bar:
             bar.close()
@@ -67,6 +82,43 @@ def ingest(paths, db_path, force, jobs, quiet, ocr):
     click.echo(f"数据库：{db_path}")
     if summary.failed:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("databases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
+def merge(out, databases, quiet):
+    """把分片导入（ingest --shard I/N）的各个数据库合并成一个新数据库 OUT，与一次导入全部文件的结果相同。
+
+    例如：gkreport merge gkreport.db shard-*.db"""
+    from .merge import MergeError, merge as run_merge
+
+    bar = None
+
+    def on_total(n: int) -> None:
+        nonlocal bar
+        if sys.stderr.isatty() and n >= 1000:
+            from tqdm import tqdm
+
+            bar = tqdm(total=n, unit="份", desc="合并", leave=False)
+
+    def on_duplicate(path: str, kept: str, source: Path) -> None:
+        if not quiet:
+            line = f"重复  {path}（{source}）：与已收录的 {kept} 内容相同，只收录一次"
+            bar.write(line, file=sys.stderr) if bar else click.echo(line, err=True)
+
+    try:
+        summary = run_merge(out, databases, on_total=on_total, on_duplicate=on_duplicate,
+                            on_report=lambda: bar and bar.update(1))
+    except MergeError as e:
+        click.echo(f"失败  {e}", err=True)
+        sys.exit(1)
+    finally:
+        if bar:
+            bar.close()
+    click.echo(summary.line())
+    click.echo(f"数据库：{out}")
 
 
 @cli.command()

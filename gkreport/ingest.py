@@ -17,7 +17,7 @@ from itertools import islice
 from pathlib import Path, PurePath
 from typing import Callable, Iterable, Iterator, Optional
 
-from . import regions, store
+from . import regions, shards, store
 from . import template as T
 from .agency import identify
 from .checks import status_of
@@ -194,17 +194,30 @@ def _first_warning(report: ParsedReport) -> str:
 def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = False, jobs: int = 0,
            ocr: bool = False, on_outcome: Optional[Callable[[Outcome], None]] = None,
            on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True,
-           source_urls: Optional[dict[str, str]] = None) -> Summary:
+           source_urls: Optional[dict[str, str]] = None, shard: Optional[shards.Shard] = None) -> Summary:
     """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped.
 
     ``source_urls`` gives the web address a file was downloaded from (by the path as given), stored
     as its reports' ``source_url``; a zip's members take the zip's.
+
+    ``shard``: only this share of the files (shards.py), into a database of its own, for ``merge``;
+    ShardError before anything is read when the database holds another share or a whole ingest.
 
     Every file's outcome goes to ``on_outcome`` as it is known, and is kept in the summary unless
     ``keep_outcomes`` is False (for runs over more files than are worth holding in memory)."""
     conn = store.open_connection(db_path)
     summary = Summary(keep_outcomes=keep_outcomes)
     files = list(discover(paths))
+    try:
+        shards.check_target(conn, shard, db_path)
+    except shards.ShardError:
+        conn.close()
+        raise
+    if shard:
+        names = [str(p) for p, _ in files]
+        taken = shards.select(names, shard)
+        shards.record(conn, shard, names, taken)
+        files = [files[i] for i in taken]
     if on_total:
         on_total(len(files))
     workers = jobs or (min(os.cpu_count() or 1, 4) if len(files) >= 64 else 1)
@@ -261,7 +274,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         # that they parse on to the end while the writer commits each of them
         yield from [(submit(start, stop), True) for start, stop in bounds[len(full):]]
 
-    db, deferred = None, False
+    db, deferred, completed = None, False, False
     try:
         batches = submitted()
         # the workers start on the first batch while this process loads sqlite-utils and readies the
@@ -278,12 +291,15 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
                 parsing = started
             if parsing is not None:
                 write(writer, *parsing)
+        completed = True
     finally:
         # after a failure too: what was committed gets its indexes, cross-year checks and summaries
         if pool:
             pool.close()
         if db is not None:
             store.finish(db, build_indexes=deferred, refresh_crosscheck=bool(summary.stored))
+            if shard and completed:
+                shards.finished(conn)
         conn.close()
         gc.unfreeze()
     return summary

@@ -1,0 +1,231 @@
+"""`gkreport merge OUT.db SHARD.db...`: the databases of a sharded ingest made into the one database
+a single run over the whole input would have built.
+
+The reports are written again, one at a time, in the order a single run writes them (each file's
+position in the whole input, which every share records: shards.py), through the ingest's own
+writer (store.write in a store.Batch); then store.finish builds, once and over everything, what
+an ingest builds at its end: the readers' indexes, the cross-year checks, the summary tables and
+the planner's statistics. So the merged file holds what a single run's holds, row for row, check
+ids and search index included, and a derived table that finish learns to build is built for a
+merge too. A report found in two shares (one report under two paths) is kept once, the copy a
+single run would have met first, as an ingest keeps it.
+
+Every share must be given, each once, all of one input and each run to its end; a database built
+without --shard may be merged too (after the shares, in the order given). A table the merge does
+not know how to combine is an error, not dropped. The result is written under a temporary name
+and renamed when complete: a merge stopped half-way leaves no OUT.db.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Optional, Sequence
+
+from . import crosscheck, search, shards, store
+from .extract.archive import outer_path
+from .serving import SQLITE_HEADER
+
+COMMIT_EVERY = 5.0  # seconds between commits, as an ingest (keeps the transaction's memory bounded)
+
+
+class MergeError(Exception):
+    """Why the databases can't be merged, in Chinese, naming the file."""
+
+
+@dataclass
+class Summary:
+    sources: int = 0
+    reports: int = 0
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # (path, kept path, source file)
+
+    def line(self) -> str:
+        dup = f"；重复 {len(self.duplicates)} 份（同一报告的另一个文件，只收录一次）" if self.duplicates else ""
+        return f"已合并 {self.sources} 个数据库：报告 {self.reports} 份{dup}。"
+
+
+class Source:
+    """One database to merge, read-only."""
+
+    def __init__(self, path: Path, index: int):
+        self.path, self.index = path, index
+        check_file(path)
+        self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        self.conn.execute("PRAGMA cache_size=-65536")
+        if not self.conn.execute("select 1 from sqlite_master where name = 'reports'").fetchone():
+            raise MergeError(f"{path} 中没有 reports 表：不是 gkreport ingest 生成的数据库。")
+        self.recorded = shards.read(self.conn)
+        self._select = {t: f"select {', '.join(f'[{c}]' for c in cols)} from [{t}] where report_id = ? "
+                           + ("and rule not in (" + ", ".join("?" * len(crosscheck.RULES)) + ") " if t == "checks" else "")
+                           + "order by rowid"
+                        for t, cols in store.COLUMNS.items() if t in store.TABLES}
+        self._report = f"select {', '.join(store.COLUMNS['reports'])} from reports where id = ?"
+        self._agency = f"select {', '.join(store.COLUMNS['agencies'])} from agencies where id = ?"
+        self._agency_at = store.COLUMNS["reports"].index("agency_id")
+
+    def order(self) -> Iterator[tuple[tuple, str, str]]:
+        """(sort key, report id, source path) of every report: a share's by the position of its
+        file in the whole input, then (the members of one archive) as stored; others after."""
+        positions = self.recorded.positions if self.recorded else {}
+        for rowid, rid, path in self.conn.execute("select rowid, id, source_path from reports"):
+            position = positions.get(outer_path(path)) if path is not None else None
+            yield ((0, position, 0, rowid) if position is not None else (1, 0, self.index, rowid)), rid, path
+
+    def prepared(self, report_id: str) -> store.Prepared:
+        """The report as the rows an ingest writes for it (the cross-year checks are left to finish)."""
+        report = self.conn.execute(self._report, [report_id]).fetchone()
+        rows: dict[str, list[tuple]] = {"agencies": [], "reports": [report]}
+        if report[self._agency_at] is not None:
+            agency = self.conn.execute(self._agency, [report[self._agency_at]]).fetchone()
+            rows["agencies"] = [agency] if agency else []
+        for table, sql in self._select.items():
+            rows[table] = self.conn.execute(sql, [report_id, *crosscheck.RULES] if table == "checks"
+                                            else [report_id]).fetchall()
+        position = store.COLUMNS["sections"].index("position")
+        heading, body = store.COLUMNS["sections"].index("heading"), store.COLUMNS["sections"].index("body")
+        fts = [(s[position], *search.index_row(s[heading], s[body])) for s in rows["sections"]]
+        return store.Prepared(report_id, rows, fts)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def check_file(path: Path) -> None:
+    if not path.exists():
+        raise MergeError(f"{path} 不存在。")
+    if path.is_dir():
+        raise MergeError(f"{path} 是一个文件夹，不是数据库文件。")
+    with open(path, "rb") as f:
+        if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise MergeError(f"{path} 不是 SQLite 数据库文件（或已损坏）。")
+
+
+def check_shares(sources: Sequence[Source]) -> None:
+    """Every share of one input, each once, each run to its end."""
+    shared = [s for s in sources if s.recorded]
+    if not shared:
+        return
+    first = shared[0]
+    seen: dict[int, Source] = {}
+    for s in shared:
+        r = s.recorded
+        if (r.shard.shards, r.inputs, r.inputs_sha256) != (first.recorded.shard.shards, first.recorded.inputs,
+                                                             first.recorded.inputs_sha256):
+            raise MergeError(f"{s.path}（第 {r.shard} 份）与 {first.path}（第 {first.recorded.shard} 份）"
+                             f"不是同一次分片导入：分片数或输入的文件不同（{r.inputs} 个文件 / "
+                             f"{first.recorded.inputs} 个文件）。每一份都要用同样的输入和同样的 N 导入。")
+        if r.shard.number in seen:
+            raise MergeError(f"第 {r.shard} 份分片给了两次：{seen[r.shard.number].path} 和 {s.path}。")
+        seen[r.shard.number] = s
+        if not r.finished:
+            raise MergeError(f"{s.path}（第 {r.shard} 份）的导入没有运行完（中断了）：再运行一次同样的 "
+                             f"gkreport ingest … --shard {r.shard} 命令，它会接着导入。")
+    missing = [n for n in range(1, first.recorded.shard.shards + 1) if n not in seen]
+    if missing:
+        total = first.recorded.shard.shards
+        raise MergeError(f"缺少分片：{'、'.join(f'第 {n}/{total} 份' for n in missing)}。合并需要全部 {total} 份。")
+
+
+def built_tables() -> set[str]:
+    """The tables an ingest makes or derives (in an empty database: ensure_db_shape, then finish)."""
+    db = store.database(sqlite3.connect(":memory:"))
+    store.ensure_db_shape(db)
+    store.finish(db, refresh_crosscheck=True)
+    names = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
+    db.conn.close()
+    return names
+
+
+def check_tables(sources: Sequence[Source]) -> None:
+    """A table with rows that is neither an ingest's nor a share's record can't be merged: say so
+    rather than leave it out."""
+    known = built_tables() | set(shards.TABLES)
+    for s in sources:
+        for (name,) in s.conn.execute("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"):
+            if name not in known and s.conn.execute(f"select 1 from [{name}] limit 1").fetchone():
+                raise MergeError(f"{s.path} 中有表 {name}，它不是 gkreport ingest 生成的表，合并不知道如何合并它"
+                                 "（未合并任何数据）。")
+
+
+def merge(out: str | Path, inputs: Sequence[str | Path], *, on_total: Optional[Callable[[int], None]] = None,
+          on_report: Optional[Callable[[], None]] = None,
+          on_duplicate: Optional[Callable[[str, str, Path], None]] = None) -> Summary:
+    """Merge the databases ``inputs`` into a new database ``out``; MergeError, before anything is
+    written, for inputs that can't be merged."""
+    out = Path(out)
+    if not inputs:
+        raise MergeError("没有要合并的数据库。")
+    if out.exists():
+        raise MergeError(f"{out} 已存在：合并只写入新文件，请换一个文件名或先删除它。")
+    if not out.parent.is_dir():
+        raise MergeError(f"{out} 所在的文件夹 {out.parent} 不存在。")
+    paths = [Path(p) for p in inputs]
+    resolved = [p.resolve() for p in paths]
+    for i, p in enumerate(resolved):
+        if p == out.resolve():
+            raise MergeError(f"{paths[i]} 既是要合并的数据库又是合并的结果。")
+        if p in resolved[:i]:
+            raise MergeError(f"{paths[i]} 给了两次。")
+    sources: list[Source] = []
+    try:
+        for i, p in enumerate(paths):
+            try:
+                sources.append(Source(p, i))
+            except sqlite3.DatabaseError as e:
+                raise MergeError(f"{p} 无法读取：不是 SQLite 数据库文件或已损坏（{e}）。") from None
+        check_shares(sources)
+        check_tables(sources)
+        order = sorted((key, rid, path, s) for s in sources for key, rid, path in s.order())
+        if on_total:
+            on_total(len(order))
+        summary = _write(out, order, on_report, on_duplicate)
+        summary.sources = len(sources)
+        return summary
+    finally:
+        for s in sources:
+            s.close()
+
+
+GROUP = 32  # reports written under one savepoint, as an ingest writes them (store.Batch.group)
+
+
+def _write(out: Path, order: list, on_report, on_duplicate) -> Summary:
+    summary = Summary()
+    partial = out.with_name(out.name + ".merging")
+    for leftover in (partial, partial.with_name(partial.name + "-journal")):
+        leftover.unlink(missing_ok=True)
+    conn = store.open_connection(partial)
+    try:
+        db = store.database(conn)
+        store.ensure_db_shape(db)
+        deferred = store.defer_indexes(db)
+        kept: dict[str, str] = {}
+        committed = time.monotonic()
+        with store.Batch(db) as writer:
+            for start in range(0, len(order), GROUP):
+                with writer.group():
+                    for _, rid, path, source in order[start:start + GROUP]:
+                        if rid in kept:
+                            summary.duplicates.append((path, kept[rid], str(source.path)))
+                            if on_duplicate:
+                                on_duplicate(path, kept[rid], source.path)
+                        else:
+                            writer.write(source.prepared(rid), atomic=False)
+                            kept[rid] = path
+                            summary.reports += 1
+                        if on_report:
+                            on_report()
+                if time.monotonic() - committed > COMMIT_EVERY:
+                    writer.commit()
+                    committed = time.monotonic()
+        store.finish(db, build_indexes=deferred, refresh_crosscheck=bool(summary.reports))
+        conn.close()
+    except BaseException:
+        conn.close()
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, out)
+    return summary
