@@ -23,9 +23,11 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from itertools import islice
 from typing import Callable, Iterator, Optional, Sequence
 
 from . import crosscheck, search, shards, store
+from .workers import Workers
 from .extract.archive import outer_path
 from .serving import SQLITE_HEADER
 
@@ -47,24 +49,52 @@ class Summary:
         return f"已合并 {self.sources} 个数据库：报告 {self.reports} 份{dup}。"
 
 
-class Source:
-    """One database to merge, read-only."""
+class Reader:
+    """The rows of the reports of one database, read-only."""
 
-    def __init__(self, path: Path, index: int):
-        self.path, self.index = path, index
-        check_file(path)
+    def __init__(self, path: Path):
+        self.path = path
         self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self.conn.execute("PRAGMA cache_size=-65536")
-        if not self.conn.execute("select 1 from sqlite_master where name = 'reports'").fetchone():
-            raise MergeError(f"{path} 中没有 reports 表：不是 gkreport ingest 生成的数据库。")
-        self.recorded = shards.read(self.conn)
         self._select = {t: f"select {', '.join(f'[{c}]' for c in cols)} from [{t}] where report_id = ? "
                            + ("and rule not in (" + ", ".join("?" * len(crosscheck.RULES)) + ") " if t == "checks" else "")
                            + "order by rowid"
                         for t, cols in store.COLUMNS.items() if t in store.TABLES}
         self._report = f"select {', '.join(store.COLUMNS['reports'])} from reports where id = ?"
         self._agency = f"select {', '.join(store.COLUMNS['agencies'])} from agencies where id = ?"
-        self._agency_at = store.COLUMNS["reports"].index("agency_id")
+
+    def prepared(self, report_id: str) -> store.Prepared:
+        """The report as the rows an ingest writes for it (the cross-year checks are left to finish)."""
+        report = self.conn.execute(self._report, [report_id]).fetchone()
+        rows: dict[str, list[tuple]] = {"agencies": [], "reports": [report]}
+        agency_id = report[_AGENCY_ID]
+        if agency_id is not None:
+            agency = self.conn.execute(self._agency, [agency_id]).fetchone()
+            rows["agencies"] = [agency] if agency else []
+        for table, sql in self._select.items():
+            rows[table] = self.conn.execute(sql, [report_id, *crosscheck.RULES] if table == "checks"
+                                            else [report_id]).fetchall()
+        fts = [(s[_POSITION], *search.index_row(s[_HEADING], s[_BODY])) for s in rows["sections"]]
+        return store.Prepared(report_id, rows, fts)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+_AGENCY_ID = store.COLUMNS["reports"].index("agency_id")
+_POSITION, _HEADING, _BODY = (store.COLUMNS["sections"].index(c) for c in ("position", "heading", "body"))
+
+
+class Source(Reader):
+    """One database to merge: its reports, and the share it is (if it is one)."""
+
+    def __init__(self, path: Path, index: int):
+        check_file(path)
+        super().__init__(path)
+        self.index = index
+        if not self.conn.execute("select 1 from sqlite_master where name = 'reports'").fetchone():
+            raise MergeError(f"{path} 中没有 reports 表：不是 gkreport ingest 生成的数据库。")
+        self.recorded = shards.read(self.conn)
 
     def order(self) -> Iterator[tuple[tuple, str, str]]:
         """(sort key, report id, source path) of every report: a share's by the position of its
@@ -73,24 +103,6 @@ class Source:
         for rowid, rid, path in self.conn.execute("select rowid, id, source_path from reports"):
             position = positions.get(outer_path(path)) if path is not None else None
             yield ((0, position, 0, rowid) if position is not None else (1, 0, self.index, rowid)), rid, path
-
-    def prepared(self, report_id: str) -> store.Prepared:
-        """The report as the rows an ingest writes for it (the cross-year checks are left to finish)."""
-        report = self.conn.execute(self._report, [report_id]).fetchone()
-        rows: dict[str, list[tuple]] = {"agencies": [], "reports": [report]}
-        if report[self._agency_at] is not None:
-            agency = self.conn.execute(self._agency, [report[self._agency_at]]).fetchone()
-            rows["agencies"] = [agency] if agency else []
-        for table, sql in self._select.items():
-            rows[table] = self.conn.execute(sql, [report_id, *crosscheck.RULES] if table == "checks"
-                                            else [report_id]).fetchall()
-        position = store.COLUMNS["sections"].index("position")
-        heading, body = store.COLUMNS["sections"].index("heading"), store.COLUMNS["sections"].index("body")
-        fts = [(s[position], *search.index_row(s[heading], s[body])) for s in rows["sections"]]
-        return store.Prepared(report_id, rows, fts)
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 def check_file(path: Path) -> None:
@@ -190,34 +202,63 @@ def merge(out: str | Path, inputs: Sequence[str | Path], *, on_total: Optional[C
 
 
 GROUP = 32  # reports written under one savepoint, as an ingest writes them (store.Batch.group)
+BATCH = 1024  # reports read ahead by the workers
+WORKERS_FROM = 2000  # reports: below this, reading them in this process is quicker than starting workers
+
+_READERS: dict[str, Reader] = {}  # in each worker, the databases it has opened
+
+
+def _read(job: tuple[str, str]) -> store.Prepared:
+    path, report_id = job
+    reader = _READERS.get(path)
+    if reader is None:
+        reader = _READERS[path] = Reader(Path(path))
+    return reader.prepared(report_id)
 
 
 def _write(out: Path, order: list, on_report, on_duplicate) -> Summary:
+    """Write the reports in ``order``, each once, into a new database at out. They are read and
+    made into rows (the search index's form of the text included) by worker processes, as an
+    ingest parses in workers, and written here, in order."""
     summary = Summary()
+    kept: dict[str, str] = {}
+    jobs: list[tuple[str, str]] = []
+    for _, rid, path, source in order:
+        if rid in kept:
+            summary.duplicates.append((path, kept[rid], str(source.path)))
+            if on_duplicate:
+                on_duplicate(path, kept[rid], source.path)
+        else:
+            kept[rid] = path
+            jobs.append((str(source.path), rid))
     partial = out.with_name(out.name + ".merging")
     for leftover in (partial, partial.with_name(partial.name + "-journal")):
         leftover.unlink(missing_ok=True)
+    workers = min(os.cpu_count() or 1, 4)
+    pool = Workers(workers) if workers > 1 and len(jobs) >= WORKERS_FROM else None
     conn = store.open_connection(partial)
+
+    def submit(at: int) -> Iterator[store.Prepared]:
+        batch = jobs[at:at + BATCH]
+        return pool.map(_read, batch) if pool else map(_read, batch)
+
     try:
         db = store.database(conn)
         store.ensure_db_shape(db)
         deferred = store.defer_indexes(db)
-        kept: dict[str, str] = {}
         committed = time.monotonic()
         with store.Batch(db) as writer:
-            for start in range(0, len(order), GROUP):
-                with writer.group():
-                    for _, rid, path, source in order[start:start + GROUP]:
-                        if rid in kept:
-                            summary.duplicates.append((path, kept[rid], str(source.path)))
-                            if on_duplicate:
-                                on_duplicate(path, kept[rid], source.path)
-                        else:
-                            writer.write(source.prepared(rid), atomic=False)
-                            kept[rid] = path
+            reading = submit(0)
+            for at in range(0, len(jobs), BATCH):
+                following = submit(at + BATCH) if at + BATCH < len(jobs) else iter(())  # read while this is written
+                while group := list(islice(reading, GROUP)):
+                    with writer.group():
+                        for prepared in group:
+                            writer.write(prepared, atomic=False)
                             summary.reports += 1
-                        if on_report:
-                            on_report()
+                            if on_report:
+                                on_report()
+                reading = following
                 if time.monotonic() - committed > COMMIT_EVERY:
                     writer.commit()
                     committed = time.monotonic()
@@ -227,5 +268,11 @@ def _write(out: Path, order: list, on_report, on_duplicate) -> Summary:
         conn.close()
         partial.unlink(missing_ok=True)
         raise
+    finally:
+        if pool:
+            pool.close()
+        for reader in _READERS.values():
+            reader.close()
+        _READERS.clear()
     os.replace(partial, out)
     return summary

@@ -14,6 +14,7 @@ import pytest
 
 from gkreport import crosscheck, shards
 from gkreport.ingest import discover, ingest
+from gkreport import merge as merge_module
 from gkreport.merge import MergeError, merge
 from gkreport.search import match_expression
 
@@ -80,9 +81,12 @@ def _shares(corpus: Path, folder: Path, n: int) -> list[Path]:
     return paths
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 40])
-def test_merged_shares_equal_a_single_run(corpus, single, tmp_path, n):
+@pytest.mark.parametrize("n,workers", [(1, False), (2, False), (3, True), (40, False)])
+def test_merged_shares_equal_a_single_run(corpus, single, tmp_path, monkeypatch, n, workers):
     parts = _shares(corpus, tmp_path, n)
+    if workers:  # as for a large merge: the reports read in worker processes
+        monkeypatch.setattr(merge_module, "WORKERS_FROM", 1)
+        monkeypatch.setattr(merge_module, "BATCH", 4)
     summary = merge(tmp_path / "merged.db", parts)
     assert differences(single, tmp_path / "merged.db") == []
     assert summary.reports == _count(single, "select count(*) from reports")
