@@ -122,6 +122,24 @@ def merge(out, databases, quiet):
 
 
 @cli.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--db", "db_path", default="gkreport.db", show_default=True, type=click.Path(path_type=Path),
+              help="要发布的 SQLite 数据库文件")
+def release(out, db_path):
+    """生成发布包 OUT/：整理过的数据库和行数文件、每张数据表的 Parquet 和 CSV、数据字典、SHA256SUMS。
+
+    例如：gkreport release release/ --db gkreport.db"""
+    from .release import ReleaseError, release as run_release
+
+    try:
+        summary = run_release(out, db_path, echo=lambda line: click.echo(line, err=True))
+    except ReleaseError as e:
+        click.echo(f"失败  {e}", err=True)
+        sys.exit(1)
+    click.echo(summary.line())
+
+
+@cli.command()
 @click.argument("urls", nargs=-1)
 @click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
               help="网址文件：每行一个网址，可在同一行写上机关名称")

@@ -29,7 +29,6 @@ from typing import Callable, Iterator, Optional, Sequence
 from . import crosscheck, search, shards, store
 from .workers import Workers
 from .extract.archive import outer_path
-from .serving import SQLITE_HEADER
 
 COMMIT_EVERY = 5.0  # seconds between commits, as an ingest (keeps the transaction's memory bounded)
 
@@ -89,11 +88,11 @@ class Source(Reader):
     """One database to merge: its reports, and the share it is (if it is one)."""
 
     def __init__(self, path: Path, index: int):
-        check_file(path)
+        problem = store.file_problem(path)
+        if problem:
+            raise MergeError(problem)
         super().__init__(path)
         self.index = index
-        if not self.conn.execute("select 1 from sqlite_master where name = 'reports'").fetchone():
-            raise MergeError(f"{path} 中没有 reports 表：不是 gkreport ingest 生成的数据库。")
         self.recorded = shards.read(self.conn)
 
     def order(self) -> Iterator[tuple[tuple, str, str]]:
@@ -103,16 +102,6 @@ class Source(Reader):
         for rowid, rid, path in self.conn.execute("select rowid, id, source_path from reports"):
             position = positions.get(outer_path(path)) if path is not None else None
             yield ((0, position, 0, rowid) if position is not None else (1, 0, self.index, rowid)), rid, path
-
-
-def check_file(path: Path) -> None:
-    if not path.exists():
-        raise MergeError(f"{path} 不存在。")
-    if path.is_dir():
-        raise MergeError(f"{path} 是一个文件夹，不是数据库文件。")
-    with open(path, "rb") as f:
-        if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise MergeError(f"{path} 不是 SQLite 数据库文件（或已损坏）。")
 
 
 def check_shares(sources: Sequence[Source]) -> None:
@@ -184,10 +173,7 @@ def merge(out: str | Path, inputs: Sequence[str | Path], *, on_total: Optional[C
     sources: list[Source] = []
     try:
         for i, p in enumerate(paths):
-            try:
-                sources.append(Source(p, i))
-            except sqlite3.DatabaseError as e:
-                raise MergeError(f"{p} 无法读取：不是 SQLite 数据库文件或已损坏（{e}）。") from None
+            sources.append(Source(p, i))
         check_shares(sources)
         check_tables(sources)
         order = sorted((key, rid, path, s) for s in sources for key, rid, path in s.order())

@@ -15,7 +15,7 @@ import socket
 import sqlite3
 from pathlib import Path
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+from .store import SQLITE_HEADER
 
 
 class ServeError(Exception):

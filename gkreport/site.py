@@ -58,7 +58,8 @@ def _cwd(path: Path) -> Iterator[None]:
         os.chdir(old)
 
 
-def _up_to_date(db_path: Path) -> bool:
+def up_to_date(db_path: Path) -> bool:
+    """Whether the file has the search index and the summary tables of this version, up to date."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         names = {r[0] for r in conn.execute("select name from sqlite_master")}
@@ -82,7 +83,7 @@ def prepare(db_path: str | Path, echo=print) -> Path:
         with _cwd(SAMPLES.parent):  # so the stored source paths read data/reports/…, as in the README
             summary = ingest([Path("data") / "reports"], db_path)
         echo(summary.line())
-    elif not _up_to_date(db_path):
+    elif not up_to_date(db_path):
         echo("数据库由旧版本生成：补建搜索索引和汇总表。")
         db = store.connect(db_path)
         store.ensure_db_shape(db)

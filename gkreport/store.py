@@ -76,6 +76,30 @@ INDEXES = [
 ]
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def file_problem(path: Path) -> Optional[str]:
+    """What keeps the file at path from being read as a gkreport database, in Chinese; None when
+    nothing does."""
+    if not path.exists():
+        return f"{path} 不存在。"
+    if path.is_dir():
+        return f"{path} 是一个文件夹，不是数据库文件。"
+    with open(path, "rb") as f:
+        if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            return f"{path} 不是 SQLite 数据库文件（或已损坏）。"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            has_reports = conn.execute("select 1 from sqlite_master where name = 'reports'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        return f"{path} 无法读取：不是 SQLite 数据库文件或已损坏（{e}）。"
+    return None if has_reports else f"{path} 中没有 reports 表：不是 gkreport ingest 生成的数据库。"
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
     return database(open_connection(path))
 
