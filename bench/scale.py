@@ -16,7 +16,8 @@ combined by `gkreport merge`'s own code. Times are wall-clock on this machine, w
 the load average is printed beside them.
 
 build: the shares, one after the other, each with J workers (on K machines the sharded build
-takes the longest share plus the merge), then the merge into bench/out/scale-N.db; with
+takes the longest share plus the merge), then the merge into bench/out/scale-N.db (--shards 0:
+a single build into that file instead); with
 --single, a single build of all N as well (timed, then compared with --compare, then deleted:
 the two files together may not fit on the disk); --keep-shares keeps the shares' files.
 
@@ -124,6 +125,13 @@ def write_db(path: Path, numbers: list[int], jobs: int, shard: shards.Shard | No
 def build(n: int, k: int, jobs: int, compare: bool, single: bool, keep_shares: bool) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     merged = OUT / f"scale-{n}.db"
+    if k == 0:  # a single build only, into scale-N.db
+        print(f"N = {n:,} synthetic reports, built whole with {jobs} processes; {load()}", flush=True)
+        t = write_db(merged, list(range(n)), jobs)
+        size = merged.stat().st_size
+        print(f"  single build: {t:.0f} s ({n / t:.0f}/s); database {size / 1e9:.2f} GB "
+              f"({size / n / 1e3:.1f} kB a report); {load()}", flush=True)
+        return merged
     print(f"N = {n:,} synthetic reports, {k} shares, {jobs} processes each; {load()}", flush=True)
     paths = [source_path(i) for i in range(n)]
     shard_files, times = [], []
