@@ -139,6 +139,24 @@ def release(out, db_path):
     click.echo(summary.line())
 
 
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("target", type=click.Choice(["cloudrun", "fly"]))
+@click.argument("release_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--install", multiple=True, help="容器中安装 gkreport 的 pip 写法（必填），如 'gkreport @ git+https://…'")
+@click.argument("extra", nargs=-1, type=click.UNPROCESSED)
+def publish(target, release_dir, install, extra):
+    """用 datasette publish 把发布包中的数据库发布到 Cloud Run 或 Fly，网站与 gkreport serve 相同。
+
+    其余参数原样交给 datasette publish，如 --service gkreport（Cloud Run）、--app gkreport（Fly）。"""
+    from .publish import PublishError, publish as run_publish
+
+    try:
+        sys.exit(run_publish(target, release_dir, list(install), list(extra)))
+    except PublishError as e:
+        click.echo(f"失败  {e}", err=True)
+        sys.exit(1)
+
+
 @cli.command()
 @click.argument("urls", nargs=-1)
 @click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -178,12 +196,14 @@ def show(file, as_json):
               help="SQLite 数据库文件（不存在时先导入自带的样例报告）")
 @click.option("--port", default="8001", show_default=True, help="端口（0：任选一个空闲端口）")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（公开服务用 0.0.0.0）")
-def serve(db_path, port, host):
+@click.option("--immutable", is_flag=True,
+              help="数据库文件不会再变（如 gkreport release 的发布包）：原样只读打开，不写入任何东西")
+def serve(db_path, port, host, immutable):
     """启动只读的公开网站（Datasette）：浏览、搜索、常见问题、JSON 接口。"""
     from .serving import ServeError, serve as run_site
 
     try:
-        run_site(db_path, host=host, port=port, echo=lambda line: click.echo(line, err=True))
+        run_site(db_path, host=host, port=port, echo=lambda line: click.echo(line, err=True), immutable=immutable)
     except ServeError as e:
         click.echo(f"失败  {e}", err=True)
         sys.exit(1)

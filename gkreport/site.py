@@ -98,8 +98,9 @@ def source_roots(db_path: Path) -> list[Path]:
     return [Path.cwd(), Path(db_path).resolve().parent, SAMPLES.parent]
 
 
-def build(db_path: str | Path):
-    """The Datasette app for a prepared database, which an ingest may go on writing (served_db)."""
+def build(db_path: str | Path, immutable: bool = False):
+    """The Datasette app for a prepared database, which an ingest may go on writing (served_db);
+    ``immutable``: a file that never changes (a release), never written, not even put in WAL mode."""
     from datasette.app import Datasette
 
     db_path = Path(db_path).resolve()
@@ -111,7 +112,7 @@ def build(db_path: str | Path):
         static_mounts=[("gk-static", str(PLUGINS / "static"))],
         cors=True,
     )
-    immutable = not served_db.enable_wal(db_path)
+    immutable = immutable or not served_db.enable_wal(db_path)
     ds.add_database(served_db.ServedDatabase(ds, db_path, NAME, immutable=immutable), name=NAME)
     ds._gkreport_source_roots = source_roots(db_path)
     return ds
