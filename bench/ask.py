@@ -49,6 +49,8 @@ def questions(db: Path) -> list[str]:
     a, b = rnd.sample(offices, 2)
     p, q = rnd.sample(provinces, 2)
     short = a.replace("人民政府办公室", "政府办")
+    county = a.replace("人民政府办公室", "")
+    english = english_name(county) + " government office"
     return [
         f"{short}历年收到多少申请？", f"{a}{newest - 1}年予以公开多少件？", f"{short}{newest}年收到多少申清",
         f"{newest - 1}年哪些单位被提起行政诉讼？", "哪个省份以内部事务为由不予公开的最多？", f"{p}哪个县收到的申请最多？",
@@ -61,7 +63,21 @@ def questions(db: Path) -> list[str]:
         "哪些报告勾稽关系对不上", "今天天气怎么样",
         "Which provinces refuse the most requests as internal affairs?", f"How many requests were refused in {newest - 1}?",
         "Which agencies were sued last year?", f"Compare lawsuits in {p} and {q}", "Top 5 agencies by requests received",
+        # rates, the reports' own facts, lists, several questions in one, names and years the database lacks,
+        # questions the reports cannot answer
+        f"{short}{newest - 1}年的公开率是多少？", f"{newest - 1}年哪个单位的公开率最高？", f"{short}和{b}哪个公开率更高？",
+        f"{a}{newest - 1}年报告的联系电话是多少？", f"{p}有哪些单位发布了年报？", f"列出{newest - 1}年的所有报告",
+        f"{short}{newest - 1}年予以公开了几件，不予公开了几件？", f"{county}财政局{newest - 1}年收到多少申请？",
+        f"{short}2015年收到多少申请？", f"为什么{short}{newest - 1}年收到的申请这么多？", "数据库里一共有多少份报告？",
+        f"How many requests did the {english} receive in {newest - 1}?",
     ]
+
+
+def english_name(county: str) -> str:
+    from gkreport.ask.entities import pinyin
+
+    suffix = {"县": " County", "区": " District", "市": " City"}.get(county[-1], "")
+    return "".join(pinyin(county[:-1] if suffix else county)).capitalize() + suffix
 
 
 def percentile(times: list[float], p: float) -> float:

@@ -16,6 +16,7 @@ import threading
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.utils import add_cors_headers
 from datasette.utils.asgi import Response
 
 from gkreport.ask import answer_question, connect, featured_examples, index_for
@@ -48,11 +49,14 @@ async def _index(datasette):
 
 async def _canned_link(datasette, db_name: str, out: dict) -> None:
     """A link to the site's ready-made query for this kind of question (catalogue.yaml `canned`), if it has one."""
-    if not out.get("intent") or out.get("source") != "engine":
+    for part in out.get("parts") or ():
+        await _canned_link(datasette, db_name, part)
+    if not out.get("intent") or out.get("source") != "engine" or out.get("parts"):
         return
     slots = out["slots"]
     specs = [s for s in type_by_id(out["intent"]).get("canned") or ()
-             if not s.get("measure") or slots.get("measure") == s["measure"]]
+             if (not s.get("measure") or slots.get("measure") == s["measure"])
+             and (not s.get("rate") or slots.get("rate") == s["rate"])]
     if not specs:
         return
     queries = await datasette.get_canned_queries(db_name, None)
@@ -70,23 +74,29 @@ async def _canned_link(datasette, db_name: str, out: dict) -> None:
                          "href": datasette.urls.query(db_name, spec["query"]) + ("?" + query if query else "")})
 
 
-async def ask(datasette, question: str, context: dict | None, lang: str | None = None) -> dict:
+async def ask(datasette, question: str, context: dict | None, lang: str | None = None,
+              min_base: int | None = None) -> dict:
     db, idx = await _index(datasette)
     model = backend(plugin_config=datasette.plugin_config(PLUGIN))
     base = datasette.urls.path("/")
     out = await db.execute_fn(lambda conn: answer_question(
-        question, conn, idx, context=context, db_name=db.name, lang=lang, base_url=base, model=model))
+        question, conn, idx, context=context, db_name=db.name, lang=lang, base_url=base, model=model,
+        min_base=min_base))
     await _canned_link(datasette, db.name, out)
     return out
 
 
 async def ask_json(request, datasette):
+    headers = {"Cache-Control": "no-store"}
+    if datasette.cors:  # the same headers as the rest of the JSON API: any page may call it
+        add_cors_headers(headers)
     try:  # malformed input: 400 with what is wrong (ask_input.py)
         q, context, lang = checked.question(request.args), checked.context(request.args), checked.language(request.args)
+        min_base = checked.min_base(request.args)
     except checked.BadInput as e:
-        return Response.json(e.as_json(request.args.get("q") or ""), status=400, headers={"Cache-Control": "no-store"})
-    out = await ask(datasette, q, context, lang)
-    return Response.json(out, default=str, headers={"Cache-Control": "no-store"})
+        return Response.json(e.as_json(request.args.get("q") or ""), status=400, headers=headers)
+    out = await ask(datasette, q, context, lang, min_base)
+    return Response.json(out, default=str, headers=headers)
 
 
 async def ask_page(request, datasette):

@@ -64,6 +64,16 @@ def language(args) -> str | None:
     return lang
 
 
+def min_base(args) -> int | None:
+    raw = _single(args, "min_base")
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or int(raw) > 10 ** 9:
+        raise BadInput("参数 min_base 应是一个非负整数（按比率排名时分母的最小值）。",
+                       "min_base must be a whole number (the smallest denominator a ranking by a rate counts).")
+    return int(raw)
+
+
 def _is_str(v) -> bool:
     return isinstance(v, str)
 
@@ -98,6 +108,9 @@ SLOTS = {
     "outcome": _is_str, "level": _is_str, "section": lambda v: _is_int(v) and 0 <= v <= 20, "terms": _is_str,
     "agency_ids": _strings, "agencies": _strings, "regions": _regions, "years": _years, "cues": _strings,
     "order": lambda v: v in ("asc", "desc"), "limit": lambda v: _is_int(v) and 1 <= v <= 1000,
+    "rate": _is_str, "min_base": lambda v: _is_int(v) and v >= 0, "limit_asked": lambda v: _is_int(v) and 1 <= v <= 1000,
+    "fields": _strings, "candidates": _strings,
+    "filters": lambda v: isinstance(v, dict) and all(_is_str(k) and (_is_str(x) or _is_int(x)) for k, x in v.items()),
 }
 
 

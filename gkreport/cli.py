@@ -215,11 +215,13 @@ def serve(db_path, port, host, immutable):
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="SQLite 数据库文件")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（类型、参数、SQL、数据行、回答、链接）")
 @click.option("--model", default=None, help="可选：语言模型（llm 库的模型名），离线引擎看不懂时使用")
-def ask(question, db_path, as_json, model):
+@click.option("--min-base", type=click.IntRange(min=0), default=None,
+              help="按比率排名时只排分母不少于此数的单位（默认 30；问题里写“不少于N件”时以问题为准）")
+def ask(question, db_path, as_json, model, min_base):
     """用中文或英文提问，例如：gkreport ask "上犹县政府办历年收到多少申请？" """
     from .ask.cli import run
 
-    sys.exit(run(question, db_path, as_json=as_json, model=model))
+    sys.exit(run(question, db_path, as_json=as_json, model=model, min_base=min_base))
 
 
 cli.add_command(agencies_command)

@@ -173,77 +173,54 @@ def test_variants_are_read_as_written(db_path):
 
 
 # ---------------------------------------------------------------------------
-# The question file: each question's rows against hand-written SQL
+# The question file: each question's rows against hand-written SQL, scored as ask_blind.yaml is
+# (tests/ask_scoring.py: on the test database and on its two variants)
 
 
 def load_questions() -> list[dict]:
     return yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
 
 
-def _norm(v):
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return round(float(v), 6)
-    return v
+def question_cases() -> dict:
+    """The question file as the scorer's cases: a question asked after the one before it (follow: true)
+    makes the two a conversation."""
+    questions, conversations = [], []
+    last = None  # the conversation the previous question belongs to, or the previous question
+    for k, e in enumerate(load_questions()):
+        case = {**e, "id": f"q{k + 1:03d}", "expect": e.get("expect", "answered"), "family": "ask_questions"}
+        if e.get("follow") and last is not None:
+            if "turns" not in last:
+                questions.remove(last)
+                last = {"id": last["id"], "turns": [last]}
+                conversations.append(last)
+            last["turns"].append(case)
+            continue
+        questions.append(case)
+        last = case
+    return {"questions": questions, "conversations": conversations}
 
 
-def _rows(rows: list, columns: list[str], ordered: bool) -> list[tuple]:
-    out = [tuple(_norm(r[c]) for c in columns) for r in rows]
-    return out if ordered else sorted(out, key=repr)
+def score_question_file(asker, db_path):
+    from ask_scoring import Judge, asker_function, score
 
-
-def check_question(entry: dict, out: dict, conn: sqlite3.Connection) -> str | None:
-    """None when the engine's answer is the expected one, else what differs."""
-    expect = entry.get("expect")
-    if expect in ("clarify", "not_understood", "refused", "no_data"):
-        if out["status"] != expect:
-            return f"status {out['status']} ({out['intent']}: {out['answer'][:80]}), expected {expect}"
-        if expect == "clarify" and len(out["choices"]) != entry.get("choices", len(out["choices"])):
-            return f"{len(out['choices'])} choices, expected {entry['choices']}"
-        if expect == "not_understood" and len(out["examples"]) != 3:
-            return f"{len(out['examples'])} example questions, expected 3"
-        return None
-    if out["status"] not in ("answered", "no_data"):
-        return f"status {out['status']}: {out['answer'][:100]}"
-    cur = conn.execute(entry["sql"])
-    columns = entry.get("columns") or [d[0] for d in cur.description]
-    expected = [dict(zip([d[0] for d in cur.description], r)) for r in cur.fetchall()]
-    if expected and all(v is None for v in expected[0].values()) and len(expected) == 1:
-        expected = []
-    got = out["rows"] if out["status"] == "answered" else []
-    missing = [c for c in columns if got and c not in got[0]]
-    if missing:
-        return f"{out['intent']}: no column {missing} in {list(got[0])}"
-    want, have = _rows(expected, columns, entry.get("ordered", False)), _rows(got, columns, entry.get("ordered", False))
-    if want != have:
-        return f"{out['intent']}: rows {have[:6]} … expected {want[:6]}"
-    return None
-
-
-def run_question_file(asker, db_path) -> tuple[list[dict], list[tuple[str, str]]]:
-    entries = load_questions()
-    conn = sqlite3.connect(db_path)
-    failures, context = [], None
-    for entry in entries:
-        out = asker(entry["q"], context if entry.get("follow") else None)
-        context = out.get("context")
-        problem = check_question(entry, out, conn)
-        if problem:
-            failures.append((entry["q"][:60], problem))
-    return entries, failures
+    judge = Judge(db_path)
+    try:
+        return score(question_cases(), asker_function(asker), judge)
+    finally:
+        judge.close()
 
 
 def test_question_file(asker, db_path, capsys):
-    entries, failures = run_question_file(asker, db_path)
+    result = score_question_file(asker, db_path)
+    entries = load_questions()
     n = len(entries)
     chinese = sum(1 for e in entries if re.search(r"[\u3400-\u9fff]", e["q"]) and not re.match(r"[A-Za-z]", e["q"]))
-    accuracy = 1 - len(failures) / n
     with capsys.disabled():
-        print(f"\nask_questions.yaml: {n} questions ({chinese} Chinese), {n - len(failures)} correct, "
-              f"accuracy {accuracy:.1%}")
-        for q, problem in failures:
-            print(f"  ✗ {q}\n      {problem}")
-    assert n >= 150 and chinese * 3 >= n * 2
-    assert accuracy >= 0.95
+        print(result.report(f"ask_questions.yaml: {n} questions ({chinese} Chinese), test-suite accuracy"))
+    right, total = result.rate()
+    assert all(e.get("classes") for e in entries)
+    assert n >= 150 and chinese * 3 >= n * 2 and total == n
+    assert right / total >= 0.97
 
 
 # ---------------------------------------------------------------------------
@@ -301,5 +278,6 @@ def test_question_file_without_the_summary_tables(asker, db_path, monkeypatch, t
     """The same answers from the contract tables alone, for databases without the site's summary tables."""
     monkeypatch.setattr(asker.index, "has_totals", totals)
     monkeypatch.setattr(asker.index, "has_figures", figures)
-    entries, failures = run_question_file(asker, db_path)
-    assert 1 - len(failures) / len(entries) >= 0.95, failures
+    result = score_question_file(asker, db_path)
+    right, total = result.rate()
+    assert right / total >= 0.97, [(i["q"], i["why"]) for i in result.items if not i["right"]]

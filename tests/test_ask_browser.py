@@ -57,3 +57,28 @@ def test_a_reader_asks_follows_up_and_picks_a_name(site, browser, tmp_path):  # 
     page.screenshot(path=tmp_path / "2-conversation.png", full_page=True)
     page.goto(site + href)
     assert page.locator("table.rows-and-columns tbody tr").count() == 1
+
+
+def test_several_answers_a_name_not_found_and_a_rate_on_the_page(site, browser, tmp_path):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page.goto(site + "/-/ask")
+    page.fill("#gk-ask-q", "上杭县2022年予以公开了几件，不予公开了几件？")
+    page.press("#gk-ask-q", "Enter")
+    first = page.locator(".gk-ask-a").nth(0)
+    first.wait_for()
+    parts = first.locator(".gk-ask-part")
+    assert parts.count() == 2
+    assert all(parts.nth(k).locator("table tbody tr").count() == 1 for k in range(2))
+    page.fill("#gk-ask-q", "上杭县公安局2022年收到多少申请？")
+    page.press("#gk-ask-q", "Enter")
+    second = page.locator(".gk-ask-a").nth(1)
+    second.wait_for()
+    assert "数据库中没有“上杭县公安局”的报告" in second.locator(".gk-ask-sentence").inner_text()
+    assert second.locator("table").count() == 0 and second.locator(".gk-ask-choices button").count() >= 1
+    page.fill("#gk-ask-q", "2023年各单位公开率排名")
+    page.press("#gk-ask-q", "Enter")
+    third = page.locator(".gk-ask-a").nth(2)
+    third.wait_for()
+    rate = third.locator(".gk-ask-rate").inner_text()
+    assert "（予以公开 + 部分公开）÷ 办理总计" in rate and "不少于30" in rate
+    page.screenshot(path=tmp_path / "3-several-not-found-rate.png", full_page=True)

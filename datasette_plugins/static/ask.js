@@ -37,6 +37,27 @@
     a.appendChild(el('p', 'gk-ask-sentence', out.answer));
     if (out.source && out.source !== 'engine') a.appendChild(el('p', 'gk-ask-model', out.source === 'model_sql'
       ? 'SQL 由语言模型编写 · SQL written by a model' : '问题类型由语言模型选择 · question type chosen by a model'));
+    if (out.parts && out.parts.length) {  // several questions in one: each part with its table and SQL
+      out.parts.forEach(function (p, k) {
+        var part = body(p, el('div', 'gk-ask-part gk-ask-' + p.status));
+        part.insertBefore(el('p', 'gk-ask-sentence', '（' + (k + 1) + '）' + p.answer), part.firstChild);
+        a.appendChild(part);
+      });
+      return a;
+    }
+    return body(out, a);
+  }
+  function body(out, a) {
+    if (out.rate) {  // the rate's formula, numerator and denominator, and who was left out of a ranking
+      var r = out.rate, zh = out.lang === 'zh';
+      var text = (zh ? '计算方法：' : 'Formula: ') + r.formula + (zh ? '；分子：' : '; numerator: ') + r.numerator +
+        (zh ? '；分母：' : '; denominator: ') + r.denominator;
+      if (r.min_base !== undefined && r.min_base !== null) text += zh
+        ? '；只排分母不少于' + r.min_base + '的，' + (r.left_out || 0) + '个不足，未列入；区间为95%威尔逊区间'
+        : '; only denominators of ' + r.min_base + ' or more are ranked, ' + (r.left_out || 0) +
+          ' left out; intervals are 95% Wilson intervals';
+      a.appendChild(el('p', 'gk-ask-rate', text));
+    }
     if (out.choices && out.choices.length) a.appendChild(askButtons(out.choices,
       function (c) { return c.label; }, function (c) { return c.question; }));
     if (out.examples && out.examples.length) a.appendChild(askButtons(out.examples,

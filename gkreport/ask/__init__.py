@@ -20,6 +20,7 @@ from typing import Any, Callable, Optional
 from urllib.parse import urlencode
 
 from . import answer as A
+from . import rates as R
 from .engine import (Understanding, build, catalogue, choose, language, slots_of, too_long, type_by_id,
                      understand)
 from .entities import Index, build_index, qualified_name
@@ -28,7 +29,6 @@ from .text import MAX_CHARS
 __all__ = ["ask", "Asker", "answer_question", "index_for", "examples", "featured_examples"]
 
 TIME_LIMIT_S = 5.0
-SEARCH_HITS = 5
 _INDEXES: dict[tuple, Index] = {}
 
 MESSAGES = {
@@ -43,6 +43,25 @@ MESSAGES = {
     "timeout": {"zh": "查询超时，请把问题限定到某一年或某个地区再试。",
                 "en": "The query took too long; please narrow the question to a year or a region."},
     "empty": {"zh": "请输入一个问题。", "en": "Please type a question."},
+    "not_found": {"zh": "数据库中没有“{name}”的报告，不能用别的单位的数字回答。",
+                  "en": "The database has no report from “{name}”; no other body's figures are given instead."},
+    "closest": {"zh": "数据库中相近的名称：{names}。", "en": "Names in the database that come close: {names}."},
+    "unanswerable": {
+        "why": {"zh": "年报只公布数字和做法，不解释原因：数据库里没有“为什么”的答案。",
+                "en": "The reports give figures and say what was done; they do not explain why, so the database cannot answer this."},
+        "future": {"zh": "年报只记录已经过去的年度（数据库中最新的是{newest}年），不做预测。",
+                   "en": "The reports record years gone by (the newest in the database is {newest}); they make no forecasts."},
+        "opinion": {"zh": "年报只有统计数字和各单位对自己工作的叙述，没有评价或满意度：数据库不能判断哪个做得好。",
+                    "en": "The reports hold figures and each body's own account of its work, no ratings or satisfaction: "
+                          "the database cannot judge who does well."},
+        "not_held": {"zh": "年报里没有这项数据：报告只有主动公开、依申请公开、复议诉讼三张统计表和正文。",
+                     "en": "The reports do not hold this: they have three tables (proactive disclosure, requests, "
+                           "reviews and lawsuits) and their prose."},
+        "outside": {"zh": "数据库里没有能回答这个问题的数据，或者我没有看懂这个问题。",
+                    "en": "The database holds nothing that answers this, or I did not understand the question."},
+    },
+    "passages": {"zh": "报告正文中提到相关内容的段落见下。", "en": "Passages of the reports on the matter are below."},
+    "several": {"zh": "这个问题包含{n}问，逐一回答：", "en": "This asks {n} things; each is answered in turn:"},
 }
 RECOGNIZED_LABELS = {
     "measure": ("统计项", "figure"), "applicant": ("申请人", "applicant"), "outcome": ("结果", "outcome"),
@@ -128,8 +147,9 @@ def examples(idx: Index, lang: str = "zh") -> list[dict]:
     return out
 
 
-FEATURED = ("agencies_with", "series", "rank_provinces", "share", "compare_regions", "mention_search", "breakdown_reasons",
-            "rank_agencies", "compare_years", "checks_reports")
+FEATURED = ("agencies_with", "series", "rate_value", "rank_provinces", "compare_regions", "mention_search",
+            "rate_rank_agencies", "breakdown_reasons", "rank_agencies", "report_field", "agency_list", "compare_years",
+            "checks_reports")
 
 
 def featured_examples(idx: Index, lang: str = "zh", n: int = 6) -> list[dict]:
@@ -162,30 +182,6 @@ def _close_examples(u: Understanding, idx: Index, lang: str, n: int = 3) -> list
     return out
 
 
-def _search_hits(conn: sqlite3.Connection, words: list[str], db_name: str) -> list[dict]:
-    from .. import search
-
-    hits: list[dict] = []
-    if not words or not conn.execute("select 1 from sqlite_master where name = ?", [search.FTS_TABLE]).fetchone():
-        return hits
-    seen = set()
-    for word in words[:3]:
-        try:
-            rows = conn.execute(
-                f"select s.report_id, r.agency_name, r.year, s.heading, s.body from {search.FTS_TABLE} "
-                f"join sections s on s.rowid = {search.FTS_TABLE}.rowid join reports r on r.id = s.report_id "
-                f"where {search.FTS_TABLE} match ? limit ?", [search.match_expression(word), SEARCH_HITS]).fetchall()
-        except sqlite3.OperationalError:
-            continue
-        for rid, agency, year, heading, body in rows:
-            if (rid, heading) in seen:
-                continue
-            seen.add((rid, heading))
-            hits.append({"word": word, "report_id": rid, "agency": agency, "year": year, "heading": heading,
-                         "snippet": search.snippet(body, word), "href": f"/{db_name}/reports/{rid}"})
-    return hits[:SEARCH_HITS]
-
-
 def _recognized_text(rec: dict, lang: str) -> str:
     k = 0 if lang == "zh" else 1
     items = []
@@ -205,10 +201,13 @@ def _recognized_text(rec: dict, lang: str) -> str:
 def _base(question: str, lang: str) -> dict:
     return {"question": question, "lang": lang, "status": None, "intent": None, "intent_title": None, "slots": {},
             "recognized": {}, "sql": None, "params": {}, "columns": [], "rows": [], "answer": "", "links": [],
-            "choices": [], "examples": [], "search_hits": [], "source": "engine", "context": None, "column_labels": {}}
+            "choices": [], "examples": [], "search_hits": [], "source": "engine", "context": None, "column_labels": {},
+            "missing": None, "parts": [], "rate": None}
 
 
 def not_understood(out: dict, u: Understanding, idx: Index, conn, db_name: str, lang: str) -> dict:
+    from .passages import find
+
     rec = u.recognized(idx)
     out.update(status="not_understood", recognized=rec)
     parts = [MESSAGES["not_understood"][lang],
@@ -216,8 +215,7 @@ def not_understood(out: dict, u: Understanding, idx: Index, conn, db_name: str, 
              MESSAGES["try"][lang]]
     out["examples"] = _close_examples(u, idx, lang)
     out["answer"] = "".join(parts) if lang == "zh" else " ".join(parts)
-    words = list(dict.fromkeys(([u.terms] if u.terms else []) + u.leftover))
-    out["search_hits"] = _search_hits(conn, words, db_name)
+    out["search_hits"] = find(conn, u, db_name)
     return out
 
 
@@ -235,8 +233,54 @@ def _clarify(out: dict, u: Understanding, idx: Index, lang: str) -> dict | None:
             out["answer"] = MESSAGES["clarify"][lang].format(text=text, n=len(names), what=what[0], what_en=what[1])
             out["choices"] = [{"label": name, "question": q.replace(text, name, 1) if text and text in q else
                                f"{name} {q}"} for name in names]
+            if what[0] == "单位":
+                u.candidates = list(mention)
+            rest = [m for m in u.agencies if m is not mention]
+            u.agencies = rest
+            out["context"] = {"intent": "clarify", "slots": slots_of(u, idx)}
             return out
     return None
+
+
+def not_found(out: dict, u: Understanding, idx: Index, lang: str) -> dict:
+    """A name that reads as a body or a place and matches nothing: said so, with the closest names."""
+    from .names import closest
+
+    unknown = u.unknown[0]
+    names = closest(u.text, unknown, idx)
+    q = normalize_question(u.question)
+    out.update(status="not_found", recognized=u.recognized(idx), missing="agency" if unknown.kind != "place" else "region")
+    text = MESSAGES["not_found"][lang].format(name=unknown.text)
+    if names:
+        text += ("" if lang == "zh" else " ") + MESSAGES["closest"][lang].format(names="、".join(names) if lang == "zh"
+                                                                                  else ", ".join(names))
+    out["answer"] = text
+    out["choices"] = [{"label": n, "question": q.replace(unknown.text, n, 1) if unknown.text in q else f"{n} {q}"}
+                      for n in names]
+    u.unknown = []
+    out["context"] = {"intent": "not_found", "slots": slots_of(u, idx)}
+    return out
+
+
+def unanswerable(out: dict, u: Understanding, idx: Index, conn, db_name: str, lang: str) -> dict:
+    """A question the reports cannot answer: what they hold instead, and the passages on its matter."""
+    from .passages import find
+
+    reason = u.unanswerable[0] if u.unanswerable else "outside"
+    rec = u.recognized(idx)
+    out.update(status="unanswerable", recognized=rec, reason=reason)
+    text = MESSAGES["unanswerable"][reason][lang].format(newest=idx.newest)
+    if reason == "outside" and rec:
+        text += ("" if lang == "zh" else " ") + MESSAGES["recognized"][lang].format(items=_recognized_text(rec, lang))
+    out["search_hits"] = find(conn, u, db_name)
+    if out["search_hits"]:
+        text += ("" if lang == "zh" else " ") + MESSAGES["passages"][lang]
+    if reason == "outside":
+        out["examples"] = _close_examples(u, idx, lang)
+        text += ("" if lang == "zh" else " ") + MESSAGES["try"][lang]
+    out["answer"] = text
+    out["context"] = {"intent": "unanswerable", "slots": slots_of(u, idx)}
+    return out
 
 
 def normalize_question(q: str) -> str:
@@ -248,8 +292,10 @@ def normalize_question(q: str) -> str:
 
 def answer_question(question: str, conn: sqlite3.Connection, idx: Index, *, context: dict | None = None,
                     db_name: str = "gkreport", lang: str | None = None, base_url: str = "/",
-                    model: Optional[Callable] = None) -> dict:
+                    model: Optional[Callable] = None, min_base: int | None = None) -> dict:
     """The whole answer to one question, as a JSON-ready dict (see README: /-/ask.json)."""
+    from .clauses import plan
+
     question = (question or "").strip()
     lang = lang or language(question)
     out = _base(question, lang)
@@ -260,26 +306,72 @@ def answer_question(question: str, conn: sqlite3.Connection, idx: Index, *, cont
     if too_long(question):
         out.update(status="refused", answer=MESSAGES["too_long"][lang])
         return out
-    u = understand(question, idx, context)
+    parts = plan(question, idx, context)
+    for u in parts:  # the smallest denominator a ranking by a rate counts: the question's own, else the caller's
+        if u.min_base is None and min_base is not None:
+            u.min_base = min_base
+    if len(parts) > 1:
+        return several(out, parts, conn, idx, db_name=db_name, base_url=base_url, lang=lang, model=model)
+    return answer_one(out, parts[0], conn, idx, db_name=db_name, base_url=base_url, lang=lang, model=model)
+
+
+def several(out: dict, parts: list[Understanding], conn, idx: Index, *, db_name: str, base_url: str, lang: str,
+            model) -> dict:
+    answers = [answer_one(_base(u.question, lang), u, conn, idx, db_name=db_name, base_url=base_url, lang=lang,
+                          model=model) for u in parts]
+    for a in answers:
+        a.pop("context", None)
+    statuses = [a["status"] for a in answers]
+    out["status"] = "answered" if "answered" in statuses else statuses[0]
+    out["parts"] = answers
+    out["intent"] = "several"
+    out["intent_title"] = "多个问题" if lang == "zh" else "Several questions"
+    head = MESSAGES["several"][lang].format(n=len(answers))
+    sep = "" if lang == "zh" else " "
+    out["answer"] = head + sep + sep.join(f"（{k + 1}）{a['answer']}" if lang == "zh" else f"({k + 1}) {a['answer']}"
+                                          for k, a in enumerate(answers))
+    out["links"] = [l for a in answers for l in a["links"]]
+    out["context"] = {"intent": answers[-1]["intent"], "slots": slots_of(parts[-1], idx)}
+    return out
+
+
+def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, base_url: str, lang: str,
+               model) -> dict:
+    if u.unanswerable:
+        return unanswerable(out, u, idx, conn, db_name, lang)
+    if u.unknown:
+        return not_found(out, u, idx, lang)
     if _clarify(out, u, idx, lang):
         return out
     t = choose(u)
-    if t is not None and t.get("weak") and any(re.match(r"[\u3400-\u9fff]", w) for w in u.leftover):
+    if t is not None and t.get("weak") and (u.topics or any(re.match(r"[\u3400-\u9fff]", w) for w in u.leftover)):
         t = None  # 上犹县政府办的营商环境怎么样: the words that matter were not understood
     if t is None and model is not None:
-        return model(question=question, understanding=u, out=out, conn=conn, idx=idx, db_name=db_name,
+        return model(question=u.question, understanding=u, out=out, conn=conn, idx=idx, db_name=db_name,
                      base_url=base_url, lang=lang)
     if t is None:
+        if _about_the_reports(u):
+            return unanswerable(out, u, idx, conn, db_name, lang)
         return not_understood(out, u, idx, conn, db_name, lang)
     return execute(t, u, out, conn, idx, db_name=db_name, base_url=base_url, lang=lang)
 
 
+def _about_the_reports(u: Understanding) -> bool:
+    """The question names something of the reports (a body, a place, a year, a figure, a topic): when it is
+    not answered, it asks what the reports do not hold, rather than something beside them (你好)."""
+    return bool(u.agencies or u.regions or u.years or u.measure or u.rate or u.fields or u.topics or u.terms
+                or u.level or u.filters or u.cues & {"reports", "database", "checks", "applicants", "template"})
+
+
 def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: str, base_url: str, lang: str) -> dict:
+    from .nodata import diagnose
+
     q = build(t, u, idx)
     out.update(intent=t["id"], intent_title=t["title"][lang], slots=q.slots, recognized=u.recognized(idx),
                sql=q.sql, params=q.params)
     try:
         columns, rows = run_sql(conn, q.sql, q.params)
+        left_out = run_sql(conn, q.left_out, q.params)[1][0]["left_out"] if q.left_out else None
     except sqlite3.OperationalError as e:
         if "interrupted" not in str(e):
             raise
@@ -291,14 +383,26 @@ def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: 
         for r in rows:
             r["snippet"] = search.snippet(r.pop("body", None), u.terms)
         columns = [c for c in columns if c != "body"] + ["snippet"]
-    text = A.sentence(t, rows, q.slots, u, lang)
-    out.update(columns=columns, rows=rows, status="answered", answer=text[:1].upper() + text[1:],
-               column_labels={c: A.column_label(c, lang) for c in columns})
-    if A.empty(rows, t["id"]):
-        out["status"] = "no_data"
+    if q.ratio is not None:
+        out["rate"] = q.ratio.describe(lang)
+        if "min_base" in q.params and "left_out" not in (t.get("no_base") or ()):
+            out["rate"].update(min_base=q.params["min_base"], left_out=left_out)
+        for r in rows:
+            ci = R.wilson(r.get("numerator"), r.get("denominator"))
+            r["ci95_low"], r["ci95_high"] = ci if ci else (None, None)
+        columns = columns + ["ci95_low", "ci95_high"]
     out["links"] = [{"label": "在 Datasette 中打开这个查询" if lang == "zh" else "Open this query in Datasette",
                      "href": datasette_link(q.sql, q.params, db_name, base_url)}]
     out["context"] = {"intent": t["id"], "slots": q.slots}
+    if A.empty(rows, t):
+        scope = A.Vars(t["id"], rows, q.slots, u, lang, ratio=q.ratio, left_out=left_out).v_scope("zh" if lang == "zh" else "en")
+        missing, text = diagnose(u, conn, scope.removeprefix(" for "), lang)
+        if not (missing == "measure" and A.list_type(t)):
+            out.update(status="no_data", missing=missing, answer=text, columns=[], rows=[])
+            return out
+    text = A.sentence(t, rows, q.slots, u, lang, ratio=q.ratio, left_out=left_out)
+    out.update(columns=columns, rows=rows, status="answered", answer=text[:1].upper() + text[1:],
+               column_labels={c: A.column_label(c, lang) for c in columns})
     return out
 
 

@@ -63,9 +63,10 @@ def _join(items: list[str], lang: str, total: int | None = None) -> str:
 class Vars(dict):
     """The variables of an answer template, each computed from the rows when a template asks for it."""
 
-    def __init__(self, kind: str, rows: list[dict], slots: dict, u, lang: str):
+    def __init__(self, kind: str, rows: list[dict], slots: dict, u, lang: str, ratio=None, left_out=None):
         super().__init__()
         self.kind, self.rows, self.slots, self.u, self.lang = kind, rows, slots, u, lang
+        self.ratio, self.left_out = ratio, left_out
         self.lex = lexicon()
 
     def __missing__(self, key: str) -> str:
@@ -130,17 +131,9 @@ class Vars(dict):
         m = self.u.measure
         return (m.unit_zh if lang == "zh" else m.unit_en) if m else ""
 
-    def v_base_name(self, lang):
-        b = self.u.base
-        if b is None:
-            return ""
-        if b is self.u.measure or b.family == "appeal":
-            return ("全部" + (b.name_zh if lang == "zh" else "")) if lang == "zh" else "all " + b.name_en
-        return b.name_zh if lang == "zh" else b.name_en
-
     def v_order_word(self, lang):
         asc = self.slots.get("order") == "asc"
-        share = "share" in self.kind
+        share = "share" in self.kind or self.kind.startswith("rate")
         if lang == "zh":
             return ("最低" if asc else "最高") if share else ("最少" if asc else "最多")
         return ("lowest" if asc else "highest") if share else ("fewest" if asc else "most")
@@ -190,11 +183,6 @@ class Vars(dict):
     def v_top(self, lang):
         key = "checks" if self.kind == "checks_common" else "value"
         return _join(self._entries(lang, key, unit=key == "value"), lang)
-
-    def v_top_share(self, lang):
-        return _join([f"{self.label(r, lang)}（{fmt(r['share'])}%，{fmt(r['value'])}/{fmt(r['base'])}）" if lang == "zh"
-                      else f"{self.label(r, lang)} ({fmt(r['share'])}%, {fmt(r['value'])}/{fmt(r['base'])})"
-                      for r in self.rows], lang)
 
     def v_series(self, lang):
         key = "reports" if self.kind.startswith("mention") else "value"
@@ -335,6 +323,88 @@ class Vars(dict):
         body = (self.rows[0].get("body") or "").strip().replace("\n", " ")
         return body[:200] + ("…" if len(body) > 200 else "")
 
+    # -- a report's own facts, filters
+
+    def v_field_name(self, lang):
+        f = self.u.fields[0] if self.u.fields else ""
+        return FIELD_NAMES.get(f, (f, f))[0 if lang == "zh" else 1]
+
+    def v_field_values(self, lang):
+        f = self.u.fields[0] if self.u.fields else ""
+        out = []
+        for r in self.rows:
+            v = r.get(f)
+            shown = fmt(v) if v not in (None, "") else ("未写明" if lang == "zh" else "not stated")
+            years = r.get("years")
+            out.append(f"{shown}（{years}年报告）" if lang == "zh" and years else f"{shown} ({years})" if years else shown)
+        return _join(out, lang)
+
+    def v_filter_words(self, lang):
+        words = []
+        f = self.u.filters
+        if f.get("status"):
+            words.append(STATUS_WORDS[f["status"]][0 if lang == "zh" else 1])
+        for key, zh, en in (("template", "用{}年版格式", "in the {} format"), ("table3_template", "表三用{}年版格式",
+                                                                            "with table 3 in the {} format"),
+                            ("table2_template", "表二用{}年版格式", "with table 2 in the {} format")):
+            if f.get(key):
+                words.append((zh if lang == "zh" else en).format(f[key]))
+        if f.get("aggregate"):
+            words.append("汇总多个单位" if lang == "zh" else "adding up several bodies")
+        for kind, negated in self.u.kinds:
+            zh, en = KIND_WORDS.get(kind, (kind, kind))
+            words.append(("不是" if negated else "是") + zh if lang == "zh" else ("not " if negated else "") + en)
+        if not words:
+            return ""
+        return ("、".join(words)) if lang == "zh" else " " + ", ".join(words)
+
+    def v_extreme_word(self, lang):
+        oldest = "oldest" in self.u.cues
+        return ("最早" if oldest else "最新") if lang == "zh" else ("oldest" if oldest else "newest")
+
+    # -- rates
+
+    def v_ratio_name(self, lang):
+        return self.ratio.name[lang] if self.ratio else ""
+
+    def v_formula(self, lang):
+        return self.ratio.formula[lang] if self.ratio else ""
+
+    def v_percent_text(self, lang):
+        r = self.rows[0] if self.rows else {}
+        if r.get("rate") is None:
+            return "无法计算（分母为0或缺少数字）" if lang == "zh" else "not computable (zero or missing denominator)"
+        return f"{r['rate'] * 100:.1f}%"
+
+    def v_rate_parts(self, lang):
+        out = []
+        for r in self.rows:
+            label = (f"{r['year']}年" if lang == "zh" else f"{r['year']}:") if self.kind == "rate_by_year" \
+                else self.label(r, lang)
+            pct = f"{r['rate'] * 100:.1f}%" if r.get("rate") is not None else "—"
+            out.append(f"{label}{pct}（{fmt(r.get('numerator'))}÷{fmt(r.get('denominator'))}）" if lang == "zh"
+                       else f"{label} {pct} ({fmt(r.get('numerator'))} ÷ {fmt(r.get('denominator'))})")
+        return _join(out, lang)
+
+    def v_at_least_note(self, lang):
+        n = self.u.at_least
+        if n is None:
+            return ""
+        return f"（不少于{n}{self.v_unit(lang)}）" if lang == "zh" else f" (at least {n})"
+
+    def v_min_base(self, lang):
+        return str(self.slots.get("min_base", ""))
+
+    def v_left_out(self, lang):
+        return str(self.left_out or 0)
+
+    def v_min_base_note(self, lang):
+        base = self.slots.get("min_base")
+        left = self.left_out or 0
+        if lang == "zh":
+            return f"只计分母不少于{base}的，另有{left}个不足{base}未列入"
+        return f"counting only those with a denominator of at least {base}; {left} below it are left out"
+
     def v_first_messages(self, lang):
         msgs = [r["message"] for r in self.rows[:3] if r.get("message")]
         if not msgs:
@@ -342,28 +412,63 @@ class Vars(dict):
         return ("，如：" if lang == "zh" else ", e.g.: ") + ("；" if lang == "zh" else "; ").join(msgs)
 
 
-def empty(rows: list[dict], kind: str) -> bool:
+COUNTS = ("report_count", "report_count_filtered", "reports_by_year", "count_agencies_with")
+FIELD_NAMES = {"contact_phone": ("联系电话", "phone number"), "contact_fax": ("传真", "fax number"),
+               "contact_postcode": ("邮编", "postcode"), "contact_address": ("地址", "address"),
+               "contact_website": ("网站", "website"), "contact_email": ("电子邮箱", "email"),
+               "published_date": ("发布日期", "publication date"), "title": ("标题", "title"),
+               "template": ("格式（版本）", "format"), "source_format": ("文件格式", "file format"),
+               "source_path": ("原文文件", "source file")}
+STATUS_WORDS = {"warning": ("检查有警告", "with warnings"), "error": ("表格无法读取", "whose tables could not be read"),
+                "ok": ("通过全部检查", "that pass every check")}
+KIND_WORDS = {"department": ("部门", "departments"), "government": ("人民政府", "governments"),
+              "general_office": ("政府办公室", "general offices")}
+
+
+def list_type(t: dict) -> bool:
+    """A type whose answer is a list: no rows is an answer (none had it), not a lack of data."""
+    return "group by" in t["sql"] and t["id"] not in ("value",) or t["id"] in (
+        "report_list", "mention_search", "checks_agency", "checks_reports")
+
+
+def empty(rows: list[dict], t: dict) -> bool:
     """No rows, or an aggregate over nothing (one row of NULL sums / zero reports)."""
+    kind = t["id"] if isinstance(t, dict) else t
+    if kind in COUNTS and rows:
+        return False
     if not rows:
         return True
     r = rows[0]
-    if len(rows) == 1 and "reports" in r and r["reports"] == 0 and kind not in ("report_count", "reports_by_year"):
+    if len(rows) == 1 and "reports" in r and r["reports"] == 0:
         return True
-    if len(rows) == 1 and set(r) & {"value", "total", "average"} and all(
-            r.get(k) is None for k in ("value", "total", "average") if k in r):
+    figures = [k for k in ("value", "total", "average", "numerator", "denominator", "year") if k in r]
+    if len(rows) == 1 and figures and all(r.get(k) is None for k in figures):
         return True
     return False
 
 
+NONE_OVER_BASE = {
+    "zh": "{scope}{years}没有分母不少于{min_base}的可以排名：{left_out}个的分母不足{min_base}，未列入（{formula}）。",
+    "en": "Nothing{scope_en}{years_en} has a denominator of {min_base} or more to rank: {left_out} fall below it "
+          "({formula_en}).",
+}
+NONE_FOUND = {
+    "zh": "{scope}{years}的报告中没有符合条件的：0项。",
+    "en": "None of the reports{scope_en}{years_en} qualify: 0.",
+}
 NO_DATA = {
     "zh": "没有找到{scope}{years}{measure_zh}的数据：数据库中没有符合条件的报告或表格单元格。",
     "en": "No data found{scope_en}{years_en}{measure_en}: no report or table cell in the database matches.",
 }
 
 
-def sentence(t: dict, rows: list[dict], slots: dict, u, lang: str) -> str:
-    v = Vars(t["id"], rows, slots, u, lang)
-    if empty(rows, t["id"]):
+def sentence(t: dict, rows: list[dict], slots: dict, u, lang: str, ratio=None, left_out=None) -> str:
+    v = Vars(t["id"], rows, slots, u, lang, ratio=ratio, left_out=left_out)
+    if not rows and left_out:
+        return NONE_OVER_BASE[lang].format_map(v)
+    if not rows:
+        return (NONE_FOUND[lang]).format_map(v)
+    if empty(rows, t):
         v["measure_zh"] = ("的" + v["measure"]) if v["measure"] else ""
         v["measure_en"] = (" for " + v["measure_en"]) if u.measure else ""
         return NO_DATA[lang].format_map(v)

@@ -33,6 +33,14 @@ def render_text(out: dict) -> str:
             lines.append("\t".join(fmt(r.get(c)) if not isinstance(r.get(c), str) else r[c][:60] for c in cols))
         if len(out["rows"]) > MAX_ROWS:
             lines.append(f"…（共 {len(out['rows'])} 行）" if zh else f"… ({len(out['rows'])} rows)")
+    if out.get("rate"):
+        r = out["rate"]
+        lines.append(("计算方法：" if zh else "Formula: ") + r["formula"])
+        if r.get("min_base") is not None:
+            lines.append(f"只排分母不少于{r['min_base']}的，{r.get('left_out') or 0}个不足，未列入。" if zh else
+                         f"Only denominators of {r['min_base']} or more are ranked; {r.get('left_out') or 0} left out.")
+    for p in out.get("parts") or ():
+        lines += ["", render_text(p)]
     if out["sql"]:
         lines += ["", ("问题类型：" if zh else "Question type: ") + f"{out['intent']}（{out['intent_title']}）",
                   "SQL:", out["sql"]]
@@ -41,12 +49,13 @@ def render_text(out: dict) -> str:
     return "\n".join(lines)
 
 
-def run(question: str, db_path: Path, *, as_json: bool = False, model: str | None = None) -> int:
+def run(question: str, db_path: Path, *, as_json: bool = False, model: str | None = None,
+        min_base: int | None = None) -> int:
     from .model import backend
 
     asker = Asker(db_path, model=backend(model) if model else backend())
     try:
-        out = asker(question)
+        out = asker(question, min_base=min_base)
     finally:
         asker.close()
     click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str) if as_json else render_text(out))

@@ -1,18 +1,16 @@
-"""A question → what it asks (type and slots) → SQL with bound parameters → rows → an answer.
+"""A question's meaning → its type → SQL with bound parameters.
 
-`understand()` reads the question: years, the words of the report format, the
-agencies and regions of the database, and the cue words (历年, 最多, 比较, 占比 …),
-each becoming a feature. `choose()` takes the first type of catalogue.yaml whose
-conditions the features meet. `build()` assembles its SQL from the catalogue's
-fragments, binding every value the question gave. Nothing typed by the user
-reaches the SQL text.
+`understand()` (understand.py) reads the question into an Understanding; `features()` turns it
+into the features the catalogue's types test, and `choose()` takes the first type of
+catalogue.yaml whose conditions they meet. `build()` assembles its SQL from the catalogue's
+fragments, binding every value the question gave. Nothing typed by the user reaches the SQL text.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,23 +18,14 @@ from typing import Any
 import yaml
 
 from .. import template as T
-from .entities import Index, Region, Token
+from . import rates as R
+from .entities import Index, Region
 from .lexicon import Measure, lexicon
-from .text import MAX_CHARS, NUMBER, Years, cn_number, normalize, parse_years
+from .understand import SHAPE_CUES, Understanding, language, understand  # noqa: F401  (the engine's API)
+from .text import MAX_CHARS
 
 HERE = Path(__file__).resolve().parent
-
 _APPLICANT_PARTS = tuple(k for k in T.APPLICANT_PARTS)
-_LIMIT = re.compile(rf"(?:排名前|排前|前|top|first|the top)\s*({NUMBER})\s*(?:名|个|位|家|强|大)?(?![年\d])"
-                    rf"|(?<![\d年哪])({NUMBER})\s*(?:个|家|名)(?=单位|部门|机关|省份|省|城市|市|区县|县)")
-_QUOTED = re.compile(r"[「“\"『‘']([^」”\"』’']{1,40})[」”\"』’']")
-_STOP_TAIL = re.compile(r"(?:的报告|的年报|报告|的内容|内容|的情况|情况|的|了|吗|呢|过|没有|有哪些|哪些|是哪些)+$")
-_STOP_HEAD = re.compile(r"^(?:了|过|到|及|有|关于|有关|的)+")
-_EN_STOP = {"the", "a", "an", "which", "what", "reports", "report", "of", "in", "their", "text", "do", "does", "any",
-            "how", "many"}
-SHAPE_CUES = {"trend", "rank_desc", "rank_asc", "compare", "share", "average", "breakdown", "results", "applicants",
-              "list", "count", "zero", "group_agency", "group_province", "group_city", "group_county", "group_year",
-              "group_level", "total"}
 
 
 @lru_cache(maxsize=1)
@@ -51,312 +40,17 @@ def type_by_id(type_id: str) -> dict:
     return next(t for t in catalogue()["types"] if t["id"] == type_id)
 
 
-@dataclass
-class Understanding:
-    question: str
-    text: str = ""
-    lang: str = "zh"
-    years: Years = field(default_factory=Years)
-    measure: Measure | None = None
-    base: Measure | None = None
-    applicant: str | None = None
-    outcome: str | None = None
-    item_measures: tuple[str, ...] = ()
-    agencies: list[list[str]] = field(default_factory=list)  # each mention: its candidate agency ids
-    regions: list[list[Region]] = field(default_factory=list)
-    mention_text: dict[int, str] = field(default_factory=dict)  # id(mention) → the words that named it
-    level: str | None = None
-    section: int | None = None
-    cues: set[str] = field(default_factory=set)
-    limit: int | None = None
-    terms: str | None = None  # words to search for in the narrative
-    corrections: list[tuple[str, str]] = field(default_factory=list)
-    leftover: list[str] = field(default_factory=list)  # words nothing recognized
-    inherited: list[str] = field(default_factory=list)
-    features: set[str] = field(default_factory=set)
-
-    def recognized(self, idx: Index) -> dict:
-        """What was understood, for the answer (and for a question that was not)."""
-        out: dict[str, Any] = {}
-        if self.measure:
-            out["measure"] = self.measure.key
-        if self.applicant:
-            out["applicant"] = self.applicant
-        if self.outcome:
-            out["outcome"] = self.outcome
-        if self.agencies:
-            out["agencies"] = [[idx.agencies[a].name for a in m] for m in self.agencies]
-        if self.regions:
-            out["regions"] = [[r.full for r in m] for m in self.regions]
-        if self.years:
-            out["years"] = self.years.values or [self.years.start, self.years.end]
-        if self.level:
-            out["level"] = self.level
-        if self.terms:
-            out["terms"] = self.terms
-        if self.corrections:
-            out["corrections"] = [f"{a}→{b}" for a, b in self.corrections]
-        cues = sorted(c for c in self.cues if c != "follow")
-        if cues:
-            out["cues"] = cues
-        return out
-
-
-def language(question: str) -> str:
-    han = len(re.findall(r"[\u3400-\u9fff]", question))
-    latin = len(re.findall(r"[A-Za-z]", question))
-    return "en" if latin > 2 * han else "zh"
-
-
-def _mask(text: str, spans: list[tuple[int, int]]) -> str:
-    chars = list(text)
-    for a, b in spans:
-        for k in range(a, b):
-            chars[k] = " "
-    return "".join(chars)
-
-
-def understand(question: str, idx: Index, context: dict | None = None) -> Understanding:
-    u = Understanding(question=question, lang=language(question))
-    text = normalize(question)
-    u.text = text
-    u.years = parse_years(text, idx.newest, idx.oldest)
-    masked = _mask(text, u.years.spans)
-    # quoted words are what to search for, never names or terms
-    for m in _QUOTED.finditer(masked):
-        u.terms = (u.terms + " " if u.terms else "") + m.group(1).strip()
-        masked = _mask(masked, [m.span()])
-    m = _LIMIT.search(masked)
-    if m:
-        u.limit = cn_number(m.group(1) or m.group(2))
-        masked = _mask(masked, [m.span()])
-    tokens = idx.scan(masked)
-    fixes = idx.correct(masked, tokens)
-    if fixes:
-        chars = list(masked)
-        for a, b, word in fixes:
-            u.corrections.append((masked[a:b], word))
-            chars[a:b] = list(word)
-        masked = "".join(chars)
-        tokens = idx.scan(masked)
-    tokens = _narrative_terms(u, masked, tokens)
-    _read_tokens(u, tokens, idx)
-    u.leftover = _leftover(masked, tokens)
-    if context:
-        _inherit(u, context, idx)
-    u.features = features(u, idx)
-    return u
-
-
-def _narrative_terms(u: Understanding, text: str, tokens: list[Token]) -> list[Token]:
-    """After 提到/mention: the words to search for; the tokens inside them name nothing."""
-    cue = next((t for t in tokens if t.kind == "cue" and t.value == "mention"), None)
-    if cue is None and any(t.kind == "cue" and t.value == "reports" for t in tokens):
-        cue = next((t for t in tokens if t.kind == "cue" and t.value == "mention_weak"), None)
-        if cue is not None:
-            u.cues.add("mention")
-    if cue is None:
-        return tokens
-    if not u.terms:
-        rest = re.split(r"[,，。.？?！!;；:：]", text[cue.end:])[0]
-        if u.lang == "en":
-            han = re.findall(r"[\u3400-\u9fff]+", rest)
-            words = han or [w for w in re.findall(r"[a-z][a-z\-']*", rest) if w not in _EN_STOP]
-            terms = " ".join(words)
-        else:
-            terms = _STOP_HEAD.sub("", _STOP_TAIL.sub("", rest.strip())).strip()
-            if not terms:  # 疫情被哪些报告提到
-                before = re.split(r"[,，。？?！!;；]", text[:cue.start])[-1]
-                terms = _STOP_TAIL.sub("", re.sub(r"(?:被|在)?(?:哪些|哪个|哪份|多少份?)?报告?$", "", before)).strip()
-        u.terms = terms or None
-    if not u.terms:
-        return tokens
-    start = cue.end
-    end = start + len(re.split(r"[,，。.？?！!;；:：]", text[cue.end:])[0])
-    return [t for t in tokens if not (t.start >= start and t.end <= end) or t.kind == "cue"]
-
-
-def _read_tokens(u: Understanding, tokens: list[Token], idx: Index) -> None:
-    lex = lexicon()
-    measures: list[tuple[int, Measure]] = []
-    item_measures: list[str] = []
-    kinds: list[tuple[int, str]] = []
-    last = None
-    for t in tokens:
-        if t.kind == "measure":
-            measures.append((t.start, lex.measures[t.value]))
-        elif t.kind == "applicant":
-            u.applicant = u.applicant or t.value
-        elif t.kind == "outcome":
-            u.outcome = u.outcome or t.value
-        elif t.kind == "active_measure":
-            item_measures.extend(lex.active_measure_also[t.value])
-        elif t.kind == "section":
-            u.section = u.section or int(t.value)
-        elif t.kind == "level":
-            u.level = u.level or t.value
-        elif t.kind == "cue":
-            u.cues.add(t.value)
-        elif t.kind in ("agency", "region"):
-            mentions = u.agencies if t.kind == "agency" else u.regions
-            if mentions and (t.kind, t.start) == last:
-                mentions[-1].append(t.value)
-            else:
-                mentions.append([t.value])
-                u.mention_text[id(mentions[-1])] = t.text
-            last = (t.kind, t.start)
-        elif t.kind == "kind":
-            kinds.append((t.start, t.value))
-    _compose_agencies(u, tokens, kinds, idx)
-    _settle_regions(u, idx)
-    _choose_measure(u, measures, item_measures)
-    y = u.years
-    if "compare" in u.cues and y.start is not None and y.end is not None and not y.values and not y.relative:
-        # "the change between 2021 and 2023": the two years, not the years between them
-        u.years = Years(values=[y.start, y.end], spans=y.spans)
-
-
-def _compose_agencies(u: Understanding, tokens: list[Token], kinds: list[tuple[int, str]], idx: Index) -> None:
-    """A region followed by a kind word (上犹县 + 政府办, Shangyou County + government office) is an agency."""
-    for start, kind in kinds:
-        region_token = max((t for t in tokens if t.kind == "region" and t.end <= start and start - t.end <= 1),
-                           key=lambda t: t.end, default=None)
-        if region_token is None:
-            continue
-        regions = [t.value for t in tokens if t.kind == "region" and t.start == region_token.start]
-        found = [a.id for a in idx.agencies.values() if a.kind == kind and any(
-            a.province == r.province and (r.city is None or a.city == r.city) and (r.county is None or a.county == r.county)
-            and _level_of(a) == r.level for r in regions)]
-        if found:
-            for mention in list(u.regions):
-                if any(r in regions for r in mention):
-                    u.regions.remove(mention)
-            u.agencies.append(found)
-            u.mention_text[id(found)] = region_token.text + next(t.text for t in tokens if t.start == start)
-
-
-def _level_of(a) -> str:
-    return "county" if a.county else "city" if a.city else "province"
-
-
-def _settle_regions(u: Understanding, idx: Index) -> None:
-    """A region that an agency's name already says (江西省上犹县政府办) narrows the agency, then goes."""
-    for mention in list(u.regions):
-        for agencies in u.agencies:
-            consistent = [a for a in agencies if any(_in_region(idx.agencies[a], r) for r in mention)]
-            if consistent:
-                agencies[:] = consistent
-                if mention in u.regions:
-                    u.regions.remove(mention)
-    # an ambiguous region narrowed by another region named with it (福州 鼓楼区)
-    for mention in u.regions:
-        if len(mention) > 1:
-            others = [r for m in u.regions if m is not mention for r in m]
-            narrowed = [r for r in mention if any(o.level != r.level and _contains(o, r) for o in others)]
-            if narrowed:
-                mention[:] = narrowed
-    wider = [m for m in u.regions if len(m) == 1 and any(
-        _contains(m[0], r) and m[0] != r for other in u.regions if other is not m for r in other)]
-    for m in wider:
-        u.regions.remove(m)
-
-
-def _in_region(a, r: Region) -> bool:
-    return a.province == r.province and (r.city is None or a.city == r.city) and (r.county is None or a.county == r.county)
-
-
-def _contains(outer: Region, inner: Region) -> bool:
-    return (outer.province == inner.province and (outer.city is None or outer.city == inner.city)
-            and (outer.county is None or outer.county == inner.county))
-
-
-def _choose_measure(u: Understanding, found: list[tuple[int, Measure]], item_measures: list[str]) -> None:
-    lex = lexicon()
-    precise = [(p, m) for p, m in found if not m.generic]
-    if not precise and u.outcome:
-        precise = [(0, lex.measures["appeals"])]
-    if not precise:
-        if found:
-            u.measure = lex.measures["new_received"]
-        elif u.applicant:
-            u.measure = lex.measures["new_received"]
-        return
-    ranked = sorted(precise, key=lambda pm: (-pm[1].specificity, pm[0]))
-    first = ranked[0][1]
-    same = [m for _, m in precise if m.family == first.family]
-    if first.family == "appeal" and len(same) > 1:
-        procs = tuple(dict.fromkeys(p for m in same for p in m.proceedings))
-        key = "appeals" if len(procs) == 3 else first.key
-        first = lex.measures[key] if len(procs) == 3 else first
-    elif first.family == "request" and len(same) > 1:
-        bases = [m for m in same if m.key in ("new_received", "total_processed", "carried_over")]
-        others = [m for m in same if m not in bases]
-        if "share" in u.cues and bases and others:
-            u.base = bases[0]
-            first = sorted(others, key=lambda m: -m.specificity)[0]
-        elif others and all(m.category == others[0].category and m.category is None for m in others) and \
-                len({m.key for m in others}) > 1 and all(len(m.row_keys) == 1 for m in others) and \
-                len({T.REQUEST_ROW_BY_KEY[m.row_keys[0]].category for m in others}) == 1:
-            keys = tuple(dict.fromkeys(m.row_keys[0] for m in others))
-            first = Measure("+".join(keys), "request", "、".join(m.name_zh.removesuffix("的申请") for m in others)
-                            + "的申请", " and ".join(m.name_en for m in others), "件", "requests", row_keys=keys,
-                            specificity=3)
-        elif others:
-            first = sorted(others, key=lambda m: -m.specificity)[0]
-    if first.family == "active":
-        u.item_measures = tuple(dict.fromkeys(item_measures)) or first.measures
-    u.measure = first
-
-
-def _leftover(text: str, tokens: list[Token]) -> list[str]:
-    covered = [False] * len(text)
-    for t in tokens:
-        for k in range(t.start, t.end):
-            covered[k] = True
-    chars = "".join(c if not covered[i] else " " for i, c in enumerate(text))
-    words = re.findall(r"[\u3400-\u9fff]{2,}|[a-z]{3,}", chars)
-    stop = r"^(?:多少|哪些|什么|怎么|是否|有没有|一下|请问|是多少|有多少|收到了|的|了|吗|呢|在|和|与|及|中|是|有|年|被)+|(?:的|了|吗|呢|是|有|多少|什么)+$"
-    return [w for w in (re.sub(stop, "", w) for w in words) if len(w) >= 2 and w not in _EN_STOP]
-
-
-def _inherit(u: Understanding, context: dict, idx: Index) -> None:
-    """A follow-up (那2022年呢？ 上杭县政府办呢？ what about 2022?) reuses the previous question's slots."""
-    has_scope = bool(u.agencies or u.regions or u.level)
-    follow = "follow" in u.cues or (not u.measure and not u.terms and (u.years or has_scope))
-    if not follow:
-        return
-    lex = lexicon()
-    prev = context.get("slots") or context
-    if not u.measure and prev.get("measure") in lex.measures:
-        u.measure = lex.measures[prev["measure"]]
-        u.applicant = u.applicant or prev.get("applicant")
-        u.outcome = u.outcome or prev.get("outcome")
-        u.item_measures = tuple(prev.get("item_measures") or u.measure.measures)
-        u.inherited.append("measure")
-        if not (u.cues & SHAPE_CUES):
-            u.cues |= set(prev.get("cues") or ()) & SHAPE_CUES - ({"trend"} if u.years else set())
-    if not has_scope:
-        ids = [a for a in prev.get("agency_ids") or () if a in idx.agencies]
-        if ids:
-            u.agencies = [[a] for a in ids]
-            u.inherited.append("agency")
-        elif prev.get("regions"):
-            u.regions = [[Region(**r)] for r in prev["regions"]]
-            u.inherited.append("region")
-        if prev.get("level"):
-            u.level = prev["level"]
-    if not u.years and prev.get("years"):
-        y = prev["years"]
-        u.years = Years(values=list(y.get("values") or ()), start=y.get("start"), end=y.get("end"))
-        u.inherited.append("years")
-
-
 def features(u: Understanding, idx: Index) -> set[str]:
     f = set(c for c in u.cues)
+    several = len(u.years.values) > 1 or len(u.agencies) > 1 or len(u.regions) > 1
+    if "each" in f and not several and (u.measure and u.measure.category or "applicants" in f):
+        f.add("breakdown")  # 不予公开按理由分别是多少; but 两年分别收到多少 is each year's figure
     if "rank_desc" in f or "rank_asc" in f or u.limit:
         f.add("rank")
     if "group_agency" in f and ("list" in f or "how_many" not in f):
         f.add("agency_list")  # 哪些单位被起诉, not "how many lawsuits were filed against agencies"
+    if u.rate or ("share" in f and u.measure is not None and u.measure.family != "active"):
+        f |= {"rate", "share"}
     if u.measure:
         f |= {"measure", u.measure.family}
         if u.measure.category:
@@ -374,7 +68,9 @@ def features(u: Understanding, idx: Index) -> set[str]:
     if u.applicant:
         f.add("applicant")
     y = u.years
-    if len(y.values) > 1:
+    if len(y.values) > 1 and "total" in f and not f & {"compare", "each", "trend"}:
+        f.add("years")  # 2021年和2022年加起来: one sum over both years
+    elif len(y.values) > 1:
         f.add("multi_year")
     elif len(y.values) == 1:
         f.add("year")
@@ -388,6 +84,18 @@ def features(u: Understanding, idx: Index) -> set[str]:
         f.add("mention_terms")
     if u.section:
         f.add("section")
+    if u.fields:
+        f.add("field")
+    if "template" in u.fields:
+        f.add("field_template")
+    if u.filters:
+        f.add("report_filter")
+    if u.kinds:
+        f.add("kind_filter")
+    if u.unknown:
+        f.add("unknown")
+    if u.measure is not None and u.measure.family == "appeal" and u.measure.key != "appeals":
+        f.add("one_proceeding_kind")
     if "share" in f and u.measure and u.measure.family == "active":
         f.discard("share")
     return f
@@ -419,22 +127,23 @@ _FIGURE_COLUMNS = {
     ("litigation", "pending"): "litigation_pending",
     ("fees", None): "fees_10k_yuan",
 }
-_JOIN = re.compile(r"from reports r\n(\s*)join \{table\} f on f\.report_id = r\.id")
+_JOIN = re.compile(r"from reports r\n(\s*)join \{(?:ratio_)?table\} f on f\.report_id = r\.id")
 
 
 def figure_column(u: Understanding) -> str | None:
-    """The report_figures column holding the figure asked for, if it has one."""
+    """The report_figures column holding the figure asked for, if it has one (tables 3 and 4 only: an amount
+    of table 2 is answered with its unit, from active_disclosure)."""
     m = u.measure
-    if m is None or (u.applicant not in (None, "total")):
-        return None
-    if m.family == "active" and tuple(u.item_measures or m.measures) != tuple(m.measures):
+    if m is None or m.family == "active" or (u.applicant not in (None, "total")):
         return None
     return _FIGURE_COLUMNS.get((m.key, u.outcome if u.outcome != "total" else None))
 
 
 def figures_sql(sql: str, column: str) -> str:
-    """A query over reports joined to a figure's table, read from report_figures instead."""
+    """A query over reports joined to a figure's table, read from report_figures instead: a report counts
+    when it gives the figure (count of the column), and sums skip the reports that do not."""
     sql = _JOIN.sub("from report_figures r", sql)
+    sql = sql.replace("count(distinct r.id)", f"count(r.{column})")
     sql = re.sub(r"\br\.id\b", "r.report_id", sql)
     return sql.replace("{value}", f"r.{column}")
 
@@ -450,12 +159,9 @@ def value_expression(u: Understanding) -> str:
     return "f.value"
 
 
-def measure_condition(m: Measure, params: dict, base: bool = False) -> str:
-    frags = catalogue()["fragments"]["base" if base else "measure"]
+def measure_condition(m: Measure, params: dict) -> str:
+    frags = catalogue()["fragments"]["measure"]
     if m.family == "request":
-        if base:
-            params["base_row_key"] = m.row_keys[0]
-            return frags["row"]
         kind = _request_kind(m)
         params[{"row": "row_key", "category": "category", "rows": "row_keys"}[kind]] = (
             m.row_keys[0] if kind == "row" else m.category if kind == "category" else json.dumps(list(m.row_keys)))
@@ -473,14 +179,6 @@ def _request_kind(m: Measure) -> str:
     return "category" if m.category else "row" if len(m.row_keys) == 1 else "rows"
 
 
-def either_condition(m: Measure, measure_sql: str, base_sql: str) -> str:
-    """The rows of a share: its measure's and its base's, as one list the index can serve (no OR)."""
-    if base_sql == measure_sql:
-        return measure_sql
-    keys = catalogue()["fragments"]["keys"]
-    return f"f.row_key in ({keys[_request_kind(m)]} union all {keys['base']})"
-
-
 _ALIAS = re.compile(r"\b[fr]\.(?=\w)")
 
 
@@ -490,10 +188,68 @@ class Query:
     sql: str
     params: dict
     slots: dict
+    ratio: R.Ratio | None = None
+    left_out: str | None = None  # a ranking by a rate: how many bodies fall under the minimum base
 
 
 def region_params(r: Region) -> dict:
     return {"province": r.province, "city": r.city, "county": r.county}
+
+
+_SHORT = {"total_processed": ("办理总计", "requests processed"), "new_received": ("本年新收", "requests received")}
+
+
+def measure_label(m: Measure) -> dict:
+    zh, en = _SHORT.get(m.key, (m.name_zh.removesuffix("的申请").removesuffix("的政府信息公开申请"), m.name_en))
+    return {"zh": zh, "en": en}
+
+
+def ratio_of(u: Understanding) -> R.Ratio:
+    """The rate a question asks for: one of rates.yaml by name, or the share of a figure in its base."""
+    lex = lexicon()
+    m = u.measure
+    if u.rate:
+        procs = m.proceedings if u.rate == "correction_rate" and m is not None and m.family == "appeal" else None
+        return R.named(u.rate, procs)
+    if m.family == "appeal":
+        col = u.outcome if u.outcome in T.OUTCOME_KEYS and u.outcome != "total" else "total"
+        label = {"zh": lex.outcome_labels.get(col, col), "en": col}
+        return R.share("appeal", None, f"f.{col}", label, None, "f.total", measure_label(m), list(m.proceedings))
+    if u.applicant and u.applicant != "total" and u.base in (None, m):
+        # 自然人占收到申请的比例: the applicants' share of the same requests
+        label = {"zh": lex.applicant_labels.get(u.applicant, u.applicant), "en": u.applicant.replace("_", " ")}
+        return R.share("request", list(m.row_keys), value_expression(u), label, list(m.row_keys), "f.total",
+                       measure_label(m))
+    base = u.base if u.base not in (None, m) else lex.measures["total_processed"]
+    return R.share("request", list(m.row_keys), "f.total", measure_label(m), list(base.row_keys), "f.total",
+                   measure_label(base))
+
+
+def limit_of(t: dict, u: Understanding) -> int:
+    if u.limit:
+        return u.limit
+    if u.singular:
+        return 1
+    if u.rank_all:
+        return 1000
+    return t.get("default_limit", 10)
+
+
+def _filter_conditions(u: Understanding, params: dict, frags: dict) -> list[str]:
+    conds = []
+    for key in ("status", "template", "table2_template", "table3_template"):
+        if u.filters.get(key):
+            params[key] = u.filters[key]
+            conds.append(frags[key])
+    if u.filters.get("aggregate"):
+        conds.append(frags["aggregate"])
+    for kind, negated in u.kinds:
+        name = "kind_not" if negated else "kind"
+        if name in params:
+            continue
+        params[name] = kind
+        conds.append(frags[name])
+    return conds
 
 
 def build(t: dict, u: Understanding, idx: Index) -> Query:
@@ -505,21 +261,16 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     if t.get("measure_default") and (not u.measure or u.measure.family != "request"):
         u.measure = lex.measures[t["measure_default"]]
     m = u.measure
-    measure_sql = base_sql = ""
+    measure_sql = ""
     uses_measure = "{table}" in t["sql"] or t.get("measure_default") or t.get("uses_measure")
     if m and (uses_measure or "{measure}" in t["sql"]):
         measure_sql = measure_condition(m, params)
         if m.family == "active":
             params["item"] = m.item
             params["item_measures"] = json.dumps(list(u.item_measures or m.measures))
-    base_value = "f.total" if m and m.family == "appeal" else None
-    if "{base}" in t["sql"]:
-        if u.base is None and u.applicant and m.family == "request":
-            # 自然人申请占比: the applicants' share of the same requests
-            u.base, base_sql, base_value = m, measure_sql, "f.total"
-        else:
-            u.base = u.base or (lex.measures["total_processed"] if m.family == "request" else m)
-            base_sql = measure_condition(u.base, params, base=True) if m.family == "request" else measure_sql
+    ratio = ratio_of(u) if "{ratio}" in t["sql"] else None
+    if ratio is not None:
+        params.update(ratio.params)
     if "agency" in scope and len(u.agencies) == 1:
         params["agency_id"] = u.agencies[0][0]
         conds.append(frags["agency"])
@@ -538,6 +289,8 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     if "level" in scope and u.level:
         params["level"] = u.level
         conds.append(frags["level"])
+    if "filters" in scope:
+        conds.extend(_filter_conditions(u, params, frags))
     y = u.years
     if "year_set" in scope and len(y.values) > 1:
         params["years"] = json.dumps(y.values)
@@ -545,6 +298,9 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     elif "years" in scope and len(y.values) == 1:
         params["year"] = y.values[0]
         conds.append(frags["year"])
+    elif "years" in scope and len(y.values) > 1:
+        params["year_from"], params["year_to"] = min(y.values), max(y.values)
+        conds.append(frags["years"])
     elif "years" in scope and y.is_range:
         params["year_from"] = y.start if y.start is not None else idx.oldest
         params["year_to"] = y.end if y.end is not None else idx.newest
@@ -559,40 +315,74 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         conds.append(frags["section"])
     conds.extend(t.get("where", ()))
     if ":limit" in t["sql"]:
-        params["limit"] = u.limit or t.get("default_limit", 10)
+        params["limit"] = limit_of(t, u)
+    if ":min_base" in t["sql"]:
+        params["min_base"] = u.min_base if u.min_base is not None else R.default_min_base()
+    at_least = u.at_least is not None and ("{and_at_least}" in t["sql"] or "{having_at_least}" in t["sql"])
+    if at_least:
+        params["at_least"] = u.at_least
     order = "asc" if "rank_asc" in u.cues else "desc"
 
     def where(first: list[str]) -> str:
         parts = [c for c in first if c] + conds
         return ("where " + "\n  and ".join(parts)) if parts else ""
 
-    totals = (t.get("sql_totals") and idx.has_totals and m is not None and m.family == "request"
-              and not u.agencies and all(r[0].level == "province" for r in u.regions) and len(u.regions) <= 1)
+    request_family = ratio.table == "request_stats" if ratio is not None else (m is not None and m.family == "request")
+    totals = (t.get("sql_totals") and idx.has_totals and request_family
+              and not u.agencies and all(r[0].level == "province" for r in u.regions) and len(u.regions) <= 1
+              and not u.filters and not u.kinds)
     sql = (t["sql_totals"] if totals else t["sql"]).strip()
     column = figure_column(u) if t.get("figures") and idx.has_figures and not totals else None
+    # a rate read from report_figures: one row per report instead of its rows of table 3 or 4
+    ratio_figures = (ratio is not None and ratio.figures is not None and idx.has_figures and not totals
+                     and not set(u.filters) - {"status", "template"})
     if column:
         sql = figures_sql(sql, column)
-        measure_sql = f"r.{column} is not null"
+        measure_sql = ""
+    elif ratio_figures:
+        sql = re.sub(r"\br\.id\b", "r.report_id", _JOIN.sub("from report_figures r", sql))
         params = {k: v for k, v in params.items()
                   if k not in ("row_key", "category", "row_keys", "proceeding", "proceedings", "item", "item_measures")}
-    value = value_expression(u) if m else ""
+    value = f"r.{column}" if column else value_expression(u) if m else ""
+    amount = m is not None and m.family == "active" and any(
+        k in ("amount_10k_yuan", "amount_yuan") for k in (u.item_measures or m.measures))
+    field = u.fields[0] if u.fields else ""
     replacements = {
+        # the one agency the rows come from, when they come from one (上杭县: its general office's reports)
+        "{label}": "" if totals or not (len(u.agencies) == 1 or len(u.regions) == 1) else
+        "case when count(distinct r.agency_id) = 1 then min(r.agency_name) end as agency, ",
+        "{unit}": ", f.unit as unit" if amount else "",
+        "{group_unit}": "group by f.unit" if amount else "",
+        "{group_year_unit}": "group by r.year, f.unit" if amount else "group by r.year",
         "{table}": _TABLES[m.family] if m else "",
+        "{ratio_table}": ratio.table if ratio else "",
+        "{ratio}": (ratio.figure_columns() if ratio_figures else ratio.columns()) if ratio else "",
+        "{where_ratio}": (where([]) if ratio_figures else where([ratio.where])) if ratio else "",
+        "{field}": field if field in lex.report_fields else "id",
+        "{extreme}": "min" if "oldest" in u.cues else "max",
+        "{and_at_least}": "and sum({value}) >= :at_least" if at_least else "",
+        "{having_at_least}": "having sum({value}) >= :at_least" if at_least else "",
         "{value}": value,
-        "{base_value}": base_value or value,
         "{measure}": measure_sql,
-        "{base}": base_sql,
         "{order}": order,
-        "{where_either}": where([either_condition(m, measure_sql, base_sql)] if base_sql else []),
         "{where}": where([measure_sql] if uses_measure else []),
     }
     for key, val in replacements.items():
         sql = sql.replace(key, _ALIAS.sub("t.", val) if totals else val)
+    left_out = None
+    if t.get("left_out") and ratio is not None:
+        left_out = (t["left_out_totals"] if totals else t["left_out"]).strip()
+        if ratio_figures:
+            left_out = re.sub(r"\br\.id\b", "r.report_id", _JOIN.sub("from report_figures r", left_out))
+        for key, val in replacements.items():
+            left_out = left_out.replace(key, _ALIAS.sub("t.", val) if totals else val)
     slots = slots_of(u, idx)
     slots["order"] = order
     if "limit" in params:
         slots["limit"] = params["limit"]
-    return Query(t, sql, params, slots)
+    if "min_base" in params:
+        slots["min_base"] = params["min_base"]
+    return Query(t, sql, params, slots, ratio, left_out)
 
 
 def slots_of(u: Understanding, idx: Index) -> dict:
@@ -605,12 +395,18 @@ def slots_of(u: Understanding, idx: Index) -> dict:
             s["item_measures"] = list(u.item_measures or u.measure.measures)
     if u.base:
         s["base"] = u.base.key
-    for k in ("applicant", "outcome", "level", "section", "terms"):
+    for k in ("applicant", "outcome", "level", "section", "terms", "rate", "min_base"):
         if getattr(u, k):
             s[k] = getattr(u, k)
+    if u.fields:
+        s["fields"] = list(u.fields)
+    if u.filters:
+        s["filters"] = dict(u.filters)
     if u.agencies:
         s["agency_ids"] = [m[0] for m in u.agencies]
         s["agencies"] = [idx.agencies[m[0]].name for m in u.agencies]
+    if u.candidates:
+        s["candidates"] = list(u.candidates)
     if u.regions:
         s["regions"] = [{"level": m[0].level, **region_params(m[0])} for m in u.regions]
     if u.years:
@@ -618,6 +414,8 @@ def slots_of(u: Understanding, idx: Index) -> dict:
     cues = sorted(u.cues & SHAPE_CUES)
     if cues:
         s["cues"] = cues
+    if u.limit or u.singular:
+        s["limit_asked"] = u.limit or 1
     return {k: v for k, v in s.items() if v is not None}
 
 

@@ -24,15 +24,6 @@ _EN_SUFFIX = {"省": "province", "市": "city", "县": "county", "区": "distric
               "盟": "league", "自治区": "autonomous region"}
 _EN_OVERRIDES = {"陕西": "shaanxi", "内蒙古": "inner mongolia", "西藏": "tibet", "香港": "hong kong",
                  "澳门": "macau"}
-# what a person calls a kind of agency, after its region
-KIND_WORDS = {
-    "zh": {"人民政府办公室": "general_office", "政府办公室": "general_office", "政府办": "general_office",
-           "府办": "general_office", "人民政府办公厅": "general_office", "政府办公厅": "general_office",
-           "办公厅": "general_office", "人民政府": "government", "政府": "government"},
-    "en": {"general office": "general_office", "government office": "general_office", "office": "general_office",
-           "government general office": "general_office", "people's government": "government",
-           "peoples government": "government", "government": "government"},
-}
 _ALIASES = (
     (re.compile(r"人民政府办公室$"), ("政府办公室", "政府办", "府办")),
     (re.compile(r"人民政府办公厅$"), ("政府办公厅", "办公厅")),
@@ -41,6 +32,10 @@ _ALIASES = (
     (re.compile(r"管委会$"), ("管理委员会",)),
     (re.compile(r"街道办事处$"), ("街道办", "街道")),
 )
+
+
+# the state's own bodies (国务院办公厅, 国家税务总局): named before a body, never a place
+CENTRAL_WORDS = ("国务院", "国家", "中华人民共和国", "中央")
 
 
 @dataclass(frozen=True)
@@ -91,6 +86,8 @@ class Index:
     has_totals: bool = False  # the site's summary table request_totals is there
     has_figures: bool = False  # and report_figures
     _pinyin: dict | None = None
+    _english: set | None = None
+    labels: list | None = None  # (agency, qualified name, its distinctive pairs), for the closest names (names.py)
 
     @property
     def newest(self) -> int | None:
@@ -105,6 +102,12 @@ class Index:
         meanings = table.setdefault(word, [])
         if meaning not in meanings:
             meanings.append(meaning)
+
+    def english_words(self) -> set[str]:
+        """The single English words the index knows (five letters or more), for reading misspellings."""
+        if self._english is None:
+            self._english = {w for w in self.en if " " not in w and len(w) >= 5 and w.isalpha()}
+        return self._english
 
     # -- matching -----------------------------------------------------------
 
@@ -167,16 +170,24 @@ class Index:
             index: dict[tuple[str, ...], set[str]] = {}
             for word in self.zh:
                 if 2 <= len(word) <= 12 and all("\u3400" <= ch <= "\u9fff" for ch in word):
-                    index.setdefault(pinyin(word), set()).add(word)
+                    index.setdefault(sounds(word), set()).add(word)
             self._pinyin = index
         return self._pinyin
 
-    def correct(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
-        """Runs of Chinese characters no word covers, read by their pinyin: (start, end, the word meant)."""
+    def correct(self, text: str, tokens: list[Token], protect: list[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
+        """Runs of Chinese characters no word covers, read by their pinyin: (start, end, the word meant).
+        A piece starts where no word does and may run on over the words after it (节转 + 下年度 → 结转下年度);
+        the protected spans (a body's name: 行政服务中心) are left as written."""
         covered = [False] * len(text)
+        ends = set()
         for t in tokens:
+            ends.add(t.end)
             for k in range(t.start, t.end):
                 covered[k] = True
+        for a, b in protect:
+            for k in range(a, b):
+                covered[k] = True
+                ends.discard(k + 1)
         fixes = []
         index = None
         for m in re.finditer(r"[\u3400-\u9fff]{2,}", text):
@@ -189,10 +200,11 @@ class Index:
                 found = None
                 for length in range(min(8, b - i), 1, -1):
                     piece = text[i:i + length]
-                    if covered[i + length - 1]:
+                    if covered[i + length - 1] and (i + length) not in ends or any(
+                            a <= k < b_ for k in range(i, i + length) for a, b_ in protect):
                         continue
                     index = index if index is not None else self.pinyin_index()
-                    words = index.get(pinyin(piece))
+                    words = index.get(sounds(piece))
                     if words and len(words) == 1:
                         word = next(iter(words))
                         # a slip of the keyboard keeps most of the word: 申清 for 申请, never 里有 for 理由
@@ -215,17 +227,34 @@ def pinyin(word: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(word))
 
 
-def _en_name(name: str, stem: str) -> list[str]:
-    """English names of a region: Jiangxi, Jiangxi Province, Shangyou County, Ganzhou, Ganzhou City."""
+_FUZZY = ((re.compile(r"^([zcs])h"), r"\1"), (re.compile(r"ng$"), "n"))
+
+
+@lru_cache(maxsize=20000)
+def sounds(word: str) -> tuple[str, ...]:
+    """Pinyin as a keyboard slips: zh/z, ch/c, sh/s and -ng/-n read alike (乡村振新 sounds like 乡村振兴)."""
+    out = []
+    for syllable in pinyin(word):
+        for pattern, repl in _FUZZY:
+            syllable = pattern.sub(repl, syllable)
+        out.append(syllable)
+    return tuple(out)
+
+
+def english_names(name: str, stem: str, bare: bool = True) -> list[str]:
+    """English names of a region: Jiangxi, Jiangxi Province, Shangyou County, Ganzhou, Ganzhou City.
+    bare=False leaves out the name without its suffix when it is short enough to be an English word."""
     base = _EN_OVERRIDES.get(stem) or "".join(pinyin(stem))
     suffix = name[len(stem):]
-    names = [base]
+    names = [base] if bare or len(base) >= 5 else []
     if suffix in _EN_SUFFIX:
         names.append(f"{base} {_EN_SUFFIX[suffix]}")
+    if suffix == "市":
+        names.append(f"{base} municipality")
     return names
 
 
-def _stem(name: str, level: str) -> str:
+def stem_of(name: str, level: str) -> str:
     if level == "province":
         return _PROVINCE_SUFFIX.sub("", name) or name
     stem = _UNIT_SUFFIX.sub("", name)
@@ -244,7 +273,7 @@ def agency_aliases(name: str, province: str | None, city: str | None) -> set[str
     for prefix in (city, province, (province or "") + (city or "")):
         if prefix and not name.startswith(prefix) and not name.startswith((province or "-"), ):
             forms.add(prefix + name)
-    for prefix in (province, city, province and _stem(province, "province")):
+    for prefix in (province, city, province and stem_of(province, "province")):
         for f in list(forms):
             if prefix and f.startswith(prefix) and len(f) > len(prefix) + 2:
                 forms.add(f[len(prefix):])
@@ -283,12 +312,12 @@ def build_index(conn: sqlite3.Connection) -> Index:
         if county:
             regions.add(Region("county", province, city, county))
     for region in regions:
-        stem = _stem(region.name, region.level)
+        stem = stem_of(region.name, region.level)
         for word in {region.name, stem, region.full}:
             if len(word) >= 2 and word not in lex.zh:
                 idx.add("zh", word, ("region", region))
                 region_words.add(word)
-        for word in _en_name(region.name, stem):
+        for word in english_names(region.name, stem):
             idx.add("en", word, ("region", region))
 
     for agency in idx.agencies.values():
@@ -302,10 +331,17 @@ def build_index(conn: sqlite3.Connection) -> Index:
         for word, meanings in table.items():
             for m in meanings:
                 idx.add(lang, word, m)
-    for lang, words in KIND_WORDS.items():
-        for word, kind in words.items():
-            if word not in (idx.zh if lang == "zh" else idx.en):
-                idx.add(lang, word, ("kind", kind))
+    # places with no report: a question naming one is told so (places.py)
+    from .places import gazetteer
+
+    for lang, word, region in gazetteer():
+        table = idx.zh if lang == "zh" else idx.en
+        if region not in regions and word not in lex.zh and word not in lex.en and \
+                not any(k == "agency" for k, _ in table.get(word, ())):
+            idx.add(lang, word, ("place", region))
+    for word in CENTRAL_WORDS:
+        if word not in idx.zh:
+            idx.add("zh", word, ("central", word))
     idx.max_zh = max(map(len, idx.zh), default=1)
     idx.max_en = max((w.count(" ") + 1 for w in idx.en), default=1)
     return idx

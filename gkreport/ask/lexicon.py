@@ -59,6 +59,7 @@ class Lexicon:
     outcome_labels: dict[str, str] = field(default_factory=dict)
     active_measure_also: dict[str, tuple[str, ...]] = field(default_factory=dict)
     item_defaults: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    report_fields: set[str] = field(default_factory=set)  # columns of reports a question may ask for
 
     def add(self, lang: str, word: str, meaning: tuple[str, str]) -> None:
         word = word.strip().lower()
@@ -165,6 +166,25 @@ def lexicon() -> Lexicon:
         words(str(no), extra, [heading], ("section", str(no)))
     for level, extra in data["levels"].items():
         words(level, extra, [], ("level", level))
+    # names, fields and filters: (kind, value) words the engine reads beside the measures
+    for zh_name, en_words in data["departments"].items():
+        for w in en_words:
+            lex.add("en", w, ("body", zh_name))
+    for family, extra in data["unanswerable"].items():
+        words(family, extra, [], ("unanswerable", family))
+    for term, extra in data["topics"].items():
+        words(term, extra, [], ("topic", term))
+    for column, extra in data["report_fields"].items():
+        lex.report_fields.add(column)
+        words(column, extra, [], ("field", column))
+    for key, extra in data["report_filters"].items():
+        words(key, extra, [], ("filter", key))
+    for kind, extra in data["kinds"].items():
+        words(kind, extra, [], ("kind", kind))
+    from .rates import words as rate_words
+
+    for lang, w, rate_id in rate_words():
+        lex.add(lang, w, ("rate", rate_id))
     for cue, extra in data["cues"].items():
         words(cue, extra, [], ("cue", cue))
         for w in extra.get("zh", ()):

@@ -91,20 +91,21 @@ class Years:
 
 
 _FULL_YEAR = r"(?:19|20)\d{2}"
-_CN_YEAR = r"[〇零○一二][〇零○一二三四五六七八九]{3}(?=\s*年)"
+_CN_DIGITS = r"[〇零○一二][〇零○一二三四五六七八九]{3}"
+_CN_YEAR = rf"{_CN_DIGITS}(?=\s*年)"
 _YEAR_WORD = rf"(?:{_FULL_YEAR}|{_CN_YEAR})"
 _RELATIVE = {"今年": 0, "本年度": 0, "this year": 0, "去年": -1, "上一年": -1, "last year": -1,
-             "前年": -2, "大前年": -3, "the year before last": -2}
+             "前年": -2, "大前年": -3, "the year before last": -2, "明年": 1, "next year": 1}
 
 _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("range", re.compile(rf"between\s+({_FULL_YEAR})\s+and\s+({_FULL_YEAR})")),
     ("range", re.compile(rf"from\s+({_FULL_YEAR})\s+(?:to|until|through|till)\s+({_FULL_YEAR})")),
-    ("range", re.compile(rf"(?:从|自)?(?<!\d)({_YEAR_WORD}|\d{{2}})\s*年?\s*(?:到|至|-)\s*({_YEAR_WORD}|\d{{2}})(?!\d)"
+    ("range", re.compile(rf"(?:从|自)?(?<!\d)({_FULL_YEAR}|{_CN_DIGITS}|\d{{2}})\s*年?\s*(?:到|至|-)\s*({_YEAR_WORD}|\d{{2}})(?!\d)"
                          rf"\s*(?:年度|年)?(?:间|之间|期间)?")),
     ("recent", re.compile(rf"(?:近|最近|过去|前|last|past|the last|the past)\s*({NUMBER})\s*(?:个)?\s*(?:年|years)")),
     ("since", re.compile(rf"since\s+({_FULL_YEAR})|({_YEAR_WORD})\s*(?:年度|年)?\s*(?:以来|之后|以后|起)")),
     ("before", re.compile(rf"before\s+({_FULL_YEAR})|({_YEAR_WORD})\s*(?:年度|年)?\s*(?:以前|之前)")),
-    ("year", re.compile(rf"(?<![\d.])({_YEAR_WORD})(?![\d.%])(?:\s*(?:年度|年)|(?!\s*[件个条份名万元%]))")),
+    ("year", re.compile(rf"(?<![\d.])({_YEAR_WORD})(?![\d%]|\.\d)(?:\s*(?:年度|年)|(?!\s*[件个条份名万元%]))")),
     ("short", re.compile(r"(?<![\d.])(\d{2})\s*年(?!代)")),
     ("relative", re.compile("|".join(sorted(map(re.escape, _RELATIVE), key=len, reverse=True)))),
 )

@@ -1,0 +1,123 @@
+"""A follow-up question (那2022年呢？ 上杭县政府办呢？ 其中自然人多少件？ what about 2022?) completed from the one before.
+
+The previous answer's `context` holds what it asked: the figure (measure, applicant, outcome, rate,
+report field, search words), the scope (agencies, regions, level), the years, the filters and the
+shape (a ranking over agencies, a list, a series). A new question keeps what it says and takes the
+rest from there:
+
+- what is asked: a question that names no figure, field, rate or words asks the same as before
+  (2023年呢？); one that names only an applicant or an outcome narrows the figure before
+  (其中自然人多少件？ How many were still pending?); one that names words where the previous asked
+  which reports mention something searches for them (乡村振兴呢？ And the pandemic?);
+- the scope: kept when the question names none and is not itself a ranking or list over agencies,
+  or says it follows on (呢, 其中, what about …); a region named after a choice between two agencies
+  of the same name picks the one in it (鼓楼区政府办 → 福州的 → 南京的呢？);
+- the years: kept when the question names none, unless it asks for every year (历年);
+- the shape: a question with no shape of its own keeps the previous one (the first of a ranking,
+  a list), and a ranking keeps what it ranks (公开率最高的呢？ after 哪个单位收到申请最多).
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import rates as R
+from .entities import Index, Region
+from .lexicon import lexicon
+from .text import Years
+from .understand import SHAPE_CUES
+
+SHAPES = SHAPE_CUES
+GROUPS = {"group_agency", "group_province", "group_city", "group_county", "group_year", "group_level"}
+RANKS = {"rank_desc", "rank_asc"}
+
+
+def _has_subject(u) -> bool:
+    return bool((u.measure and not u.measure_defaulted) or u.rate or u.fields or u.terms or u.section
+                or u.cues & {"database", "reports", "checks", "template", "newest", "oldest", "applicants", "profile",
+                             "years_word"})
+
+
+def inherit(u, context: dict, idx: Index) -> None:
+    prev = context.get("slots") or {}
+    lex = lexicon()
+    marker = "follow" in u.cues
+    subject = _has_subject(u)
+    narrows = not subject and (u.applicant or u.outcome)
+
+    # -- what is asked
+    new_words = u.topics or [w for w in u.leftover if re.match(r"[\u3400-\u9fff]", w)]
+    if prev.get("terms") and not subject and new_words and not (u.applicant or u.outcome):
+        u.terms = " ".join(new_words)
+        u.cues.add("mention")
+        u.leftover = []
+        u.inherited.append("mention")
+    elif not subject or narrows:
+        if prev.get("measure") in lex.measures:
+            m = lex.measures[prev["measure"]]
+            if not (u.applicant and m.family != "request") and not (u.outcome and m.family != "appeal"):
+                u.measure = m
+                u.measures = [m]
+                u.applicant = u.applicant or (None if narrows else prev.get("applicant"))
+                u.outcome = u.outcome or (None if narrows else prev.get("outcome"))
+                u.item_measures = u.asked_item_measures or tuple(prev.get("item_measures") or m.measures)
+                u.inherited.append("measure")
+        if not narrows:
+            for key in ("terms", "section"):
+                if prev.get(key) and not getattr(u, key):
+                    setattr(u, key, prev[key])
+            if prev.get("rate") in R.definitions()["rates"] and not u.rate:
+                u.rate = prev["rate"]
+            if prev.get("fields") and not u.fields:
+                u.fields = list(prev["fields"])
+            if prev.get("base") in lex.measures and u.base is None and u.measure is not None:
+                u.base = lex.measures[prev["base"]]
+            if u.terms:
+                u.cues.add("mention")
+        if not (u.cues & SHAPES - {"total"}):
+            # 2021年呢？ after 历年: the year named, not the years
+            u.cues |= set(prev.get("cues") or ()) & SHAPES - ({"trend"} if u.years else set())
+            if u.limit is None and prev.get("limit_asked"):
+                u.limit = prev["limit_asked"]
+        for key, value in (prev.get("filters") or {}).items():
+            u.filters.setdefault(key, value)
+    if u.cues & RANKS and not u.cues & GROUPS:  # 公开率最高的呢？ ranks what the previous question ranked
+        u.cues |= set(prev.get("cues") or ()) & GROUPS
+        if u.limit is None and prev.get("limit_asked"):
+            u.limit = prev["limit_asked"]
+    if prev.get("min_base") and u.min_base is None and (u.rate or u.cues & {"share"}):
+        u.min_base = prev["min_base"]
+
+    # -- the scope
+    ranks_agencies = bool(u.cues & (GROUPS | RANKS | {"list"})) and not marker
+    candidates = [a for a in prev.get("candidates") or () if a in idx.agencies]
+    if not u.agencies and u.regions and candidates and len(u.regions) == 1:
+        inside = [a for a in candidates if any(_in(idx.agencies[a], r) for r in u.regions[0])]
+        if len(inside) == 1:  # 南京的呢？ — the other agency of the same name
+            u.regions = []
+            u.agencies = [[inside[0]]]
+            u.inherited.append("agency")
+    if not u.has_scope and not u.unknown and (marker or not ranks_agencies) and not u.cues & {"database"}:
+        ids = [a for a in prev.get("agency_ids") or () if a in idx.agencies]
+        if ids:
+            u.agencies = [[a] for a in ids]
+            u.inherited.append("agency")
+        elif prev.get("regions"):
+            u.regions = [[Region(**r)] for r in prev["regions"]]
+            u.inherited.append("region")
+        if prev.get("level"):
+            u.level = prev["level"]
+    if candidates:
+        u.candidates = candidates
+
+    # -- the years
+    if not u.years and prev.get("years") and "trend" not in u.cues and not u.cues & {"database"} \
+            and (marker or not u.has_scope or "agency" in u.inherited or "region" in u.inherited
+                 or not subject or narrows):
+        y = prev["years"]
+        u.years = Years(values=list(y.get("values") or ()), start=y.get("start"), end=y.get("end"))
+        u.inherited.append("years")
+
+
+def _in(a, r: Region) -> bool:
+    return a.province == r.province and (r.city is None or a.city == r.city) and (r.county is None or a.county == r.county)
