@@ -26,6 +26,7 @@ from datasette_plugins.links import safe_url
 from datasette_plugins.table3_layout import table3_rows
 
 MAX_SOURCE_BYTES = 50_000_000
+TABLE_KEYS = ("active_disclosure", "request_stats", "appeal_stats")  # the tables 表二, 表三, 表四 are stored in
 
 
 def flags_for(checks: list[dict]) -> dict[str, list[dict]]:
@@ -114,8 +115,24 @@ async def report_data(datasette, report_id: str) -> tuple[object, dict, dict]:
     active, requests, appeals = await table_values(db, rid)
     sections = await _rows(db, "select section_no, heading, body from sections where report_id = ? order by position",
                            [rid])
+    # values read from a scan by OCR: location → page and confidence
+    ocr = {r["location"]: r for r in await _rows(
+        db, "select location, page, confidence, kept from ocr_cells where report_id = ?", [rid])} \
+        if await db.table_exists("ocr_cells") else {}
     return db, report, {"checks": checks, "active": active, "requests": requests, "appeals": appeals,
-                        "sections": sections}
+                        "sections": sections, "ocr": ocr}
+
+
+def mark_ocr(rows: list[list[dict]], ocr: dict[str, dict]) -> list[list[dict]]:
+    """Cells whose value was read from a scan carry ``ocr`` (the template marks them) and say where in their title."""
+    for row in rows:
+        for cell in row:
+            read = ocr.get(cell.get("location") or "")
+            if read:
+                cell["ocr"] = read
+                said = f"文字识别（OCR）：第 {read['page']} 页，置信度 {read['confidence']:.2f}"
+                cell["title"] = "；".join(filter(None, [said, cell.get("title")]))
+    return rows
 
 
 def report_json(datasette, report: dict, parts: dict) -> dict:
@@ -152,7 +169,10 @@ async def report_page(request, datasette):
         "level_label": LEVEL.get(report["level"], report["level"] or "—"),
         "template_label": TEMPLATE.get(report["template"], report["template"]),
         "table_labels": [TEMPLATE.get(report[k], report[k] or "—") for k in ("table2_template", "table3_template")],
-        "tables": [{"no": no, "title": title, "rows": rows if present else None} for no, title, rows, present in tables],
+        "tables": [{"no": no, "title": title, "rows": mark_ocr(rows, parts["ocr"]) if present else None,
+                    "scan_pages": sorted({r["page"] for loc, r in parts["ocr"].items() if loc.startswith(key + ".")})}
+                   for (no, title, rows, present), key in zip(tables, TABLE_KEYS)],
+        "scanned": bool(parts["ocr"]),
         "checks": grouped(parts["checks"]),
         "sections": [dict(s, body=narrative(s["body"])) for s in parts["sections"]],
         "source_url": safe_url(report["source_url"]),
@@ -177,6 +197,17 @@ async def report_source(request, datasette):
                              "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"})
 
 
+async def scan_page(request, datasette):
+    """A page of a scanned report as it was read (upright, levelled, 800 px wide), from scan_pages."""
+    db, report = await _report(datasette, request.url_vars["report_id"])
+    rows = await _rows(db, "select image from scan_pages where report_id = ? and page = ?",
+                       [report["id"], int(request.url_vars["page"])]) if await db.table_exists("scan_pages") else []
+    if not rows:
+        raise NotFound("没有这一页的扫描图片")
+    return Response(rows[0]["image"], content_type="image/webp",
+                    headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"})
+
+
 def rid_name(report: dict) -> str:
     return f"{report['id']}.{report['source_format'] or 'bin'}"
 
@@ -186,4 +217,5 @@ def register_routes():
     return [
         (r"^/report/(?P<report_id>[0-9A-Za-z_-]{1,64})(\.(?P<format>json))?$", report_page),
         (r"^/report/(?P<report_id>[0-9A-Za-z_-]{1,64})/source$", report_source),
+        (r"^/report/(?P<report_id>[0-9A-Za-z_-]{1,64})/page/(?P<page>[0-9]{1,3})\.webp$", scan_page),
     ]

@@ -12,7 +12,7 @@ from . import shards
 from .agency_list import agencies_command
 from .extract import ExtractError, extract
 from .ingest import ingest as run_ingest
-from .parse import parse_report
+from .scanned import parse_extracted
 from .show import render_json, render_text
 
 LABELS = {"failed": "失败", "warning": "警告", "error": "表格无法读取"}
@@ -40,10 +40,11 @@ def cli():
 @click.option("--force", is_flag=True, help="重新解析已入库且未变化的文件")
 @click.option("--jobs", "-j", default=0, help="解析进程数（默认：文件多时用全部核心）")
 @click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
-@click.option("--ocr", is_flag=True, help="用 tesseract 识别扫描件 PDF（需安装 tesseract-ocr-chi-sim）")
+@click.option("--no-ocr", "no_ocr", is_flag=True,
+              help="不识别扫描件（没有文本层的 PDF、图片），只按文件名记下机关和年度，标为无法读取")
 @click.option("--shard", default=None, metavar="I/N", callback=_shard_option,
               help="只导入 N 份中的第 I 份文件（按路径划分），写入单独的数据库，之后用 gkreport merge 合并")
-def ingest(paths, db_path, force, jobs, quiet, ocr, shard):
+def ingest(paths, db_path, force, jobs, quiet, no_ocr, shard):
     """读取报告文件或文件夹（递归），写入数据库。重复运行是安全的：未变化的文件会跳过。"""
     bar = None
 
@@ -64,7 +65,7 @@ def ingest(paths, db_path, force, jobs, quiet, ocr, shard):
             bar.write(line, file=sys.stderr) if bar else click.echo(line, err=True)
 
     try:
-        summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=ocr, on_outcome=on_outcome,
+        summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=not no_ocr, on_outcome=on_outcome,
                              on_total=on_total, keep_outcomes=False, shard=shard)
     except shards.ShardError as e:
         click.echo(f"失败  {e}", err=True)
@@ -184,7 +185,7 @@ def collect(urls, from_file, out, db_path, delay, max_bytes):
 def show(file, as_json):
     """解析一份报告并显示结果（元数据、三张统计表、检查），不写数据库。"""
     try:
-        report = parse_report(extract(str(file), file.read_bytes()).text)
+        report = parse_extracted(extract(str(file), file.read_bytes()))
     except ExtractError as e:
         click.echo(f"失败  {file}：{e.message}", err=True)
         sys.exit(1)

@@ -25,6 +25,7 @@ from .extract import ExtractError, ScannedPDF, extract, format_of, report_suffix
 from .extract.archive import members, outer_path
 from .model import Check, Metadata, ParsedReport, Tables
 from .parse import PARSER_VERSION, parse_report
+from .scanned import parse_extracted
 from .workers import Workers
 
 BATCH = 256  # files read ahead per batch: keeps memory flat however many files there are
@@ -101,7 +102,7 @@ class Job:
     data: bytes
     sha256: str
     replaces: tuple[str, ...] = ()  # ids stored earlier for this path
-    ocr: bool = False  # read scanned PDFs with tesseract
+    ocr: bool = True  # read page images (scanned PDFs, image files) by OCR
     source_url: Optional[str] = None  # where the file was downloaded from
 
 
@@ -117,12 +118,12 @@ class Parsed:
     outcome: Optional[Outcome] = None  # what the writer reports once the rows are stored
 
 
-def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False, source_url: Optional[str] = None) -> Parsed:
+def parse_file(path: str, data: bytes, sha256: str, ocr: bool = True, source_url: Optional[str] = None) -> Parsed:
     """Bytes of one file → a parsed report, or the reason it is not one. Never raises."""
     try:
         try:
             extracted = extract(path, data, ocr=ocr)
-            report = parse_report(extracted.text)
+            report = parse_extracted(extracted)
         except ScannedPDF as e:
             extracted, report = None, scanned_report(path, sha256, e.message)
         agency, agency_checks = identify(report.meta, report.sections[0].body if report.sections else "")
@@ -134,8 +135,8 @@ def parse_file(path: str, data: bytes, sha256: str, ocr: bool = False, source_ur
     except Exception as e:  # a parser bug must not stop the batch; say what happened
         return Parsed(path, error=f"解析时出错（{type(e).__name__}: {e}）")
     source = {
-        "source_path": path, "source_url": source_url,
-        "source_format": extracted.source_format if extracted else "pdf", "sha256": sha256,
+        "source_path": path, "source_url": source_url, "sha256": sha256,
+        "source_format": extracted.source_format if extracted else format_of(path, data) or "pdf",
         "encoding": extracted and extracted.encoding, "parser_version": PARSER_VERSION,
         "provenance": _provenance(report, extracted and extracted.line_pages),
     }
@@ -192,7 +193,7 @@ def _first_warning(report: ParsedReport) -> str:
 
 
 def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = False, jobs: int = 0,
-           ocr: bool = False, on_outcome: Optional[Callable[[Outcome], None]] = None,
+           ocr: bool = True, on_outcome: Optional[Callable[[Outcome], None]] = None,
            on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True,
            source_urls: Optional[dict[str, str]] = None, shard: Optional[shards.Shard] = None) -> Summary:
     """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped.

@@ -70,6 +70,9 @@ class Tables:
     found: dict[str, bool] = field(default_factory=lambda: {"table2": False, "table3": False, "table4": False})
     # the line range (start, end) of the text each table was read from: maps to PDF pages
     regions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # where each value printed in a cell of its own was read: location (request_stats.new_received.total)
+    # → (line of the text, index among the numbers of that line's row); for scans, which box of which page
+    sources: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,10 +85,14 @@ class ParsedReport:
     checks: list[Check]
     template: str
     status: str
+    # a scan read by OCR (gkreport/scanned.py): each value's cell, page and confidence, and the page images
+    scan_values: list = field(default_factory=list)
+    scan_pages: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("text")
+        d.pop("scan_pages")  # images: the site serves them
         return d
 
 

@@ -64,6 +64,20 @@ TABLES: dict[str, dict] = {
         "pk": "id",
         "fks": [("report_id", "reports", "id"), ("rule", "check_rules", "key")],
     },
+    # scans read by OCR: each table value's page, cell box (pixels of the page image at 200 DPI) and confidence
+    "ocr_cells": {
+        "columns": {"report_id": str, "location": str, "page": int, "x0": int, "top": int, "x1": int,
+                    "bottom": int, "confidence": float, "text": str, "kept": int},
+        "pk": ("report_id", "location"),
+        "fks": [("report_id", "reports", "id")],
+    },
+    # and their pages, small (800 px wide, WebP), in the database so that it stays one file to publish
+    "scan_pages": {
+        "columns": {"report_id": str, "page": int, "width": int, "height": int, "turned": int, "skew": float,
+                    "image": bytes},
+        "pk": ("report_id", "page"),
+        "fks": [("report_id", "reports", "id")],
+    },
 }
 CHILD_TABLES = tuple(TABLES)
 LOOKUP_PKS = {"request_rows": "key", "active_items": "key", "active_measures": "key", "proceedings": "key",
@@ -401,4 +415,6 @@ def child_rows(report: ParsedReport) -> dict[str, list[tuple]]:
         "appeal_stats": [(rid, p, *map(cols.get, OUTCOME_KEYS)) for p, cols in t.appeals.items()],
         "sections": [(rid, n, s.section_no, s.heading, s.body.encode()) for n, s in enumerate(report.sections)],
         "checks": [(rid, k.rule, k.severity, k.message, k.expected, k.actual, k.location) for k in report.checks],
+        "ocr_cells": [(rid, v.location, v.page, *v.box, v.confidence, v.text, int(v.kept)) for v in report.scan_values],
+        "scan_pages": [(rid, p.page, p.width, p.height, p.turned, p.skew, p.webp) for p in report.scan_pages],
     }

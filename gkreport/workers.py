@@ -45,13 +45,17 @@ class Workers:
     a batch in order, as they are ready."""
 
     def __init__(self, n: int, nice: int = 0):
+        self.n = n
         self.spool = tempfile.mkdtemp(prefix="gkreport-", dir=_spool_root())
         self.pool = multiprocessing.get_context("fork").Pool(n, initializer=_lower_priority, initargs=(nice,))
 
     def map(self, fn: Callable, items: Sequence) -> Iterator:
         # the pool starts on every chunk now; the caller reads the results when it is ready for them
-        chunks = self.pool.imap(_run_chunk, [(fn, self.spool, items[i:i + CHUNK])
-                                             for i in range(0, len(items), CHUNK)])
+        # a small batch is cut finer, so that every worker gets a share: a batch of a few scans, each
+        # a minute of OCR, would otherwise go to one worker whole
+        size = max(1, min(CHUNK, len(items) // (2 * self.n)))
+        chunks = self.pool.imap(_run_chunk, [(fn, self.spool, items[i:i + size])
+                                             for i in range(0, len(items), size)])
         return self._results(chunks)
 
     @staticmethod

@@ -11,6 +11,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Iterable, Optional
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .scan import Scan
 
 
 class ExtractError(Exception):
@@ -23,7 +29,8 @@ class ExtractError(Exception):
 
 
 class ScannedPDF(ExtractError):
-    """A PDF whose pages are images: ingest stores it as an error report with what its file name says."""
+    """A PDF or image file of page pictures, not read by OCR (``--no-ocr``): ingest stores it as an
+    error report with what its file name says."""
 
 
 @dataclass
@@ -33,11 +40,14 @@ class Extracted:
     encoding: str | None = None
     # the page each line of ``text`` came from (PDF), so a table can say where it was found
     line_pages: list[int] | None = None
+    # a scan read by OCR: the cells each table line came from, the pages and their images
+    scan: Optional["Scan"] = None
 
 
 TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".text": "txt", ".markdown": "md"}
 DOCUMENT_SUFFIXES = {".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
-                     ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".wps": "wps"}
+                     ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".wps": "wps",
+                     ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
 ARCHIVE_SUFFIXES = {".zip": "zip"}
 
 
@@ -55,6 +65,8 @@ def sniff(data: bytes) -> str | None:
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"%pdf"):
         return "pdf"
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image"
     if head.startswith(b"pk\x03\x04"):
         return "docx" if b"word/" in data[:1 << 16] or b"[content_types].xml" in data[:1 << 16].lower() else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -77,8 +89,13 @@ def format_of(name: str, data: bytes) -> str | None:
     return found or declared
 
 
-def extract(name: str, data: bytes, *, ocr: bool = False) -> Extracted:
-    """One report file's text. A zip archive with exactly one report is read as that report."""
+SCANNED = ("扫描件，没有文本层：页面是图片，未做文字识别（去掉 --no-ocr 即可识别）",
+           "scanned pages without a text layer, not read (--no-ocr)")
+
+
+def extract(name: str, data: bytes, *, ocr: bool = True) -> Extracted:
+    """One report file's text. A zip archive with exactly one report is read as that report.
+    Page images (a PDF without a text layer, an image file) are read by OCR unless ``ocr`` is False."""
     fmt = format_of(name, data)
     if fmt in ("txt", "md"):
         from .text import decode
@@ -96,8 +113,22 @@ def extract(name: str, data: bytes, *, ocr: bool = False) -> Extracted:
     if fmt == "pdf":
         from .pdf import pdf_layout
 
-        layout = pdf_layout(data, ocr=ocr)
-        return Extracted(layout.text, "pdf", None, layout.pages)
+        try:
+            layout = pdf_layout(data, ocr=ocr)
+        except ScannedPDF:
+            if not ocr:
+                raise
+            from .scan.pages import pdf_pages
+
+            return _scanned(pdf_pages(data), "pdf")
+        # some of its pages pictures, read by OCR: their scan (None for a text PDF)
+        return Extracted(layout.text, "pdf", None, layout.pages, getattr(layout, "scan", None))
+    if fmt == "image":
+        if not ocr:
+            raise ScannedPDF(*SCANNED)
+        from .scan.pages import image_pages
+
+        return _scanned(image_pages(data), "image")
     if fmt in ("doc", "wps"):
         from .legacy import legacy_text
 
@@ -106,6 +137,13 @@ def extract(name: str, data: bytes, *, ocr: bool = False) -> Extracted:
         return _single_member(name, data, ocr)
     suffix = PurePath(name).suffix.lower()
     raise ExtractError(f"不支持的文件类型「{suffix or '无扩展名'}」", f"unsupported file type {suffix!r}")
+
+
+def _scanned(pages: Iterable["np.ndarray"], fmt: str) -> Extracted:
+    from .scan import read_scan
+
+    scan = read_scan(pages)
+    return Extracted(scan.layout.text, fmt, None, scan.layout.pages, scan)
 
 
 def _single_member(name: str, data: bytes, ocr: bool) -> Extracted:

@@ -191,11 +191,10 @@ def _damaged(e: Exception) -> ExtractError:
     return ExtractError(f"PDF 文件已损坏或不完整，无法读取（{type(e).__name__}）", f"damaged or truncated PDF: {e}")
 
 
-SCANNED = ("扫描件，没有文本层：PDF 的页面是图片，无法读取文字（安装 tesseract 及其中文数据后可用 --ocr 识别）",
-           "scanned PDF without a text layer (install tesseract with Chinese data to use --ocr)")
-
-
 def pdf_layout(data: bytes, ocr: bool = False) -> Layout:
+    """The text layer's layout; ScannedPDF when no page has one (extract reads those by OCR). With
+    ``ocr``, a page that is only a picture among pages with text is read by OCR: the layout is then a
+    ScanLayout, with the cells its tables came from."""
     with _open(data) as pdf:
         try:
             pages = pdf.pages
@@ -203,33 +202,59 @@ def pdf_layout(data: bytes, ocr: bool = False) -> Layout:
                 raise ExtractError(f"PDF 有 {len(pages)} 页，不像是一份年度报告（上限 {MAX_PAGES} 页）",
                                    f"{len(pages)} pages: too long for one annual report")
             if not any(p.chars for p in pages):
-                if not ocr:
-                    raise ScannedPDF(*SCANNED)
-                from .ocr import ocr_layout
+                from . import SCANNED
 
-                return ocr_layout(data)
-            blocks = []
+                raise ScannedPDF(*SCANNED)
+            blocks, read = [], []
             for page in pages:
-                blocks.extend(_page_blocks(page))
+                if page.chars or not ocr or not page.images:
+                    blocks.extend(_page_blocks(page))
+                else:
+                    read.append(_read_picture(data, page.page_number))
+                    blocks.extend(read[-1].blocks(scale=72 / read[-1].dpi))
                 page.flush_cache()  # keeps memory flat on long documents
         except ExtractError:
             raise
         except Exception as e:  # pdfminer raises many types for a damaged file
             raise _damaged(e) from None
-    return _layout(blocks)
+    if not read:
+        return blocks_layout(blocks)
+    from .scan import Scan
+    from .scan.layout import ScanLayout
+
+    layout = blocks_layout(blocks, ScanLayout())
+    layout.scan = Scan.of(layout, read)
+    return layout
 
 
-def _layout(blocks: list[tuple[float, object]]) -> Layout:
-    layout = Layout()
+def _read_picture(data: bytes, number: int):
+    from .scan.page import read_page
+    from .scan.pages import DPI, pdf_pages
+
+    page = read_page(next(pdf_pages(data, first=number - 1)), number)
+    page.dpi = DPI
+    return page
+
+
+def blocks_layout(blocks: list[tuple[float, object]], layout: Optional[Layout] = None) -> Layout:
+    """Lines and tables in reading order → the layout: wrapped lines rejoined into paragraphs, a
+    header row repeated on the next page read once. Tables are a text layer's (``_Table``) or a
+    scan's (scan.page.ReadTable, whose cells say where they were read: ``layout`` is then a ScanLayout)."""
+    layout = layout if layout is not None else Layout()
     paragraphs = _Paragraphs(layout, *_measure([b for _, b in blocks if isinstance(b, _Line)]))
     previous_grid = None
     for _, block in blocks:
         if isinstance(block, _Line):
             paragraphs.add(block)
             previous_grid = None
+            continue
+        paragraphs.flush()
+        texts = block.grid if isinstance(block, _Table) else block.texts
+        kept = _drop_repeated_header(previous_grid, texts)
+        if isinstance(block, _Table):
+            layout.table(kept, block.page)
         else:
-            paragraphs.flush()
-            layout.table(_drop_repeated_header(previous_grid, block.grid), block.page)
-            previous_grid = block.grid
+            layout.read_table(block.grid[len(texts) - len(kept):], block.page)
+        previous_grid = texts
     paragraphs.flush()
     return layout

@@ -120,6 +120,7 @@ def parse_report(raw_text: str) -> ParsedReport:
         active=t2.cells, requests=t3.values, appeals=t4.values,
         found={"table2": t2.found, "table3": t3.found, "table4": t4.found},
         regions={f"table{n}": r for n, r in regions.items()},
+        sources={**t2.sources, **t3.sources, **t4.sources},
     )
     checks += t2.checks + t3.checks + t4.checks
     checks += arithmetic_checks(tables)

@@ -37,6 +37,7 @@ class Table2:
     items: set = field(default_factory=set)
     checks: list[Check] = field(default_factory=list)
     found: bool = False
+    sources: dict[str, tuple[int, int]] = field(default_factory=dict)  # see Tables.sources
 
 
 def detect_table2_format(text: str) -> Optional[str]:
@@ -110,9 +111,10 @@ def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
                 f"无法确定各数字属于哪一格，该行未读取。",
                 expected=f"{len(columns)} 个数字", actual=_fmt_values(values) or "无", location=loc))
             continue
-        for measure, v in zip(columns, values):
+        for n, (measure, v) in enumerate(zip(columns, values)):
             if v is BLANK:
                 continue
+            out.sources[f"{loc}.{measure}"] = (row.line_no, n)
             unit = v.unit or header_units.get(measure) or ("万元" if measure == "amount_10k_yuan" else None)
             out.cells.append(ActiveCell(item.key, measure, v.value, unit))
     return out
@@ -127,6 +129,7 @@ class Table3:
     values: dict[str, dict[str, Optional[int]]] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     found: bool = False
+    sources: dict[str, tuple[int, int]] = field(default_factory=dict)  # see Tables.sources
 
 
 def _strip_numbering(label: str) -> str:
@@ -264,6 +267,7 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
         # a None is a cell the report left blank; a cell missing from the dict could not be read
         row_values = dict(zip(T.APPLICANT_KEYS, [v.stored for v in values]))
         out.values[a.key] = row_values
+        out.sources.update({f"request_stats.{a.key}.{c}": (a.row.line_no, n) for n, c in enumerate(T.APPLICANT_KEYS)})
         if None in row_values.values():
             blanks = [T.APPLICANT_COLUMNS[n][1] for n, v in enumerate(values) if v is BLANK]
             out.checks.append(Check("t3_blank_cells", "warning",
@@ -317,6 +321,7 @@ class Table4:
     values: dict[str, dict[str, Optional[int]]] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     found: bool = False
+    sources: dict[str, tuple[int, int]] = field(default_factory=dict)  # see Tables.sources
 
 
 _T4_CELLS = tuple(t4(p, o) for p, _ in T.PROCEEDINGS for o in T.OUTCOME_KEYS)  # the printed order
@@ -326,12 +331,14 @@ def read_table4(rows: list[Row]) -> Table4:
     out = Table4()
     labels: list[str] = []
     numbers: list = []
+    places: list[tuple[int, int]] = []  # (line, index in its row) of each number
     for row in rows:
         label = row.label
         labels.append(label)
         if len(label) > 40:
             continue  # narrative text, not a table row
         numbers.extend(row.values)
+        places.extend((row.line_no, n) for n in range(len(row.values)))
     if not numbers:
         # an empty table still shows its outcome columns; a sentence naming 行政复议 is not a table
         header_words = {w for label in labels for w in T.TABLE4_HEADER_WORDS if w in label}
@@ -340,8 +347,9 @@ def read_table4(rows: list[Row]) -> Table4:
     out.found = True
     cells = _T4_CELLS
     if len(numbers) == len(cells):
-        for cell, v in zip(cells, numbers):
+        for cell, v, place in zip(cells, numbers, places):
             out.values.setdefault(cell[1], {})[cell[2]] = v.stored  # None for a dash
+            out.sources[f"appeal_stats.{cell[1]}.{cell[2]}"] = place
         return out
     vals = [0 if v is BLANK else v.stored for v in numbers]
     row, feasible = resolve_row(cells, vals, None, table4_equations())
