@@ -3,6 +3,7 @@ site's start-up; p50/p95 of every kind of page on it.
 
 Usage:
   python bench/scale.py build N [--shards K] [--jobs J] [--compare] [--single] [--keep-shares]
+                             [--shards 0 --minutes M]
   python bench/scale.py pages N [--repeat R]       (or --db FILE instead of N)
   python bench/scale.py N                          (build, then pages)
 
@@ -19,7 +20,10 @@ build: the shares, one after the other, each with J workers (on K machines the s
 takes the longest share plus the merge), then the merge into bench/out/scale-N.db (--shards 0:
 a single build into that file instead); with
 --single, a single build of all N as well (timed, then compared with --compare, then deleted:
-the two files together may not fit on the disk); --keep-shares keeps the shares' files.
+the two files together may not fit on the disk); --keep-shares keeps the shares' files. With
+--shards 0 --minutes M, the single build stops writing after M minutes and finishes the database
+with the reports written so far, as bench/out/scale-<reports written>.db: the largest size
+this machine builds in that time.
 
 pages: `gkreport serve` started twice (the first start counts the tables' rows into the
 .inspect.json file beside the database; the second reads it), then every canned query, table
@@ -82,8 +86,11 @@ def load() -> str:
     return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def write_db(path: Path, numbers: list[int], jobs: int, shard: shards.Shard | None = None, n: int = 0) -> float:
-    """Reports ``numbers`` written into a new database at path, as an ingest writes them; seconds taken."""
+def write_db(path: Path, numbers: list[int], jobs: int, shard: shards.Shard | None = None, n: int = 0,
+             minutes: float = 0) -> tuple[float, int]:
+    """Reports ``numbers`` written into a new database at path, as an ingest writes them; seconds taken
+    and reports written. With ``minutes``, writing stops at the first thousand after that time and
+    the database is finished with the reports written so far (the first of ``numbers``)."""
     for leftover in path.parent.glob(path.name + "*"):
         leftover.unlink()
     start = time.perf_counter()
@@ -96,6 +103,8 @@ def write_db(path: Path, numbers: list[int], jobs: int, shard: shards.Shard | No
     _prepared(0)  # the gazetteer and the sentences, before the fork
     pool = Workers(jobs) if jobs > 1 else None
     committed = time.monotonic()
+    stop = committed + minutes * 60 if minutes else None
+    written = 0
 
     def submit(at: int):
         chunk = numbers[at:at + 1024]
@@ -109,27 +118,36 @@ def write_db(path: Path, numbers: list[int], jobs: int, shard: shards.Shard | No
                 with writer.group():
                     for prepared in group:
                         writer.write(prepared, atomic=False)
+                written += len(group)
             made = following
+            if stop and time.monotonic() > stop:
+                print(f"  time budget of {minutes:g} min spent: {written:,} reports written; {load()}", flush=True)
+                break
             if time.monotonic() - committed > 5:
                 writer.commit()
                 committed = time.monotonic()
     if pool:
         pool.close()
+    wrote = time.perf_counter() - start
     store.finish(db, build_indexes=deferred, refresh_crosscheck=True)
+    print(f"  written in {wrote:.0f} s, finished (indexes, search index, summaries) in "
+          f"{time.perf_counter() - start - wrote:.0f} s; {load()}", flush=True)
     if shard:
         shards.finished(conn)
     conn.close()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, written
 
 
-def build(n: int, k: int, jobs: int, compare: bool, single: bool, keep_shares: bool) -> Path:
+def build(n: int, k: int, jobs: int, compare: bool, single: bool, keep_shares: bool, minutes: float = 0) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     merged = OUT / f"scale-{n}.db"
     if k == 0:  # a single build only, into scale-N.db
         print(f"N = {n:,} synthetic reports, built whole with {jobs} processes; {load()}", flush=True)
-        t = write_db(merged, list(range(n)), jobs)
+        t, written = write_db(merged, list(range(n)), jobs, minutes=minutes)
+        if written < n:  # the time budget ran out: the database holds the first `written` reports
+            n, merged = written, merged.rename(OUT / f"scale-{written}.db")
         size = merged.stat().st_size
-        print(f"  single build: {t:.0f} s ({n / t:.0f}/s); database {size / 1e9:.2f} GB "
+        print(f"  single build: {n:,} reports in {t:.0f} s ({n / t:.0f}/s); database {size / 1e9:.2f} GB "
               f"({size / n / 1e3:.1f} kB a report); {load()}", flush=True)
         return merged
     print(f"N = {n:,} synthetic reports, {k} shares, {jobs} processes each; {load()}", flush=True)
@@ -139,7 +157,7 @@ def build(n: int, k: int, jobs: int, compare: bool, single: bool, keep_shares: b
         share = shards.Shard(s, k)
         numbers = shards.select(paths, share)
         f = OUT / f"scale-{n}-share-{s}-of-{k}.db"
-        times.append(write_db(f, numbers, jobs, share, n))
+        times.append(write_db(f, numbers, jobs, share, n)[0])
         shard_files.append(f)
         print(f"  share {share}: {len(numbers):,} reports in {times[-1]:.0f} s ({len(numbers) / times[-1]:.0f}/s), "
               f"{f.stat().st_size / 1e9:.2f} GB; {load()}", flush=True)
@@ -158,7 +176,7 @@ def build(n: int, k: int, jobs: int, compare: bool, single: bool, keep_shares: b
             f.unlink()
     if single:
         whole = OUT / f"scale-{n}-single.db"
-        t = write_db(whole, list(range(n)), jobs)
+        t = write_db(whole, list(range(n)), jobs)[0]
         print(f"  single build: {t:.0f} s ({n / t:.0f}/s), {whole.stat().st_size / 1e9:.2f} GB; {load()}", flush=True)
         if compare:
             sys.path.insert(0, str(ROOT / "tests"))
@@ -318,6 +336,7 @@ def main(args: list[str]) -> None:
         return False
 
     k, jobs, repeat = option("--shards", 4), option("--jobs", 2), option("--repeat", 20)
+    minutes = option("--minutes", 0.0)
     db = option("--db", None)
     compare, single, keep = flag("--compare"), flag("--single"), flag("--keep-shares")
     command = args.pop(0) if args and args[0] in ("build", "pages") else "both"
@@ -327,7 +346,7 @@ def main(args: list[str]) -> None:
     n = int(args[0])
     path = OUT / f"scale-{n}.db"
     if command in ("build", "both"):
-        path = build(n, k, jobs, compare, single, keep)
+        path = build(n, k, jobs, compare, single, keep, minutes)
     if command in ("pages", "both"):
         pages(path, repeat)
 
