@@ -130,7 +130,7 @@ def mark_ocr(rows: list[list[dict]], ocr: dict[str, dict]) -> list[list[dict]]:
             read = ocr.get(cell.get("location") or "")
             if read:
                 cell["ocr"] = read
-                said = f"文字识别（OCR）：第 {read['page']} 页，置信度 {read['confidence']:.2f}"
+                said = f"文字识别：第 {read['page']} 页，置信度 {read['confidence']:.2f}"
                 cell["title"] = "；".join(filter(None, [said, cell.get("title")]))
     return rows
 

@@ -275,7 +275,7 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("t3_blank_cells", "表三：空白单元格", "表三有留空的单元格，按 0 计算勾稽关系"),
     RuleDef("t4_cell_count", "表四：单元格数量", "表四应有 15 个数字"),
     RuleDef("table_missing", "缺少统计表", "报告中找不到应有的统计表"),
-    RuleDef("scanned_pdf", "扫描件", "页面是图片（扫描件），没有文本层，未做文字识别（--no-ocr）"),
+    RuleDef("scanned_pdf", "扫描件", "页面是图片（扫描件），没有文本层，导入时关闭了文字识别"),
     RuleDef("ocr_low_confidence", "识别置信度低", "扫描件中这一格的文字识别置信度低于阈值，数值留空"),
     RuleDef("ocr_reread_differs", "两次识别不一致",
             "扫描件中的勾稽关系不成立，这一格再识别一次，两次结果不同，数值留空"),

@@ -232,7 +232,7 @@ async def test_the_report_page_marks_values_read_from_a_scan_and_links_its_page_
     assert page.status_code == 200
     html = page.text
     assert "这是扫描件" in html and html.count('<sup class="gk-ocr">识</sup>') >= 100
-    assert "文字识别（OCR）：第 1 页，置信度" in html
+    assert "文字识别：第 1 页，置信度" in html
     link = f"/report/{rid}/page/1.webp"
     assert f'href="{link}"' in html
     image = await ds.client.get(link)
