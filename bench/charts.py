@@ -21,21 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gkreport.site import build  # noqa: E402
-
-
-def _bench_site():
-    """bench/site.py as a module (its module name, site, is taken by Python's own)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_site", ROOT / "bench" / "site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from synthetic import bench_site  # noqa: E402  (bench/ is on the path: these are scripts in it)
 
 
 def build_db(n: int) -> Path:
     """bench/site.py's database of n synthetic reports."""
-    return _bench_site().build_db(n)
+    return bench_site().build_db(n)
 
 REPEAT = 15
 
@@ -64,7 +55,7 @@ def pages(agency: str) -> list[tuple[str, str]]:
 async def measure(db: Path) -> tuple[str, list[tuple[str, float, float, int]]]:
     ds = build(db)
     agency = await busiest_agency(ds)
-    return agency, await _bench_site().time_pages(ds, pages(agency))
+    return agency, await bench_site().time_pages(ds, pages(agency))
 
 
 def browser_times(db: Path, agency: str) -> list[tuple[str, float]]:

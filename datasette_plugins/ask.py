@@ -43,8 +43,13 @@ def _index_key(db):
 
 
 async def _index(datasette):
+    """The names index: after a commit into the served file, the one of the data before while the new one is
+    built on a thread (gkreport/ask/indexes.py)."""
     db = _database(datasette)
-    return db, await db.execute_fn(lambda conn: index_for(conn, _index_key(db)))
+    key = _index_key(db)
+    reopen = (lambda: connect(db.path)) if db.path else None
+    return db, await db.execute_fn(lambda conn: index_for(conn, key, database=db.path if key else None,
+                                                          reopen=reopen))
 
 
 async def _canned_link(datasette, db_name: str, out: dict) -> None:
@@ -123,7 +128,7 @@ def startup(datasette):
         def build():
             conn = connect(db.path)
             try:
-                index_for(conn, key)
+                index_for(conn, key, database=db.path)
             finally:
                 conn.close()
 

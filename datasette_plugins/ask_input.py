@@ -109,7 +109,7 @@ SLOTS = {
     "agency_ids": _strings, "agencies": _strings, "regions": _regions, "years": _years, "cues": _strings,
     "order": lambda v: v in ("asc", "desc"), "limit": lambda v: _is_int(v) and 1 <= v <= 1000,
     "rate": _is_str, "min_base": lambda v: _is_int(v) and v >= 0, "limit_asked": lambda v: _is_int(v) and 1 <= v <= 1000,
-    "fields": _strings, "candidates": _strings,
+    "fields": _strings, "candidates": _strings, "answer_agency_ids": _strings,
     "filters": lambda v: isinstance(v, dict) and all(_is_str(k) and (_is_str(x) or _is_int(x)) for k, x in v.items()),
 }
 

@@ -100,6 +100,7 @@ BESIDE_QUERIES = {
     "refusal_reasons_by_year": "refusal_reasons",
     "correction_rate": "litigation_by_year",
     "grant_rate_by_region": "grant_rate_by_region",
+    "metric_by_year": "metric_years",
 }
 
 
@@ -107,7 +108,7 @@ BESIDE_QUERIES = {
 CHART_QUERY = {"agency_requests": "chart_agency", "agency_outcomes": "chart_agency", "agency_appeals": "chart_agency",
                "year_totals": "chart_years", "refusal_reasons": "refusal_reasons_by_year",
                "top_regions": "chart_top_regions", "litigation_by_year": "correction_rate",
-               "grant_rate_by_region": "grant_rate_by_region"}
+               "grant_rate_by_region": "grant_rate_by_region", "metric_years": "metric_by_year"}
 
 
 async def chart_rows(datasette, chart: str, params: dict | None = None) -> dict:

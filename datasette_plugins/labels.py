@@ -17,6 +17,7 @@ from datasette import hookimpl
 from markupsafe import Markup, escape
 
 from gkreport import template as T
+from gkreport.assess import metrics
 from gkreport.site import NAME, load_metadata
 
 LEVEL = {"central": "中央", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇"}
@@ -32,12 +33,21 @@ CATEGORY = {"received": "收到申请", "granted": "予以公开", "partial": "�
 SOURCE_FORMAT = {"txt": "纯文本 txt", "md": "纯文本 md", "html": "网页 html", "docx": "Word 文档 docx",
                  "doc": "Word 文档 doc", "wps": "WPS 文档 wps", "pdf": "PDF"}
 YES_NO = {0: "否", 1: "是"}
+SOURCE = {"division": "行政区划中的人民政府", "published": "发布过报告的机关"}
+RELATION = {"previous_year": "本机关上一年", "same_year": "其他机关同一年"}
+MET = {1: "符合", 0: "不符合"}
+RUBRIC_PARTS = ("on_time", "six_sections", "three_tables", "arithmetic", "not_copied", "contact_details")
 
 # coded columns of the tables (the same name means the same codes in every table, but for these)
 CODES = {"level": LEVEL, "status": STATUS, "severity": SEVERITY, "template": TEMPLATE, "table2_template": TEMPLATE,
          "table3_template": TEMPLATE, "kind": KIND, "category": CATEGORY, "source_format": SOURCE_FORMAT,
-         "is_aggregate": YES_NO}
+         "is_aggregate": YES_NO, "source": SOURCE, "relation": RELATION, "late": YES_NO,
+         **dict.fromkeys(RUBRIC_PARTS, MET)}
 TABLE_CODES = {("regions", "level"): REGION_LEVEL}
+# columns that hold code to type (SQL, keys), and English beside the Chinese
+CODE_COLUMNS = {("metrics", "key"), ("metrics", "numerator"), ("metrics", "denominator"), ("rubric", "key")}
+ENGLISH_COLUMNS = {("metrics", "name_en"), ("metrics", "formula_en"), ("metrics", "numerator_label_en"),
+                   ("metrics", "denominator_label_en")}
 # the Chinese-named columns of the ready-made questions that hold codes
 QUERY_CODES = {"状态": STATUS, "严重程度": SEVERITY, "层级": LEVEL, "格式": TEMPLATE}
 
@@ -48,6 +58,7 @@ LOOKUPS = {
     "measure": {m.key: m.label for m in T.ACTIVE_MEASURES},
     "proceeding": dict(T.PROCEEDINGS),
     "rule": {r.key: r.label for r in T.RULES},
+    "metric": {m["key"]: m["name"] for m in metrics.definitions()},
 }
 TABLE_WORDS = {"active_disclosure": "表二", "request_stats": "表三", "appeal_stats": "表四"}
 CELL_WORDS = {**dict(T.APPLICANT_COLUMNS), **dict(T.OUTCOMES)}
@@ -165,7 +176,11 @@ def render_cell(row, value, column, table, database):
     """Coded values in Chinese, the raw code kept in the cell's tooltip; locations and page numbers in words."""
     if database != NAME or value is None or isinstance(value, dict):
         return None
-    if column == "location" and table == "checks":
+    if (table, column) in CODE_COLUMNS:
+        return Markup(f"<code>{escape(value)}</code>")
+    if (table, column) in ENGLISH_COLUMNS:
+        return Markup(f'<span lang="en">{escape(value)}</span>')
+    if (column == "location" and table == "checks") or (column == "figure" and table == "unusual_figures"):
         text = describe_location(value)
     elif column == "provenance":
         text = provenance_text(value)

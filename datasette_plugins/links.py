@@ -18,10 +18,18 @@ from gkreport.site import NAME
 REPORT_ID = "报告编号"
 AGENCY_ID = "机关编号"
 AGENCY_NAME = "机关"
+COPY_RULE = "copied_narrative"  # its checks' `expected` is the other report's id
 NAMES = {
     "report": ("select coalesce(title, agency_name, id) from reports where id = ?", "/report/{}"),
     "agency": ("select coalesce(name, id) from agencies where id = ?", "/-/agency/{}"),
 }
+
+
+def _agency_name_in(table: str | None, row, keys) -> str | None:
+    """The agency's name when the row itself holds it (agency_name, or the roster's name)."""
+    if "agency_name" in keys:
+        return row["agency_name"]
+    return row["name"] if table == "roster" and "name" in keys else None
 
 
 def link(href: str, text, title: str = "") -> Markup:
@@ -88,13 +96,19 @@ def render_cell(row, value, column, table, database, datasette):
         return named_link(datasette, "report", row["id"], value)
     if table == "agencies" and column == "name" and "id" in keys:
         return named_link(datasette, "agency", row["id"], value)
+    if table == "roster" and column == "name" and "agency_id" in keys:
+        return named_link(datasette, "agency", row["agency_id"], value)
     if column == "source_url":
         url = safe_url(value)
         return link(url, value) if url else Markup(f"{escape(value)}")
+    if column == "agency_id" and isinstance(value, str) and (name := _agency_name_in(table, row, keys)):
+        return named_link(datasette, "agency", value, name)  # a body of the roster may have no agencies row
     if column in ("report_id", "agency_id") and isinstance(value, str):
         return named_link(datasette, column[:-3], value)
-    if table is None and column == REPORT_ID and isinstance(value, str):
+    if table is None and column.endswith(REPORT_ID) and isinstance(value, str):
         return link(datasette.urls.path(f"/report/{value}"), "查看报告", value)
+    if table == "checks" and column == "expected" and "rule" in keys and row["rule"] == COPY_RULE:
+        return Markup(f'<a class="gk-id" href="{escape(datasette.urls.path(f"/report/{value}"))}">{escape(value)}</a>')
     if table is None and column == AGENCY_NAME and AGENCY_ID in keys and row[AGENCY_ID]:
         return named_link(datasette, "agency", row[AGENCY_ID], value)
     return None

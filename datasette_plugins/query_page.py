@@ -18,9 +18,10 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from gkreport import template as T
+from gkreport.assess import metrics
 from gkreport.site import NAME
 
-from datasette_plugins.labels import LEVEL, SEVERITY, TEMPLATE
+from datasette_plugins.labels import KIND, LEVEL, SEVERITY, TEMPLATE
 
 PARAM_LABELS = {
     "year": "年度",
@@ -35,21 +36,34 @@ PARAM_LABELS = {
     "page": "页码",
     "year_from": "起始年度",
     "year_to": "截止年度",
+    "metric": "比率",
+    "min_base": "最小基数（分母不足此数的不列入排名）",
+    "kind": "机关类别",
+    "order": "顺序",
 }
 # what an empty choice means, where it is not 「全部」
 BLANK = {("requests_by_agency", "year"): "最近一年", ("common_checks", "severity"): "警告和错误",
-         ("like_for_like", "year_from"): "倒数第二个年度", ("like_for_like", "year_to"): "最近的年度"}
+         ("like_for_like", "year_from"): "倒数第二个年度", ("like_for_like", "year_to"): "最近的年度",
+         ("missing_reports", "year"): "最近一年", ("metric_ranking", "year"): "最近一年",
+         ("metric_ranking_left_out", "year"): "最近一年", ("compliance_ranking", "year"): "最近一年",
+         **{(q, "metric"): "公开率" for q in ("metric_ranking", "metric_ranking_left_out", "metric_by_year")},
+         ("missing_reports", "kind"): "人民政府", ("coverage_by_province", "kind"): "人民政府",
+         ("compliance_ranking", "order"): "得分高的在前"}
+ORDERS = {"desc": "得分高的在前", "asc": "得分低的在前"}
 # what a well-formed value looks like, for the parameters without a list of choices
 YEAR = (r"\d{4}", "四位数的年份，如 2021")
-FORMS = {"year": YEAR, "year_from": YEAR, "year_to": YEAR, "page": (r"[1-9]\d{0,5}", "从 1 开始的页码")}
+FORMS = {"year": YEAR, "year_from": YEAR, "year_to": YEAR, "page": (r"[1-9]\d{0,5}", "从 1 开始的页码"),
+         "min_base": (r"\d{1,6}", "不小于 0 的整数，如 30")}
 CHOICE_SQL = {
     "year": "select distinct year from region_totals where year is not null order by year desc",
     "province": "select distinct province from region_totals where province is not null order by province",
     "level": "select distinct level from region_totals where level is not null",
     "template": "select distinct template from reports where template is not null",
+    "metric": "select key, name from metrics order by sort_order",  # (value, label)
 }
 # every value the database's codes allow, present or not (a value outside these is malformed)
-KNOWN = {"level": LEVEL, "severity": SEVERITY, "template": TEMPLATE, "rule": {r.key: r.label for r in T.RULES}}
+KNOWN = {"level": LEVEL, "severity": SEVERITY, "template": TEMPLATE, "rule": {r.key: r.label for r in T.RULES},
+         "kind": KIND, "order": ORDERS, "metric": {m["key"]: m["name"] for m in metrics.definitions()}}
 
 _choices: dict[str, dict[str, list[tuple[str, str]]]] = {}
 
@@ -61,14 +75,17 @@ async def param_choices(datasette) -> dict[str, list[tuple[str, str]]]:
     if key not in _choices:
         found: dict[str, list[tuple[str, str]]] = {}
         for param, sql in CHOICE_SQL.items():
-            values = [str(r[0]) for r in (await db.execute(sql)).rows]
-            labels = KNOWN.get(param, {})
+            rows = (await db.execute(sql)).rows
+            values = [str(r[0]) for r in rows]
+            labels = {**KNOWN.get(param, {}), **{str(r[0]): r[1] for r in rows if len(r) > 1}}
             order = list(labels)
             values.sort(key=lambda v: order.index(v) if v in order else len(order)) if order else None
             found[param] = [(v, labels.get(v, v)) for v in values]
         found["year_from"] = found["year_to"] = found["year"]
         found["rule"] = [(k, v) for k, v in KNOWN["rule"].items()]
         found["severity"] = [(k, v) for k, v in SEVERITY.items()]
+        found["kind"] = [(k, v) for k, v in KIND.items()]
+        found["order"] = [(k, v) for k, v in ORDERS.items()]
         _choices.clear()  # a new version of the file: the old choices go
         _choices[key] = found
     return _choices[key]

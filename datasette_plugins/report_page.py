@@ -1,7 +1,8 @@
 """A report's own page, /report/<id>: the report as a reader knows it.
 
-Metadata, the three statistical tables laid out as printed (gkreport.layout's grids, with the
-template's Chinese labels; table 3 with its group headings, table3_layout.py), every check
+Metadata, the assessment (rates, timeliness, compliance score and its parts, copies, last year's
+figures: assessment.py), the three statistical tables laid out as printed (gkreport.layout's grids,
+with the template's Chinese labels; table 3 with its group headings, table3_layout.py), every check
 highlighted on the cells it concerns and listed once per rule with what to do about it
 (check_advice.py), the narrative, and the source. /report/<id>.json is the same as JSON. Also /report/<id>/source, the original file, served only when a file with the
 stored sha256 is found (so nothing but ingested sources can be read through it).
@@ -19,6 +20,7 @@ from gkreport import layout
 from gkreport.narrative import narrative
 from gkreport.site import NAME, source_roots
 
+from datasette_plugins.assessment import mark_last_year, report_assessment
 from datasette_plugins.check_advice import grouped
 from datasette_plugins.json_pages import json_page, wants_json
 from datasette_plugins.labels import LEVEL, STATUS, TEMPLATE
@@ -120,7 +122,8 @@ async def report_data(datasette, report_id: str) -> tuple[object, dict, dict]:
         db, "select location, page, confidence, kept from ocr_cells where report_id = ?", [rid])} \
         if await db.table_exists("ocr_cells") else {}
     return db, report, {"checks": checks, "active": active, "requests": requests, "appeals": appeals,
-                        "sections": sections, "ocr": ocr}
+                        "sections": sections, "ocr": ocr,
+                        "assessment": await report_assessment(db, report, checks)}
 
 
 def mark_ocr(rows: list[list[dict]], ocr: dict[str, dict]) -> list[list[dict]]:
@@ -142,6 +145,7 @@ def report_json(datasette, report: dict, parts: dict) -> dict:
         "tables": {"table2": parts["active"], "table3": parts["requests"], "table4": parts["appeals"]},
         "checks": {**grouped(parts["checks"]), "all": parts["checks"]},
         "sections": parts["sections"],
+        **parts["assessment"],
         "links": {"page": datasette.urls.path(f"/report/{rid}"),
                   "tables_csv": datasette.urls.path(f"/report/{rid}/tables.csv"),
                   "tables_xlsx": datasette.urls.path(f"/report/{rid}/tables.xlsx"),
@@ -163,6 +167,10 @@ async def report_page(request, datasette):
          bool(requests)),
         ("表四", "政府信息公开行政复议、行政诉讼情况", grid_rows(layout.table4_grid(appeals), flags), bool(appeals)),
     ]
+    assessment = parts["assessment"]
+    if assessment["year_over_year"]:
+        for _, _, rows, _ in tables[1:]:
+            mark_last_year(rows, assessment["year_over_year"]["cells"])
     context = {
         "report": report,
         "status_label": STATUS.get(report["status"], report["status"]),
@@ -178,6 +186,7 @@ async def report_page(request, datasette):
         "source_url": safe_url(report["source_url"]),
         "has_source_file": find_source(report, db.path) is not None,
         "database": NAME,
+        "assessment": assessment,
     }
     return Response.html(await datasette.render_template("report.html", context, request=request))
 

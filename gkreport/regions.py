@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-__all__ = ["AgencyIdentity", "resolve_agency", "agency_id", "region_rows"]
+__all__ = ["AgencyIdentity", "resolve_agency", "agency_id", "region_rows", "governments"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class AgencyIdentity:
     parent: str | None
     ambiguity: str | None = None
     candidates: tuple = ()
+    # the place came from the report's clues, not from the name (a 新区 or 开发区 the division data
+    # lacks): its id goes by the name and province, which every year's clues agree on
+    placed_by_clues: bool = False
 
 
 # ---------------------------------------------------------------- region data
@@ -176,12 +179,33 @@ def region_rows() -> Iterator[dict]:
         yield {"code": r.code, "name": r.name, "parent": r.parent, "level": r.level}
 
 
+# 香港 and 澳门 are outside the 条例: their governments publish no such report
+_OUTSIDE_REGULATION = ("81", "82")
+
+
+def _government_of(name: str) -> str:
+    """地区 and 盟 are run by a 行政公署, every other place by a people's government."""
+    return "行政公署" if name.endswith(("地区", "盟")) else "人民政府"
+
+
+def governments() -> Iterator[AgencyIdentity]:
+    """The government of every province, prefecture and county of the division data, each as
+    ``resolve_agency`` names it, so that ``agency_id`` gives the id its reports are stored under."""
+    for code in sorted(_data().regions):
+        r = _data().regions[code]
+        if code[:2] in _OUTSIDE_REGULATION:
+            continue
+        province, city, county, adcode = _region_fields(r, None, None)
+        yield AgencyIdentity(r.name + _government_of(r.name), province, city, county, adcode, r.level,
+                             "government", None)
+
+
 # ------------------------------------------------------------ name analysis
 
 _LABEL = re.compile(r"^(?:通讯地址|通信地址|办公地址|联系地址|地址|地點|住址)?[:：\s]*(?:中国|中华人民共和国)?")
 # a county/district printed in the name but absent from the data (abolished or renamed)
 _UNKNOWN_COUNTY = re.compile(r"^((?:(?![省市县区旗州盟])[\u4e00-\u9fff]){1,7}?(?:自治县|自治旗|县|区|旗|市))(?=人民政府|政府|府办|$)")
-_ZONE = re.compile(r"开发区|高新|园区|示范区|试验区|合作区|保税区|新城$|风景区|景区|新区")
+_ZONE = re.compile(r"开发区|高新|园区|示范区|试验区|实验区|合作区|保税区|新城$|风景区|景区|新区")
 _TOWNSHIP = re.compile(r"^([\u4e00-\u9fff]{1,10}?(?:街道|镇|乡|苏木))(?=人民政府|政府|办事处|街道办事处|办$|$)")
 _TOWNSHIP_AFTER = re.compile(r"(?:街道|镇|乡|苏木)(?:人民政府|政府|办事处|办|$)")
 _CENTRAL = re.compile(r"^(?:国务院|国家|中国|中华人民共和国|中央)|(?:部|总署|审计署|总局)$")
@@ -359,34 +383,96 @@ def _region_fields(region: _Region | None, unknown: str | None, unknown_level: s
 def resolve_agency(name: str, *, address: str | None = None, postcode: str | None = None,
                    phone: str | None = None, website: str | None = None,
                    text: str | None = None) -> AgencyIdentity:
-    """Region, adcode, level and kind of an agency from its name and the report's clues.
-
-    postcode, phone and website are accepted for the caller's convenience but not
-    used: no maintained package ships postcode or area-code tables.
-    """
+    """Region, adcode, level and kind of an agency from its name and the report's clues: the
+    address, postcode, telephone area code and website domain (``region_clues``), then the
+    places the text names."""
     name = name or ""
     p = _parse(name)
-    # the text matters only when the name doesn't settle the place; the cache then keys on
-    # the places it names, not on the whole report
-    needs_text = bool(text) and len(p.candidates) != 1 and not _is_central(p)
-    return _resolve(name, address or "", frozenset(_mentions(_data(), text)) if needs_text else frozenset())
+    # the clues matter only when the name doesn't settle the place; the cache then keys on
+    # the places they name, not on the whole report
+    unsettled = len(p.candidates) != 1 and not _is_central(p)
+    needs_text = bool(text) and unsettled
+    contact = ()
+    if unsettled:
+        from .region_clues import phone_places, postcode_places, website_places
+
+        contact = tuple(frozenset(s) for s in (postcode_places(postcode), phone_places(phone),
+                                               website_places(website)) if s)
+    return _resolve(name, address or "", frozenset(_mentions(_data(), text)) if needs_text else frozenset(), contact)
 
 
 def _is_central(p: _Parsed) -> bool:
     return not (p.tokens or p.unknown or p.township) and bool(_CENTRAL.search(p.rest)) and not _OTHER.search(p.rest)
 
 
+def _agreeing(d: _Data, clues: list[frozenset]) -> tuple[tuple, bool]:
+    """The places every clue allows (each clue a set of places, a place allowing what lies in it or
+    around it), most specific first: (places, whether the clues contradict each other)."""
+    pool = {c for clue in clues for c in clue}
+    fits = {c for c in pool if all(any(d.is_within(c, s) or d.is_within(s, c) for s in clue) for clue in clues)}
+    if not fits:
+        return tuple(sorted(pool)), True
+    leaves = {c for c in fits if not any(o != c and d.is_within(o, c) for o in fits)}
+    if len(leaves) > 1:  # a telephone code shared by several cities: the province they share
+        common = set.intersection(*(set(_lineage(d, leaf)) for leaf in leaves))
+        deepest = [c for c in common if not any(o != c and d.is_within(o, c) for o in common)]
+        return (tuple(deepest) if deepest else tuple(sorted(leaves))), False
+    return tuple(leaves), False
+
+
+def _lineage(d: _Data, code: str) -> list[str]:
+    """A place and every place it lies in."""
+    out = []
+    while code:
+        out.append(code)
+        code = d.regions[code].parent
+    return out
+
+
+def _zone_by_clues(d: _Data, name: str, address: str, contact: tuple, text_places: frozenset):
+    """A development zone, new area or their 管委会 that no place in the name settles: where its
+    clues agree it is, or why they can't say."""
+    clues = [c for c in contact]
+    if address:
+        addr = _address_places(d, address) or tuple(_mentions(d, address))
+        if addr:
+            clues.append(frozenset(addr))
+    if not clues and text_places:
+        clues.append(frozenset(text_places))
+    if not clues:
+        return None, None, ()
+    places, contradict = _agreeing(d, clues)
+    if contradict:
+        listed = tuple(sorted(d.regions[c].path for c in places))
+        shown = "、".join(sorted(d.regions[c].full for c in places))
+        return None, f"「{name}」的地址、邮编、电话区号或网址指向不同的地区（{shown}），无法确定所属地区。", listed
+    if len(places) != 1:
+        return None, None, ()
+    return d.regions[places[0]], None, ()
+
+
 @functools.lru_cache(maxsize=8192)
-def _resolve(name: str, address: str, text_places: frozenset) -> AgencyIdentity:
+def _resolve(name: str, address: str, text_places: frozenset, contact: tuple = ()) -> AgencyIdentity:
     d = _data()
     p = _parse(name)
     if _is_central(p):
         return _identity_for_central(p.rest)
     vertical = bool(p.prefix) and _CENTRAL.search(p.prefix) is not None  # 国家税务总局上杭县税务局
+    if not (p.tokens or p.unknown or p.township) and _ZONE.search(name) and not _OTHER.search(name):
+        region, ambiguity, listed = _zone_by_clues(d, name, address, contact, text_places)
+        if region is not None or ambiguity:
+            province, city, county, adcode = _region_fields(region, None, None)
+            return AgencyIdentity(name, province, city, county, adcode, region.level if region else None,
+                                  _kind(p.rest, None, p.prefix), None, ambiguity, listed, placed_by_clues=True)
 
     cands, ambiguity, listed = p.candidates, None, ()
     label = p.tokens[-1][0] if p.tokens else None
     addr = _address_places(d, address) if address else ()
+    if len(cands) > 1 and contact:
+        # the contact details' places narrow a name shared by several places (鼓楼区)
+        keep = tuple(c for c in cands if all(any(d.is_within(c, s) or d.is_within(s, c) for s in clue)
+                                             for clue in contact))
+        cands = keep or cands
     # a name without any place is settled by the clues only for 乡镇/街道 (whose county the
     # name never carries) and for places missing from the data; a bare 财政局 stays unplaced
     if len(cands) > 1 or (not cands and (p.township or p.unknown)):
@@ -444,8 +530,7 @@ def _resolve(name: str, address: str, text_places: frozenset) -> AgencyIdentity:
         level = d.regions[cands[0]].level
     else:
         level = None
-    # 地区 and 盟 are run by a 行政公署, not a people's government
-    gov = "行政公署" if place.endswith(("地区", "盟")) and not p.unknown else "人民政府"
+    gov = _government_of(place) if not p.unknown else "人民政府"
     rest = re.sub("^人民政府", gov, p.rest) if not p.township else p.rest
     kind = "department" if vertical else _kind(rest, p.township, p.prefix)
     canonical = p.prefix + place + rest if place or p.township else (rest or name)
@@ -462,5 +547,10 @@ def _resolve(name: str, address: str, text_places: frozenset) -> AgencyIdentity:
 
 def agency_id(identity: AgencyIdentity) -> str:
     """Stable 12-hex id from adcode and canonical name (name alone when the region is unknown)."""
-    key = f"{identity.adcode}|{identity.name}" if identity.adcode else identity.name
+    if identity.placed_by_clues:
+        # whichever clue a year's report gives (its postcode, its telephone, its address) names
+        # the same province: the id keeps to that
+        key = f"{identity.province}|{identity.name}" if identity.province else identity.name
+    else:
+        key = f"{identity.adcode}|{identity.name}" if identity.adcode else identity.name
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]

@@ -22,7 +22,8 @@ from .checks import arithmetic_checks, status_of
 from .extract import Extracted, ExtractError
 from .model import Check, ParsedReport, Tables
 from .parse import NotAReport, parse_report
-from .parse.text import classify_cell, parse_number
+from .parse.rows import classify_cell
+from .parse.text import parse_number
 from .rules import table3_equations, table4_equations
 from .template import T2021
 

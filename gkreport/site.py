@@ -17,7 +17,7 @@ import yaml
 
 import datasette_plugins
 
-from . import search, served_db, store, summaries
+from . import assess, search, served_db, store, summaries
 
 NAME = "gkreport"
 PLUGINS = Path(datasette_plugins.__file__).resolve().parent
@@ -67,7 +67,8 @@ def up_to_date(db_path: Path) -> bool:
             return False
         versions = dict(conn.execute(f"select name, version from {summaries.DERIVED}").fetchall())
         return (versions.get(search.FTS_TABLE) == str(search.VERSION)
-                and versions.get("summaries") == summaries.fingerprint(conn))
+                and versions.get("summaries") == summaries.fingerprint(conn)
+                and versions.get(assess.NAME) == assess.stamp(conn))
     finally:
         conn.close()
 
@@ -84,7 +85,7 @@ def prepare(db_path: str | Path, echo=print) -> Path:
             summary = ingest([Path("data") / "reports"], db_path)
         echo(summary.line())
     elif not up_to_date(db_path):
-        echo("数据库由旧版本生成：补建搜索索引和汇总表。")
+        echo("数据库由旧版本生成：补建搜索索引、汇总表和评估表。")
         db = store.connect(db_path)
         store.ensure_db_shape(db)
         store.finish(db)

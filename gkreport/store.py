@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
-from . import crosscheck, search, summaries
+from . import assess, crosscheck, search, summaries
 from .model import ParsedReport
 from .regions import region_rows
 from .template import APPLICANT_KEYS, OUTCOME_KEYS, lookup_rows
@@ -198,7 +198,8 @@ def writes_done(db: sqlite_utils.Database) -> None:
 
 
 def finish(db: sqlite_utils.Database, *, build_indexes: bool = False, refresh_crosscheck: bool = False) -> None:
-    """Rebuild the summary tables; leave a single self-contained file for Datasette's immutable mode.
+    """Rebuild the summary tables and the assessment's (gkreport/assess); leave a single self-contained
+    file for Datasette's immutable mode.
 
     With ``build_indexes``, first build what ``defer_indexes`` dropped; with ``refresh_crosscheck``,
     recompute the cross-year checks. All in one transaction, while `request_totals` is added up
@@ -212,6 +213,7 @@ def finish(db: sqlite_utils.Database, *, build_indexes: bool = False, refresh_cr
         if refresh_crosscheck:
             crosscheck.refresh(db)  # a new year may sit next to one stored before
         summaries.rebuild(db.conn, totals)
+        assess.refresh(db.conn)  # reads the summaries
     try:
         # a file written in WAL mode by an earlier version is folded back into one file
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -410,8 +412,9 @@ def child_rows(report: ParsedReport) -> dict[str, list[tuple]]:
                                                                           "other_other")):
         # the 2019 single row, derived for 2021 reports so queries across years can use one key
         parts = [t.requests[k] for k in ("other_no_supplement", "other_unpaid_fee", "other_other")]
+        # a sub-row cell left unread (None) leaves the sum unknown: it is not counted as 0
         requests.append((rid, "other_handling", *(
-            sum(p[c] or 0 for p in parts) if all(c in p for p in parts) else None for c in APPLICANT_KEYS)))
+            sum(p[c] for p in parts) if all(p.get(c) is not None for p in parts) else None for c in APPLICANT_KEYS)))
     return {
         "active_disclosure": [(rid, a.item, a.measure, a.value, a.unit) for a in t.active],
         "request_stats": requests,

@@ -191,7 +191,7 @@ REQUEST_ROWS: tuple[RequestRowDef, ...] = (
     RequestRowDef("other_unpaid_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
                   "（六）其他处理", "other", (r"缴纳费用", r"收费通知"), formats=(T2021,)),
     RequestRowDef("other_other", "3.其他", "（六）其他处理", "other",
-                  (r"^(\(六\))?(其他处理)?\d[.、]?其他$",), formats=(T2021,)),
+                  (r"^(?:三、?)?(?:本年度办理结果)?(?:\(六\))?(?:其他处理)?\d[.、]?其他$",), formats=(T2021,)),
     RequestRowDef("other_handling", "（六）其他处理", "三、本年度办理结果", "other", (r"其他处理",),
                   formats=(T2019,), weak=True),
     RequestRowDef("total_processed", "（七）总计", "三、本年度办理结果", "total", (r"总计", r"合计"), weak=True),
@@ -217,6 +217,9 @@ def processed_parts(fmt: str) -> tuple[str, ...]:
     other = OTHER_SUBROWS if fmt == T2021 else ("other_handling",)
     return ("granted", "partially_granted") + DENIED_ROWS + UNABLE_ROWS + REJECTED_ROWS + other
 
+
+# Characters OCR reads in place of others in table labels (己获取信息, 5曰): undone before matching.
+OCR_LOOKALIKES = {"己": "已", "巳": "已", "曰": "日"}
 
 # Group labels printed in table 3: never data rows themselves (except （六） in 2019).
 REQUEST_GROUP_LABELS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
@@ -272,7 +275,11 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("t3_surplus_cells", "表三：多出单元格", "表三某行的数字多于 7 格"),
     RuleDef("t3_missing_rows", "表三：缺少行", "表三缺少模板规定的行"),
     RuleDef("t3_unplaced_row", "表三：无法识别的行", "表三中有带数字的行无法对应到模板的任何一行"),
-    RuleDef("t3_blank_cells", "表三：空白单元格", "表三有留空的单元格，按 0 计算勾稽关系"),
+    RuleDef("t2_blank_cells", "表二：空白单元格", "表二有留空的单元格；表二没有勾稽关系，其数值无法确定"),
+    RuleDef("t3_blank_cells", "表三：空白单元格",
+            "表三有留空的单元格：勾稽关系能确定的按其数值读取（留空的 0 只是提示），不能确定的不读取"),
+    RuleDef("t4_blank_cells", "表四：空白单元格",
+            "表四有留空的单元格：各组总计能确定的按其数值读取（留空的 0 只是提示），不能确定的不读取"),
     RuleDef("t4_cell_count", "表四：单元格数量", "表四应有 15 个数字"),
     RuleDef("table_missing", "缺少统计表", "报告中找不到应有的统计表"),
     RuleDef("scanned_pdf", "扫描件", "页面是图片（扫描件），没有文本层，导入时关闭了文字识别"),
@@ -296,6 +303,12 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("region_ambiguous", "地区不确定", "机关名称对应多个地区，报告中没有足够线索确定是哪一个"),
     RuleDef("region_unknown", "地区无法识别", "无法确定机关所在的地区和层级"),
     RuleDef("stray_numbers", "多余的数字行", "表格中有不属于任何一行的数字，已忽略"),
+    RuleDef("published_late", "逾期发布",
+            "发布日期晚于条例第四十九条的期限：县级以上人民政府部门次年1月31日，县级以上地方人民政府次年3月31日（仅提示）"),
+    RuleDef("copied_narrative", "正文与另一份报告几乎相同",
+            "第一、五部分与本机关上一年或其他机关同一年的报告几乎相同：5 字片段的杰卡德相似度不低于 0.9（仅提示）"),
+    RuleDef("unusual_figure", "数字与历年相差很大",
+            "主要数字与本机关其他年度相差很大：对数尺度上的稳健标准分绝对值不低于 3.5，且相差至少 10 件（仅提示）"),
 )
 RULE_BY_KEY = {r.key: r for r in RULES}
 

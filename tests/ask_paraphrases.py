@@ -18,6 +18,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from ask_paraphrase_templates import MoreTemplates
+
 CLASSES = ("plain", "typo", "traditional", "synonym", "short_name", "chinese_numerals", "relative_year", "english")
 _CN_DIGITS = "〇一二三四五六七八九"
 # slips of a pinyin keyboard: the same sound, another character
@@ -189,7 +191,7 @@ def _typo(text: str, rnd: random.Random) -> str | None:
     return text.replace(w, TYPOS[w], 1)
 
 
-class Generator:
+class Generator(MoreTemplates):
     def __init__(self, db_path: Path, seed: int):
         self.conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         self.rnd = random.Random(seed)
@@ -319,8 +321,11 @@ class Generator:
         year = self.rnd.choice(a.years)
         column, word = self.rnd.choice((("contact_phone", "联系电话是多少"), ("contact_address", "地址在哪里"),
                                         ("contact_postcode", "邮编是多少"), ("title", "标题是什么")))
-        return self._case(f"{a.name}{year}年报告的{word}？", [], "report_fact",
-                          sql=f"select distinct {column} from reports where agency_name = '{a.name}' and year = {year}")
+        sql = f"select distinct {column} from reports where agency_name = '{a.name}' and year = {year}"
+        q = f"{a.name}{year}年报告的{word}？"
+        if self._value(sql) in (None, ""):  # the report does not give it: said so, with no figure
+            return self._case(q, [], "report_fact", expect="no_data", missing="measure")
+        return self._case(q, [], "report_fact", sql=sql)
 
     def not_found(self) -> dict | None:
         a = self.rnd.choice([x for x in self.agencies if x.county and not x.ambiguous])
@@ -360,9 +365,15 @@ class Generator:
         return self._case(q, ["unanswerable"], "unanswerable", expect="unanswerable")
 
     TEMPLATES = ((figure, 8), (series, 1), (ranking, 1), (rate, 1), (several, 1), (listing, 1), (report_fact, 1),
-                 (not_found, 2), (no_data, 1), (unanswerable, 1))
+                 (not_found, 2), (no_data, 1), (unanswerable, 1),
+                 (MoreTemplates.dimension, 2), (MoreTemplates.several_listed, 1), (MoreTemplates.summed, 1),
+                 (MoreTemplates.several_english, 1), (MoreTemplates.report_list, 1), (MoreTemplates.report_fact_more, 1),
+                 (MoreTemplates.completion_rate, 1), (MoreTemplates.top_report, 1), (MoreTemplates.compare_places, 1),
+                 (MoreTemplates.place_after, 1), (MoreTemplates.span_change, 1), (MoreTemplates.deictic, 1),
+                 (MoreTemplates.split_phrase, 1), (MoreTemplates.reasons_used, 1), (MoreTemplates.asked_by_shape, 1),
+                 (MoreTemplates.top_reason, 1), (MoreTemplates.applicants_each, 1), (MoreTemplates.agencies_counted, 1))
 
-    def cases(self, n: int) -> dict:
+    def cases(self, n: int, conversations: int = 0) -> dict:
         templates = [t for t, w in self.TEMPLATES for _ in range(w)]
         out, seen = [], set()
         while len(out) < n:
@@ -370,9 +381,15 @@ class Generator:
             if case is not None and case["q"] not in seen:
                 seen.add(case["q"])
                 out.append(case)
+        convs, tries = [], 0
+        while len(convs) < conversations and tries < 50 * conversations:
+            tries += 1
+            conv = self.conversation()
+            if conv is not None:
+                convs.append(conv)
         self.conn.close()
-        return {"questions": out}
+        return {"questions": out, "conversations": convs}
 
 
-def generate(db_path: Path, seed: int, n: int) -> dict:
-    return Generator(db_path, seed).cases(n)
+def generate(db_path: Path, seed: int, n: int, conversations: int = 0) -> dict:
+    return Generator(db_path, seed).cases(n, conversations)

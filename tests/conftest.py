@@ -60,3 +60,46 @@ def years_db(tmp_path_factory):
     summary = ingest([source], path)
     assert summary.failed == 0
     return path
+
+
+@pytest.fixture(scope="session")
+def assessed(tmp_path_factory):
+    """武平县司法局 2021–2024 (本年新收 5, 7, 6, 480; 2023 published 10 days late), 武平县人民政府 2021–2024
+    (40 requests a year, 25 disclosed), 武平县自然资源局 2022 (section 1 and 5 of 司法局 2022, published a week
+    later), 龙岩市人民政府 2024 only."""
+    from assess_builder import build, narrative, prose, report
+    from gkreport.site import build as site
+
+    copied = narrative(prose("司法局 2022", 800))
+    reports = [report("武平县司法局", y, figures={"new_received": n}, published=date,
+                      **(copied if y == 2022 else {}))
+               for y, n, date in [(2021, 5, "2022-01-20"), (2022, 7, "2023-01-20"), (2023, 6, "2024-02-10"),
+                                  (2024, 480, "2025-01-20")]]
+    reports += [report("武平县人民政府", y, figures={"new_received": 40, "granted": 20, "partial": 5},
+                       published=f"{y + 1}-03-20") for y in range(2021, 2025)]
+    reports += [report("武平县自然资源局", 2022, published="2023-01-27", **copied),
+                report("龙岩市人民政府", 2024, figures={"new_received": 0}, published="2025-03-01")]
+    path = build(tmp_path_factory.mktemp("assessed") / "assessed.db", reports)
+    return site(path), {(r[0].meta.agency_name, r[0].meta.year): r[0].id for r in reports}
+
+
+@pytest.fixture(scope="session")
+def ask_judge():
+    """The scorer of the question box's fixtures over the question-box test database and its variants."""
+    from ask_scoring import Judge
+    from test_ask import ask_db
+
+    j = Judge(ask_db())
+    yield j
+    j.close()
+
+
+@pytest.fixture(scope="session")
+def ask_asker():
+    """The question box over the question-box test database (tests/test_ask.py: ask_db)."""
+    from gkreport.ask import Asker
+    from test_ask import ask_db
+
+    a = Asker(ask_db())
+    yield a
+    a.close()

@@ -25,9 +25,19 @@ def check_metadata(c: dict, r) -> None:
         assert getattr(r.meta.contact, key) == value
 
 
-def check_table2(c: dict, r) -> None:
+def check_table2(c: dict, r, cells_kept: bool = True) -> None:
+    """``cells_kept``: the layout keeps an empty cell in its place. Where it does not (catdoc drops
+    the empty cells at the end of a row), a row printed with a blank cell can't be placed: it is
+    absent, and a warning names it."""
     got = active_by_item(r)
-    expected = c["active_disclosure"]
+    expected = dict(c["active_disclosure"])
+    if not cells_kept:
+        fmt = c["table2_template"]
+        warned = {k.location for k in r.checks if k.severity == "warning"}
+        for item, measures in list(expected.items()):
+            if item not in got and len(measures) < len(T.ACTIVE_COLUMNS[fmt][item]):
+                assert f"active_disclosure.{item}" in warned, item
+                del expected[item]
     assert set(got) == set(expected)  # an item the report can't place is absent, never zero
     for item, measures in expected.items():
         assert got[item] == {m: float(v) for m, v in measures.items()}, item
@@ -72,8 +82,12 @@ def _locations_for(description: str) -> tuple[str, ...]:
     raise AssertionError(f"unknown must_flag note: {description}")
 
 
-def check_damage_flagged(c: dict, r) -> None:
-    warned = {k.location for k in r.checks if k.severity == "warning"}
+def check_damage_flagged(c: dict, r, rendered: bool = False) -> None:
+    """The damage is recorded as a warning where it lies. ``rendered``: a web page, Word file or PDF
+    made from the sample, which prints a row that lost numbers with empty cells in their place: a
+    blank cell the arithmetic settles is read, with a note (info) there instead."""
+    severities = ("warning", "info") if rendered else ("warning",)
+    warned = {k.location for k in r.checks if k.severity in severities}
     for note in c.get("must_flag", []):
         for location in _locations_for(note):
             assert location in warned, (note, location, warned)
@@ -81,7 +95,7 @@ def check_damage_flagged(c: dict, r) -> None:
         # a false alarm is a defect too
         assert [k for k in r.checks if k.severity != "info"] == []
         assert r.status == "ok"
-    else:
+    elif not rendered:
         assert r.status == "warning"
 
 

@@ -277,7 +277,27 @@ def test_years_in_every_form(text, values, start, end):
 def test_question_file_without_the_summary_tables(asker, db_path, monkeypatch, totals, figures):
     """The same answers from the contract tables alone, for databases without the site's summary tables."""
     monkeypatch.setattr(asker.index, "has_totals", totals)
+    monkeypatch.setattr(asker.index, "has_appeal_totals", totals)
     monkeypatch.setattr(asker.index, "has_figures", figures)
     result = score_question_file(asker, db_path)
     right, total = result.rate()
     assert right / total >= 0.97, [(i["q"], i["why"]) for i in result.items if not i["right"]]
+
+
+@pytest.mark.parametrize("question,where,params", [
+    ("行政复议的结果怎么样？", "proceeding = 'review'", []),
+    ("2022年行政诉讼的结果分布", "proceeding like 'litigation%' and r.year = ?", [2022]),
+    ("江西省行政复议的结果", "proceeding = 'review' and r.province = ?", ["江西省"]),
+])
+def test_outcomes_of_reviews_and_lawsuits_are_read_from_table_4_added_up(asker, db_path, question, where, params):
+    """Outcomes over every report of a year or a province come from appeal_totals, and are table 4's own sums."""
+    out = asker(question)
+    assert out["intent"] == "breakdown_appeal" and "from appeal_totals" in out["sql"], out["sql"]
+    conn = sqlite3.connect(db_path)
+    expected = conn.execute(
+        "select sum(f.upheld), sum(f.corrected), sum(f.other), sum(f.pending), sum(f.total) "
+        f"from appeal_stats f join reports r on r.id = f.report_id where f.{where}", params).fetchone()
+    conn.close()
+    got = out["rows"][0]
+    assert (got["upheld"], got["corrected"], got["other"], got["pending"], got["total"]) == expected
+    assert expected[-1] and str(expected[-1]) in out["answer"]

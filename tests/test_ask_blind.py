@@ -9,37 +9,15 @@ per family and overall, and every failure (`pytest tests/test_ask_blind.py -s`).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
-import yaml
-
-from ask_scoring import Judge, asker_function, dump, score, variant_paths
+from ask_scoring import score_fixture, variant_paths
 from test_ask import ask_db
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ask_blind.yaml"
-OVERALL = 0.97  # questions and follow-up turns together
-EVERY_ONE = ("not_in_database", "unanswerable", "zero")  # a confident wrong answer is worse than none
 
 
-@pytest.fixture(scope="module")
-def judge():
-    j = Judge(ask_db())
-    yield j
-    j.close()
-
-
-@pytest.fixture(scope="module")
-def asker():
-    from gkreport.ask import Asker
-
-    a = Asker(ask_db())
-    yield a
-    a.close()
-
-
-def test_the_variants_change_the_figures_and_keep_the_reports(judge):
+def test_the_variants_change_the_figures_and_keep_the_reports():
     import sqlite3
 
     paths = variant_paths(str(ask_db()))
@@ -66,16 +44,6 @@ def test_the_variants_change_the_figures_and_keep_the_reports(judge):
         c.close()
 
 
-def test_blind_questions(asker, judge, capsys, tmp_path):
-    cases = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
-    result = score(cases, asker_function(asker), judge)
-    if os.environ.get("GKREPORT_ASK_SCORE"):
-        dump(result, Path(os.environ["GKREPORT_ASK_SCORE"]))
-    with capsys.disabled():
-        print(result.report("ask_blind.yaml — test-suite accuracy (test database, shuffled, edges)"))
-    right, n = result.rate()
+def test_blind_questions(ask_asker, ask_judge, capsys):
+    result = score_fixture(FIXTURE, ask_asker, ask_judge, capsys)
     assert len([i for i in result.items if not i["turn"]]) >= 200 and len(result.conversations) >= 30
-    assert right / n >= OVERALL, f"overall {right}/{n}"
-    for cls in EVERY_ONE:
-        r, k = result.rate(lambda i, cls=cls: cls in i["classes"])
-        assert r == k, f"{cls}: {r}/{k}"

@@ -22,7 +22,7 @@ def test_generated_questions(capsys):
     from gkreport.ask import Asker
 
     db = ask_db()
-    cases = generate(db, SEED, CASES)
+    cases = generate(db, SEED, CASES, conversations=CASES // 20)
     asker, judge = Asker(db), Judge(db)
     try:
         result = score(cases, asker_function(asker), judge)
@@ -32,7 +32,7 @@ def test_generated_questions(capsys):
     with capsys.disabled():
         print(result.report(f"generated questions (seed {SEED}, {CASES} cases) — test-suite accuracy"))
     right, n = result.rate()
-    assert n == CASES and right / n >= 0.97
+    assert len([i for i in result.items if not i["turn"]]) == CASES and right / n >= 0.97
     for cls in ("not_in_database", "unanswerable", "zero"):
         r, k = result.rate(lambda i, cls=cls: cls in i["classes"])
         assert r == k, f"{cls}: {r}/{k}"

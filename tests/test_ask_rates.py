@@ -128,3 +128,17 @@ def test_a_why_question_says_the_reports_give_no_reasons_and_shows_passages(aske
     assert out["status"] == "unanswerable" and out["reason"] == "why" and not out["rows"]
     assert out["search_hits"] and any("申请" in h["snippet"] for h in out["search_hits"])
     assert "不解释原因" in out["answer"]
+
+
+def test_a_rate_is_stated_as_the_sites_metrics_table_states_it(asker, conn):
+    """One definition of every rate: the question box gives the name, formula and parts' labels of the
+    `metrics` row the site lists on /-/metrics; a correction rate asked of one kind of case is that kind's."""
+    metrics = {key: (name, formula, num, den) for key, name, formula, num, den in conn.execute(
+        "select key, name, formula, numerator_label, denominator_label from metrics")}
+    for question, key in [("上杭县2022年的公开率是多少？", "disclosure_rate"),
+                          ("上杭县2022年的不予公开率是多少？", "refusal_rate"),
+                          ("长沙县人民政府办公室2022年纠错率是多少？", "correction_rate"),
+                          ("长沙县人民政府办公室2022年行政复议纠错率是多少？", "review_correction_rate"),
+                          ("长沙县人民政府办公室2022年行政诉讼纠错率是多少？", "litigation_correction_rate")]:
+        rate = asker(question)["rate"]
+        assert (rate["name"], rate["formula"], rate["numerator"], rate["denominator"]) == metrics[key], question

@@ -65,7 +65,10 @@ def published(request):
 def test_same_values_whatever_the_format(published, check):
     case, fmt, extracted, report = published
     assert extracted.source_format == fmt.split("-")[0]
-    check(case, report)
+    if check is ev.check_damage_flagged:
+        check(case, report, rendered=True)
+    else:
+        check(case, report)
 
 
 def test_renderings_keep_the_official_merged_cells():
@@ -290,8 +293,14 @@ def test_doc_and_wps_give_the_same_values(name):
     case = next(c for c in CASES if c["file"][:3] == name[:3])
     extracted = extract(name, (FIXTURES / name).read_bytes())
     assert extracted.source_format == name[-3:]
+    report = parse_report(extracted.text)
     for check in ev.ALL_CHECKS:
-        check(case, parse_report(extracted.text))
+        if check is ev.check_table2:
+            check(case, report, cells_kept=False)  # catdoc drops the empty cells at the end of a row
+        elif check is ev.check_damage_flagged:
+            check(case, report, rendered=True)  # made from the DOCX rendering
+        else:
+            check(case, report)
 
 
 def test_doc_without_a_converter_names_the_ones_to_install(monkeypatch, tmp_path):

@@ -79,7 +79,7 @@ def test_ingest_builds_the_contract_tables(folder, tmp_path):
     assert query(db, "select status, count(*) from reports group by status") == [("ok", 2), ("warning", 3)]
     # checks carry a Chinese sentence and a stable rule
     rules = {r for (r,) in query(db, "select distinct rule from checks")}
-    assert {"t4_cell_count", "t2_missing_cells", "t3_missing_cells"} <= rules
+    assert {"t4_cell_count", "t2_blank_cells", "t3_missing_cells"} <= rules
     assert query(db, "select count(*) from checks where message not glob '*[一-龥]*'") == [(0,)]
 
 
@@ -239,8 +239,9 @@ def test_show_prints_the_tables_and_the_checks():
     assert "表三  收到和处理政府信息公开申请情况" in out
     line = next(x for x in out.splitlines() if x.startswith("（二）部分公开"))
     assert line.split()[1:] == ["5", "0", "0", "0", "0", "0", "5"]
-    assert re.search(r"^行政规范性文件\s+—\*\s+—\*\s+—\*$", out, re.M)  # cells a check concerns are marked
-    assert "[警告] t2_missing_cells" in out
+    # 3, 3 and a blank cell: the row is read, and every cell of it the check concerns is marked
+    assert re.search(r"^行政规范性文件\s+3\*\s+3\*\s+—\*$", out, re.M)
+    assert "[警告] t2_blank_cells" in out
 
 
 def test_show_json_is_the_parsed_report():

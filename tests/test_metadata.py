@@ -78,3 +78,73 @@ def test_pre2019_report_keeps_its_own_sections():
     assert headings[6] == (6, "七、其他需要报告的事项")
     assert r.tables.found == {"table2": False, "table3": False, "table4": False}
     assert r.status == "ok" and not r.checks
+
+
+TITLE = "上杭县人民政府办公室 2021 年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("first_lines", [
+    "# " + TITLE,                                            # a Markdown heading
+    "## **" + TITLE + "**",
+    "正文\n\n" + TITLE,                                      # a label a copied page puts first
+    "【正文】" + TITLE,
+    "标题：" + TITLE,
+    "关于上杭县人民政府办公室2021年度政府信息公开工作情况的报告",  # 关于…的报告
+    "上杭县人民政府办公室关于2021年政府信息公开工作年度报告的报告",
+])
+def test_title_and_agency_whatever_comes_before_or_around_them(first_lines):
+    r = parse_report(S000.replace(TITLE, first_lines, 1))
+    assert (r.meta.agency_name, r.meta.year, r.template) == ("上杭县人民政府办公室", 2021, "2021")
+    assert "#" not in r.meta.title and "正文" not in r.meta.title and r.status == "ok"
+
+
+def test_only_a_signature_names_the_agency():
+    text = S000.replace(TITLE, "", 1).replace("总结上杭县人民政府办公室", "总结", 1) + \
+        "\n\n上杭县人民政府办公室\n2022年1月24日\n"
+    r = parse_report(text)
+    assert (r.meta.agency_name, r.meta.year, r.meta.published_date) == ("上杭县人民政府办公室", 2021, "2022-01-24")
+
+
+@pytest.mark.parametrize("self_name", ["我办", "我局", "本机关", "本单位"])
+def test_how_a_report_speaks_of_itself_is_never_the_agency(self_name):
+    text = S000.replace(TITLE, "", 1).replace("总结上杭县人民政府办公室", "总结" + self_name, 1)
+    r = parse_report(text + f"\n\n{self_name}\n2022年1月24日\n")
+    assert r.meta.agency_name is None
+    assert "agency_unknown" in {c.rule for c in r.checks}
+
+
+def test_pre2019_report_that_starts_in_its_body_is_still_pre2019():
+    text = (FIXTURES / "pre2019_jiangle_2017.txt").read_text(encoding="utf-8")
+    body = text.split("\n", 2)[2].split("\n", 2)[2]  # the title and the preface lost in the copy
+    r = parse_report(body + "\n\n将乐县人民政府\n2018年3月20日\n")
+    assert (r.template, r.meta.year, r.meta.agency_name) == ("pre2019", 2017, "将乐县人民政府")
+    assert r.status != "error"
+
+
+def test_year_read_by_ocr_with_the_letter_o():
+    r = parse_report(S000.replace(TITLE, "上杭县人民政府办公室 2O21 年政府信息公开工作年度报告", 1))
+    assert r.meta.year == 2021 and "year_inferred" not in {c.rule for c in r.checks}
+
+
+@pytest.mark.parametrize("printed,iso", [
+    ("二〇二五年三月二十八日", "2025-03-28"),
+    ("二〇二三年二月十日", "2023-02-10"),
+    ("二〇二二年十二月三十一日", "2022-12-31"),
+    ("二〇二一年十月二十日", "2021-10-20"),
+    ("2024年1月16日", "2024-01-16"),
+])
+def test_signature_date_in_either_numerals(printed, iso):
+    r = parse_report(S004.replace("2024年1月16日", printed))
+    assert r.meta.published_date == iso
+
+
+def test_a_date_under_the_title_is_the_one_after_its_label_not_the_statistical_period():
+    lines = S000.split("\n")
+    title = next(i for i, line in enumerate(lines) if "年度报告" in line)
+    period = "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。"
+    for label in ("发布日期：2022-01-25　　来源：上杭县人民政府办公室", "发布时间：2022年1月25日"):
+        text = "\n".join(lines[:title + 1] + [label, period] + lines[title + 1:])
+        assert parse_report(text).meta.published_date == "2022-01-25", label
+    # a label with no date after it gives none, rather than the first date further on (统计期限 1 January)
+    text = "\n".join(lines[:title + 1] + ["发布日期：见网站", period] + lines[title + 1:])
+    assert parse_report(text).meta.published_date is None

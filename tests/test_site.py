@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from gkreport import template as T
+from gkreport.regions import governments
 from gkreport.site import build, inspect, load_metadata
 
 from conftest import EXPECTED
@@ -71,25 +72,44 @@ async def test_agency_history(app, ids):
 
 
 async def test_grant_rate_by_region(app):
-    got = {r["地区"]: (r["办理总计"], r["予以公开"], r["部分公开"], r["公开率百分比"])
-           for r in await rows(app, "grant_rate_by_region")}
-    assert got == {"福建省": (13, 9, 0, 69.2), "河南省": (8, 3, 5, 100.0), "江西省": (7, 6, 1, 100.0)}
-    cities = {r["地区"]: r["公开率百分比"] for r in await rows(app, "grant_rate_by_region", province="江西省")}
-    assert cities == {"赣州市": 100.0, "宜春市": None}  # 上高县 processed nothing: no rate, not 0
+    # the samples are small: with the default minimum base of 30 every province is left out, and said to be
+    assert await rows(app, "grant_rate_by_region") == []
+    left = {r["地区"]: (r["办理总计"], r["公开率"], r["未列入的原因"]) for r in await rows(app, "grant_rate_by_region_left_out")}
+    assert left == {"福建省": (13, "69.2%", "办理总计 13 件，不足最小基数 30"),
+                    "河南省": (8, "100.0%", "办理总计 8 件，不足最小基数 30"),
+                    "江西省": (7, "100.0%", "办理总计 7 件，不足最小基数 30")}
+    html = (await app.client.get("/gkreport/grant_rate_by_region")).text
+    assert "另有 3 个地区未列入排名——3 个分母不足 30" in html and "公开率 =（予以公开 + 部分公开）÷ 办理总计" in html
+    got = {r["地区"]: (r["办理总计"], r["予以公开和部分公开"], r["公开率"], r["公开率百分比"])
+           for r in await rows(app, "grant_rate_by_region", min_base=1)}
+    assert got == {"福建省": (13, 9, "69.2%", 69.2), "河南省": (8, 8, "100.0%", 100.0), "江西省": (7, 7, "100.0%", 100.0)}
+    fujian = (await rows(app, "grant_rate_by_region", min_base=1))[-1]
+    assert (fujian["区间下限百分比"], fujian["区间上限百分比"]) == (42.4, 87.3)  # Wilson, 9 of 13
+    cities = {r["地区"]: r["公开率百分比"] for r in await rows(app, "grant_rate_by_region", province="江西省", min_base=1)}
+    assert cities == {"赣州市": 100.0}
+    left = await rows(app, "grant_rate_by_region_left_out", province="江西省", min_base=1)
+    assert [(r["地区"], r["公开率"], r["未列入的原因"]) for r in left] == [("宜春市", "无法计算", "无法计算（办理总计为 0）")]
+
+
+async def test_grant_rate_by_region_left_out(app):
+    """(the regions a ranking by 公开率 leaves out: tested with the ranking above)"""
+    assert len(await rows(app, "grant_rate_by_region_left_out", min_base=9)) == 2  # 河南省 8, 江西省 7
 
 
 async def test_correction_rate(app):
     got = {r["年度"]: r for r in await rows(app, "correction_rate")}
     assert set(got) == {2020, 2021, 2023}
-    assert (got[2021]["行政诉讼"], got[2021]["诉讼纠正"], got[2021]["诉讼纠错率百分比"]) == (2, 0, 0.0)
-    assert got[2021]["复议纠错率百分比"] is None  # no review concluded: no rate
+    assert (got[2021]["行政诉讼"], got[2021]["诉讼纠正"], got[2021]["诉讼已审结"], got[2021]["诉讼纠错率百分比"],
+            got[2021]["诉讼纠错率"]) == (2, 0, 2, 0.0, "0.0%")
+    assert (got[2021]["诉讼区间下限百分比"], got[2021]["诉讼区间上限百分比"]) == (0.0, 65.8)  # Wilson, 0 of 2
+    assert got[2021]["复议纠错率百分比"] is None and got[2021]["复议纠错率"] == "无法计算"  # no review concluded
 
 
 async def test_failed_checks(app, ids):
     got = {r["报告编号"]: (r["问题数"], r["未通过的检查"]) for r in await rows(app, "failed_checks")}
     assert got == {ids["003"]: (21, "表三：缺少单元格"), ids["002"]: (2, got[ids["002"]][1]),
                    ids["001"]: (1, "表四：单元格数量")}
-    assert set(got[ids["002"]][1].split(",")) == {"表二：缺少单元格", "表三：缺少单元格"}
+    assert set(got[ids["002"]][1].split(",")) == {"表二：空白单元格", "表三：缺少单元格"}
     only = await rows(app, "failed_checks", rule="t4_cell_count")
     assert [r["报告编号"] for r in only] == [ids["001"]]
 
@@ -132,7 +152,7 @@ async def test_outcomes_by_year(app):
 
 async def test_common_checks(app):
     got = [(r["规则键"], r["次数"], r["报告数"]) for r in await rows(app, "common_checks")]
-    assert got == [("t3_missing_cells", 22, 2), ("t2_missing_cells", 1, 1), ("t4_cell_count", 1, 1)]
+    assert got == [("t3_missing_cells", 22, 2), ("t2_blank_cells", 1, 1), ("t4_cell_count", 1, 1)]
 
 
 async def test_like_for_like(app, years_db):
@@ -142,6 +162,98 @@ async def test_like_for_like(app, years_db):
     assert got == [(2021, 1, 1, 5), (2023, 1, 1, 5)]  # only 上杭县, in both of the two latest years
     got = await rows(years, "like_for_like", year_from=2016, year_to=2021, province="福建省")
     assert [(r["年度"], r["机关数"]) for r in got] == [(2016, 1), (2021, 1)]
+
+
+# --- the assessment's questions, on reports built for them (tests/assess_builder.py) ----------------------
+
+
+async def test_missing_reports(assessed):
+    app, ids = assessed
+    got = await rows(app, "missing_reports", province="福建省")  # the latest year, governments
+    names = {r["机关"] for r in got}
+    assert got[0]["年度"] == 2024 and "福建省人民政府" in names and "厦门市人民政府" in names
+    assert "武平县人民政府" not in names and "龙岩市人民政府" not in names  # both have a 2024 report
+    assert len(got) == len(names) == sum(1 for g in governments() if g.province == "福建省") - 2
+    earlier = {r["机关"]: r for r in await rows(app, "missing_reports", province="福建省", year=2021)}
+    assert "龙岩市人民政府" in earlier and earlier["龙岩市人民政府"]["有报告的年度"] == "2024"
+    bodies = await rows(app, "missing_reports", province="福建省", year=2023, kind="department")
+    assert [r["机关"] for r in bodies] == ["武平县自然资源局"]  # expected since its first report, 2022
+
+
+async def test_coverage_by_province(assessed):
+    app, _ = assessed
+    got = {(r["省份"], r["年度"]): r for r in await rows(app, "coverage_by_province")}
+    fujian = sum(1 for g in governments() if g.province == "福建省")
+    assert (got[("福建省", 2024)]["应当发布"], got[("福建省", 2024)]["已收录"]) == (fujian, 2)
+    assert (got[("福建省", 2021)]["已收录"], got[("福建省", 2021)]["没有年报"]) == (1, fujian - 1)
+    assert got[("江西省", 2024)]["已收录"] == 0
+
+
+async def test_late_reports(assessed):
+    app, ids = assessed
+    got = await rows(app, "late_reports")
+    assert [(r["报告编号"], r["逾期天数"], r["期限"]) for r in got] == [(ids[("武平县司法局", 2023)], 10, "2024-01-31")]
+    assert await rows(app, "late_reports", year=2022) == []
+
+
+async def test_copied_narrative(assessed):
+    app, ids = assessed
+    got = await rows(app, "copied_narrative")
+    assert [(r["报告编号"], r["相同的报告编号"], r["与谁相同"], r["相似度"]) for r in got] == [
+        (ids[("武平县自然资源局", 2022)], ids[("武平县司法局", 2022)], "其他机关同一年的报告", 1.0)]
+
+
+async def test_unusual_jumps(assessed):
+    app, ids = assessed
+    got = await rows(app, "unusual_jumps")
+    assert (ids[("武平县司法局", 2024)], 480, 6.0) in {(r["报告编号"], r["本年"], r["其他年度中位数"]) for r in got}
+    assert {r["机关"] for r in got} == {"武平县司法局"} and {r["年度"] for r in got} == {2024}
+
+
+async def test_metric_ranking(assessed):
+    app, ids = assessed
+    got = await rows(app, "metric_ranking")  # 公开率, the latest year, minimum base 30
+    assert [(r["排名"], r["机关"], r["分子"], r["分母"], r["比率"]) for r in got] == [
+        (1, "武平县司法局", 480, 480, "100.0%"), (2, "武平县人民政府", 25, 40, "62.5%")]
+    assert (got[1]["区间下限"], got[1]["区间上限"]) == (0.4703, 0.7578)  # Wilson, 25 of 40, by hand
+    assert [r["机关"] for r in await rows(app, "metric_ranking", min_base=41)] == ["武平县司法局"]
+    full = await rows(app, "metric_ranking", metric="full_disclosure_rate", year=2023, min_base=1)
+    assert [(r["比率名称"], r["分子"], r["分母"]) for r in full] == [("全部公开率", 6, 6), ("全部公开率", 20, 40)]
+    # the reports built here leave the rows of 不予公开 out: a figure missing is no rate, never 0 %
+    assert await rows(app, "metric_ranking", metric="refusal_rate", year=2023, min_base=1) == []
+    html = (await app.client.get("/gkreport/metric_ranking")).text
+    assert "另有 1 个机关未列入排名——1 个无法计算" in html
+    html = (await app.client.get("/gkreport/metric_ranking?year=2023")).text
+    assert "另有 1 个机关未列入排名——1 个分母不足 30" in html
+
+
+async def test_metric_ranking_left_out(assessed):
+    app, _ = assessed
+    got = {r["机关"]: (r["分母"], r["比率"], r["未列入的原因"]) for r in await rows(app, "metric_ranking_left_out")}
+    assert got == {"龙岩市人民政府": (0, "无法计算", "无法计算（分母为 0）")}
+    more = {r["机关"]: r["未列入的原因"] for r in await rows(app, "metric_ranking_left_out", min_base=500)}
+    assert more == {"龙岩市人民政府": "无法计算（分母为 0）", "武平县司法局": "分母 480，不足最小基数 500",
+                    "武平县人民政府": "分母 40，不足最小基数 500"}
+
+
+async def test_metric_by_year(assessed):
+    app, _ = assessed
+    got = {r["年度"]: r for r in await rows(app, "metric_by_year")}
+    assert (got[2021]["分子"], got[2021]["分母"], got[2021]["比率"]) == (30, 45, "66.7%")
+    assert got[2024]["公式"] == "公开率 =（予以公开 + 部分公开）÷ 办理总计"
+    review = {r["年度"]: r["比率"] for r in await rows(app, "metric_by_year", metric="review_correction_rate")}
+    assert set(review.values()) == {"无法计算"}  # no case decided in any year: never 0 % nor 100 %
+
+
+async def test_compliance_ranking(assessed):
+    app, ids = assessed
+    got = await rows(app, "compliance_ranking", year=2023)
+    assert [r["机关"] for r in got][-1] == "武平县司法局" and got[-1]["得分"] == 80
+    assert (got[-1]["按时发布"], got[-1]["有联系方式"], got[-1]["得分点"]) == ("0 / 20", "10 / 10", "80 / 100")
+    worst = await rows(app, "compliance_ranking", year=2023, order="asc")
+    assert worst[0]["机关"] == "武平县司法局" and worst[0]["排名"] == 1
+    copied = {r["机关"]: r for r in await rows(app, "compliance_ranking", year=2022)}
+    assert copied["武平县自然资源局"]["正文不是照抄"] == "0 / 10" and copied["武平县司法局"]["正文不是照抄"] == "10 / 10"
 
 
 def test_every_canned_query_is_tested_and_described():
@@ -159,7 +271,7 @@ def test_every_canned_query_is_tested_and_described():
 def test_every_contract_table_and_column_has_a_chinese_label(seed_db):
     tables = load_metadata()["databases"]["gkreport"]["tables"]
     conn = sqlite3.connect(seed_db)
-    for table in CONTRACT + ["report_figures", "region_totals", "request_totals", "regions"]:
+    for table in CONTRACT + ["report_figures", "region_totals", "request_totals", "appeal_totals", "regions"]:
         assert tables[table]["title"], table
         columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
         missing = [c for c in columns if not tables[table].get("columns", {}).get(c)]

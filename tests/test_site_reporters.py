@@ -20,6 +20,7 @@ from gkreport.site import build, load_metadata
 
 from datasette_plugins.charts import QUERIES as CHART_QUERIES
 from datasette_plugins.check_advice import ADVICE
+from datasette_plugins.ui import size_text
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 HEX_ID = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12,16}(?![0-9A-Za-z])")
@@ -327,7 +328,7 @@ async def test_home_page_says_what_how_much_and_where_to_start(app, db, seed_db)
                  'href="/gkreport.db"'):
         assert href in html[html.index('class="gk-intro"'):], href
     size = Path(seed_db).stat().st_size
-    assert f"{size / 1024:.1f} KB" in intro and re.search(r"\d{4}-\d{2}-\d{2} 生成", intro)
+    assert size_text(size) in intro and re.search(r"\d{4}-\d{2}-\d{2} 生成", intro)
     assert str(Path(seed_db).parent) not in html and "seeds.db" not in html  # never where the file lies
     r = await app.client.get("/gkreport.db")
     assert r.status_code == 200 and r.content == Path(seed_db).read_bytes()

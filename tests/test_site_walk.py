@@ -114,6 +114,7 @@ def sample_values(db_path) -> dict[str, str]:
         "severity": "warning",
         "q": "培训",
         "page": "1",
+        "min_base": "30",
     }
     conn.close()
     return values

@@ -98,11 +98,20 @@ def test_missing_cells_that_arithmetic_cannot_settle_stay_empty():
     assert "t3_total_column" not in rules(r)  # unread cells are not counted as wrong arithmetic
 
 
-def test_dash_cells_are_empty_not_zero():
+def test_dash_cells_are_zero_only_where_the_arithmetic_says_so():
+    # the row's total is 0: its dashes can only be 0, which is read, with a note and no warning
     r = parse_report(edit(S000, "2. 其他法律行政法规禁止公开\t0\t0\t0\t0\t0\t0\t0", "2. 其他法律行政法规禁止公开\t-\t—\t0\t0\t0\t0\t0"))
     row = r.tables.requests["denied_prohibited_by_law"]
-    assert row["natural_person"] is None and row["commercial"] is None and row["research"] == 0
-    assert "t3_blank_cells" in rules(r)
+    assert row["natural_person"] == 0 and row["commercial"] == 0 and row["research"] == 0
+    assert "t3_blank_cells" in rules(r, ("info",)) and not rules(r)
+    # 上年结转 and 结转下年度 both dashes: the arithmetic only says they are equal, so neither is read
+    text = edit(S000, "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0", "二、上年结转政府信息公开申请数量" + "\t—" * 7)
+    r = parse_report(edit(text, "四、结转下年度继续办理\t\t0\t0\t0\t0\t0\t0\t0", "四、结转下年度继续办理\t" + "\t—" * 7))
+    for key in ("carried_over", "carried_forward"):
+        assert set(r.tables.requests[key].values()) == {None}, key
+    flags = [c for c in r.checks if c.rule == "t3_blank_cells"]
+    assert {c.location for c in flags if c.severity == "warning"} == {"request_stats.carried_over",
+                                                                      "request_stats.carried_forward"}
 
 
 def test_stray_number_line_is_ignored():
@@ -175,3 +184,14 @@ def test_truncated_report_keeps_what_is_visible():
                       ("fees", "amount_10k_yuan"): 96171.6}
     assert {"report_incomplete", "t3_missing_rows", "table_missing"} <= rules(r)
     assert r.status == "warning"
+
+
+def test_one_cell_per_line_read_through_an_indented_copy():
+    # a Word table saved as text (a cell per line after a tab) whose every line the copy indented
+    text = (REPORTS / "004_59f3838da1fae8cc.txt").read_text(encoding="utf-8")
+    for indent in ("  ", "\u3000\u3000"):
+        indented = parse_report("\n".join(indent + line for line in text.split("\n")))
+        clean = parse_report(text)
+        assert indented.tables.requests == clean.tables.requests and clean.tables.requests
+        assert indented.tables.active == clean.tables.active and indented.tables.appeals == clean.tables.appeals
+        assert not rules(indented) - rules(clean)

@@ -7,7 +7,8 @@ import pytest
 from gkreport.extract import ExtractError, extract
 from gkreport.extract.text import decode
 from gkreport.parse import parse_report
-from gkreport.parse.text import BLANK, parse_number, rows_from_lines
+from gkreport.parse.rows import rows_from_lines
+from gkreport.parse.text import BLANK, parse_number
 
 from conftest import REPORTS
 

@@ -12,24 +12,25 @@ engine does not understand.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 from urllib.parse import urlencode
 
 from . import answer as A
 from . import rates as R
 from .engine import (Understanding, build, catalogue, choose, language, slots_of, too_long, type_by_id,
                      understand)
-from .entities import Index, build_index, qualified_name
+from .entities import Index, qualified_name
+from .indexes import index_for
 from .text import MAX_CHARS
 
 __all__ = ["ask", "Asker", "answer_question", "index_for", "examples", "featured_examples"]
 
 TIME_LIMIT_S = 5.0
-_INDEXES: dict[tuple, Index] = {}
 
 MESSAGES = {
     "too_long": {"zh": f"问题太长了（超过 {MAX_CHARS} 个字）。请把问题缩短成一句话再问。",
@@ -61,6 +62,8 @@ MESSAGES = {
                     "en": "The database holds nothing that answers this, or I did not understand the question."},
     },
     "passages": {"zh": "报告正文中提到相关内容的段落见下。", "en": "Passages of the reports on the matter are below."},
+    "deictic": {"zh": "我不知道「{text}」是哪里：请写出它的名称（如“上杭县”）再问。",
+                "en": "I do not know which place “{text}” is: please name it (e.g. Shanghang County) and ask again."},
     "several": {"zh": "这个问题包含{n}问，逐一回答：", "en": "This asks {n} things; each is answered in turn:"},
 }
 RECOGNIZED_LABELS = {
@@ -75,20 +78,6 @@ def connect(path: str | Path) -> sqlite3.Connection:
     """A read-only connection to a database file."""
     conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=False)
     return conn
-
-
-def index_for(conn: sqlite3.Connection, key: Any = None) -> Index:
-    """The names index of a database, built once per key (the file's path, size and time)."""
-    if key is None:
-        row = conn.execute("pragma database_list").fetchone()
-        path = Path(row[2]) if row and row[2] else None
-        key = (str(path), path.stat().st_size, path.stat().st_mtime_ns) if path and path.exists() else id(conn)
-    idx = _INDEXES.get(key)
-    if idx is None:
-        if len(_INDEXES) > 8:
-            _INDEXES.clear()
-        idx = _INDEXES[key] = build_index(conn)
-    return idx
 
 
 def run_sql(conn: sqlite3.Connection, sql: str, params: dict, limit_s: float = TIME_LIMIT_S,
@@ -266,10 +255,16 @@ def unanswerable(out: dict, u: Understanding, idx: Index, conn, db_name: str, la
     """A question the reports cannot answer: what they hold instead, and the passages on its matter."""
     from .passages import find
 
-    reason = u.unanswerable[0] if u.unanswerable else "outside"
+    from .lexicon import lexicon
+
+    reason, _, dimension = (u.unanswerable[0] if u.unanswerable else "outside").partition(".")
     rec = u.recognized(idx)
     out.update(status="unanswerable", recognized=rec, reason=reason)
-    text = MESSAGES["unanswerable"][reason][lang].format(newest=idx.newest)
+    if dimension:  # a dimension the reports do not hold (sex, channel, what requests were about …): named
+        out["dimension"] = dimension
+        text = lexicon().not_held[dimension][lang]
+    else:
+        text = MESSAGES["unanswerable"][reason][lang].format(newest=idx.newest)
     if reason == "outside" and rec:
         text += ("" if lang == "zh" else " ") + MESSAGES["recognized"][lang].format(items=_recognized_text(rec, lang))
     out["search_hits"] = find(conn, u, db_name)
@@ -317,8 +312,20 @@ def answer_question(question: str, conn: sqlite3.Connection, idx: Index, *, cont
 
 def several(out: dict, parts: list[Understanding], conn, idx: Index, *, db_name: str, base_url: str, lang: str,
             model) -> dict:
-    answers = [answer_one(_base(u.question, lang), u, conn, idx, db_name=db_name, base_url=base_url, lang=lang,
-                          model=model) for u in parts]
+    answers, kept, seen = [], [], set()
+    for u in parts:
+        a = answer_one(_base(u.question, lang), u, conn, idx, db_name=db_name, base_url=base_url, lang=lang,
+                       model=model)
+        key = (a["sql"], json.dumps(a["params"], sort_keys=True, default=str)) if a["sql"] else None
+        if key is not None and key in seen:
+            continue  # which years, and how many reports each year: one table answers both
+        seen.add(key)
+        answers.append(a)
+        kept.append(u)
+    if len(answers) == 1:
+        answers[0]["question"] = out["question"]
+        return answers[0]
+    parts = kept
     for a in answers:
         a.pop("context", None)
     statuses = [a["status"] for a in answers]
@@ -341,6 +348,10 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
         return unanswerable(out, u, idx, conn, db_name, lang)
     if u.unknown:
         return not_found(out, u, idx, lang)
+    if u.deictic and not u.has_scope:  # 我们县: which one is not said; never guessed, never everybody
+        out.update(status="not_understood", recognized=u.recognized(idx), missing="region",
+                   answer=MESSAGES["deictic"][lang].format(text=u.deictic), examples=_close_examples(u, idx, lang))
+        return out
     if _clarify(out, u, idx, lang):
         return out
     t = choose(u)
@@ -372,6 +383,13 @@ def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: 
     try:
         columns, rows = run_sql(conn, q.sql, q.params)
         left_out = run_sql(conn, q.left_out, q.params)[1][0]["left_out"] if q.left_out else None
+        if not rows and "match" in q.params and " " not in (u.terms or ""):
+            from .passages import words_in
+
+            words = words_in(conn, u.terms)
+            if words:  # 网站适老化改造 is in no report as written: its words, each anywhere in a passage
+                u.split_terms, u.terms = u.terms, " ".join(words)
+                return execute(t, u, out, conn, idx, db_name=db_name, base_url=base_url, lang=lang)
     except sqlite3.OperationalError as e:
         if "interrupted" not in str(e):
             raise
@@ -394,6 +412,11 @@ def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: 
     out["links"] = [{"label": "在 Datasette 中打开这个查询" if lang == "zh" else "Open this query in Datasette",
                      "href": datasette_link(q.sql, q.params, db_name, base_url)}]
     out["context"] = {"intent": t["id"], "slots": q.slots}
+    answered = {r["agency"] for r in rows if r.get("agency")}
+    if len(answered) == 1 and not q.slots.get("agency_ids"):  # a follow-up's 它, its: the body found
+        ids = idx.ids_named(next(iter(answered)))
+        if len(ids) == 1:
+            out["context"]["slots"] = dict(q.slots, answer_agency_ids=ids)
     if A.empty(rows, t):
         scope = A.Vars(t["id"], rows, q.slots, u, lang, ratio=q.ratio, left_out=left_out).v_scope("zh" if lang == "zh" else "en")
         missing, text = diagnose(u, conn, scope.removeprefix(" for "), lang)

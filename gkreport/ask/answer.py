@@ -6,6 +6,7 @@ sentence says that nothing was found, never a number.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import template as T
@@ -129,7 +130,15 @@ class Vars(dict):
 
     def v_unit(self, lang):
         m = self.u.measure
-        return (m.unit_zh if lang == "zh" else m.unit_en) if m else ""
+        if m is None:
+            return ""
+        if self.rows and self.rows[0].get("unit"):  # an amount of table 2, in the unit the report used
+            return self.rows[0]["unit"] if lang == "zh" else {"万元": "10k yuan", "元": "yuan"}.get(self.rows[0]["unit"], "")
+        if m.family == "active" and not set(self.u.item_measures or m.measures) & {"amount_10k_yuan", "amount_yuan"}:
+            if lang != "zh":
+                return "items"
+            return "项" if "items" in (self.u.item_measures or ()) else "件"
+        return m.unit_zh if lang == "zh" else m.unit_en
 
     def v_order_word(self, lang):
         asc = self.slots.get("order") == "asc"
@@ -139,7 +148,16 @@ class Vars(dict):
         return ("lowest" if asc else "highest") if share else ("fewest" if asc else "most")
 
     def v_terms(self, lang):
-        return self.u.terms or ""
+        terms = self.u.terms or ""
+        if self.u.split_terms:  # the words of a phrase no report holds whole
+            return "」「".join(terms.split()) if lang == "zh" else "”, “".join(terms.split())
+        return terms
+
+    def v_split_note(self, lang):
+        if not self.u.split_terms:
+            return ""
+        return (f"（原文没有「{self.u.split_terms}」，按其中的词同在一段查找）" if lang == "zh"
+                else f" (“{self.u.split_terms}” as written is in no report; its words were looked for in one passage)")
 
     def v_section(self, lang):
         s = next((s for s in T.SECTIONS if s.no == self.u.section), None)
@@ -154,6 +172,8 @@ class Vars(dict):
         return fmt(sum(r.get("value") or 0 for r in self.rows))
 
     def label(self, r: dict, lang: str) -> str:
+        if self.kind == "rank_reports":  # a report: its agency and year
+            return f"{r['agency']}{r['year']}年报告" if lang == "zh" else f"{r['agency']} {r['year']}"
         if "agency" in r and r["agency"]:
             return r["agency"]
         if "county" in r:
@@ -168,6 +188,8 @@ class Vars(dict):
             return LEVELS.get(r["level"], (r["level"], r["level"]))[0 if lang == "zh" else 1]
         if "label" in r:
             return r["label"]
+        if "reason" in r:
+            return bare_label(r["reason"])
         if "year" in r:
             return f"{r['year']}年" if lang == "zh" else str(r["year"])
         return ""
@@ -181,7 +203,7 @@ class Vars(dict):
         return out
 
     def v_top(self, lang):
-        key = "checks" if self.kind == "checks_common" else "value"
+        key = "checks" if self.kind in ("checks_common", "checks_rank_agencies") else "value"
         return _join(self._entries(lang, key, unit=key == "value"), lang)
 
     def v_series(self, lang):
@@ -200,6 +222,8 @@ class Vars(dict):
         values = [r["value"] for r in self.rows if r.get("value") is not None]
         if len(values) < 2:
             return ""
+        if "compare" in self.u.cues:  # how did it change from 2021 to 2023: the last year against the first
+            return self.v_change(lang)
         if values[-1] > values[0]:
             return "，总体上升" if lang == "zh" else ", rising overall"
         if values[-1] < values[0]:
@@ -223,7 +247,7 @@ class Vars(dict):
     def v_compare_parts(self, lang):
         groups: dict[str, list[dict]] = {}
         for r in self.rows:
-            groups.setdefault(r.get("agency") or r.get("region"), []).append(r)
+            groups.setdefault(r.get("region") or r.get("agency"), []).append(r)
         unit = self.v_unit(lang)
         parts = []
         for name, rows in groups.items():
@@ -244,6 +268,13 @@ class Vars(dict):
             return ""
         items = [f"{r['agency']}（{r['year']}年）" if lang == "zh" else f"{r['agency']} ({r['year']})" for r in self.rows]
         return ("，如" if lang == "zh" else ", e.g. ") + _join(items, lang)
+
+    def v_provinces_head(self, lang):
+        """Where the reports come from, or (哪个省的报告最多) the provinces with the most."""
+        limit = self.slots.get("limit")
+        if limit and limit < 1000 and len(self.rows) == limit:
+            return "报告最多的省份" if lang == "zh" else "The province" + ("s" if limit > 1 else "") + " with the most reports"
+        return f"报告来自{len(self.rows)}个省份" if lang == "zh" else f"Reports come from {len(self.rows)} provinces"
 
     def v_top_reports_count(self, lang):
         return _join([f"{self.label(r, lang)}（{r['reports']}份）" if lang == "zh" else f"{self.label(r, lang)} ({r['reports']})"
@@ -379,7 +410,7 @@ class Vars(dict):
     def v_rate_parts(self, lang):
         out = []
         for r in self.rows:
-            label = (f"{r['year']}年" if lang == "zh" else f"{r['year']}:") if self.kind == "rate_by_year" \
+            label = (f"{r['year']}年" if lang == "zh" else f"{r['year']}:") if self.kind in ("rate_by_year", "rate_rank_years") \
                 else self.label(r, lang)
             pct = f"{r['rate'] * 100:.1f}%" if r.get("rate") is not None else "—"
             out.append(f"{label}{pct}（{fmt(r.get('numerator'))}÷{fmt(r.get('denominator'))}）" if lang == "zh"
@@ -405,6 +436,14 @@ class Vars(dict):
             return f"只计分母不少于{base}的，另有{left}个不足{base}未列入"
         return f"counting only those with a denominator of at least {base}; {left} below it are left out"
 
+    def v_checks_sum(self, lang):
+        return fmt(sum(r.get("checks") or 0 for r in self.rows))
+
+    def v_check_kinds(self, lang):
+        parts = [f"{r['year']}年{r['label']}{r['checks']}项" if lang == "zh" else f"{r['rule']} ({r['year']}) {r['checks']}"
+                 for r in self.rows]
+        return _join(parts, lang)
+
     def v_first_messages(self, lang):
         msgs = [r["message"] for r in self.rows[:3] if r.get("message")]
         if not msgs:
@@ -412,13 +451,16 @@ class Vars(dict):
         return ("，如：" if lang == "zh" else ", e.g.: ") + ("；" if lang == "zh" else "; ").join(msgs)
 
 
-COUNTS = ("report_count", "report_count_filtered", "reports_by_year", "count_agencies_with")
+COUNTS = ("report_count", "report_count_filtered", "reports_by_year", "count_agencies_with", "checks_count",
+          "count_agencies_zero")
 FIELD_NAMES = {"contact_phone": ("联系电话", "phone number"), "contact_fax": ("传真", "fax number"),
                "contact_postcode": ("邮编", "postcode"), "contact_address": ("地址", "address"),
                "contact_website": ("网站", "website"), "contact_email": ("电子邮箱", "email"),
                "published_date": ("发布日期", "publication date"), "title": ("标题", "title"),
                "template": ("格式（版本）", "format"), "source_format": ("文件格式", "file format"),
-               "source_path": ("原文文件", "source file")}
+               "source_path": ("原文文件", "source file"), "source_url": ("原文网址", "source address"),
+               "cited_format": ("依据的格式文件", "format it cites"), "scope_note": ("统计范围", "scope"),
+               "period_start": ("统计期间起始日", "start of the period")}
 STATUS_WORDS = {"warning": ("检查有警告", "with warnings"), "error": ("表格无法读取", "whose tables could not be read"),
                 "ok": ("通过全部检查", "that pass every check")}
 KIND_WORDS = {"department": ("部门", "departments"), "government": ("人民政府", "governments"),
@@ -427,7 +469,7 @@ KIND_WORDS = {"department": ("部门", "departments"), "government": ("人民政
 
 def list_type(t: dict) -> bool:
     """A type whose answer is a list: no rows is an answer (none had it), not a lack of data."""
-    return "group by" in t["sql"] and t["id"] not in ("value",) or t["id"] in (
+    return "group by" in t["sql"] and t["id"] not in ("value", "report_field") or t["id"] in (
         "report_list", "mention_search", "checks_agency", "checks_reports")
 
 
@@ -472,4 +514,10 @@ def sentence(t: dict, rows: list[dict], slots: dict, u, lang: str, ratio=None, l
         v["measure_zh"] = ("的" + v["measure"]) if v["measure"] else ""
         v["measure_en"] = (" for " + v["measure_en"]) if u.measure else ""
         return NO_DATA[lang].format_map(v)
-    return t["answer"][lang].format_map(v)
+    text = t["answer"][lang].format_map(v)
+    return _ONE_EN.sub(lambda m: f"{m.group(1)} {_SINGULAR_EN[m.group(2)]}", text) if lang == "en" else text
+
+
+_SINGULAR_EN = {"reports": "report", "agencies": "agency", "requests": "request", "cases": "case",
+                "provinces": "province", "checks": "check", "items": "item"}
+_ONE_EN = re.compile(r"(?<![\d.,])(1) (" + "|".join(_SINGULAR_EN) + r")\b")

@@ -78,8 +78,8 @@ def features(u: Understanding, idx: Index) -> set[str]:
         f.add("years")
     else:
         f.add("no_year")
-    if "trend" in f or ("no_year" in f and "total" not in f) or ("years" in f and "total" not in f and "trend" in f):
-        f.add("over_years")
+    if "trend" in f or ("no_year" in f and "total" not in f) or ("years" in f and "total" not in f and "compare" in f):
+        f.add("over_years")  # how did it change from 2021 to 2023: the span, year by year
     if u.terms and "mention" in u.cues:
         f.add("mention_terms")
     if u.section:
@@ -313,7 +313,8 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     if t["id"] == "section_text":
         params["section_no"] = u.section
         conds.append(frags["section"])
-    conds.extend(t.get("where", ()))
+    field = u.fields[0] if u.fields and u.fields[0] in lex.report_fields else "id"
+    conds.extend(w.replace("{field}", field) for w in t.get("where", ()))
     if ":limit" in t["sql"]:
         params["limit"] = limit_of(t, u)
     if ":min_base" in t["sql"]:
@@ -328,7 +329,12 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         return ("where " + "\n  and ".join(parts)) if parts else ""
 
     request_family = ratio.table == "request_stats" if ratio is not None else (m is not None and m.family == "request")
-    totals = (t.get("sql_totals") and idx.has_totals and request_family
+    # the summary a type's sql_totals reads: table 3's or table 4's, each for questions of its own table
+    if "appeal_totals" in t.get("sql_totals", ""):
+        summary = idx.has_appeal_totals and ratio is None and m is not None and m.family == "appeal"
+    else:
+        summary = idx.has_totals and request_family
+    totals = (t.get("sql_totals") and summary
               and not u.agencies and all(r[0].level == "province" for r in u.regions) and len(u.regions) <= 1
               and not u.filters and not u.kinds)
     sql = (t["sql_totals"] if totals else t["sql"]).strip()
@@ -346,7 +352,6 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     value = f"r.{column}" if column else value_expression(u) if m else ""
     amount = m is not None and m.family == "active" and any(
         k in ("amount_10k_yuan", "amount_yuan") for k in (u.item_measures or m.measures))
-    field = u.fields[0] if u.fields else ""
     replacements = {
         # the one agency the rows come from, when they come from one (上杭县: its general office's reports)
         "{label}": "" if totals or not (len(u.agencies) == 1 or len(u.regions) == 1) else
@@ -358,8 +363,10 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         "{ratio_table}": ratio.table if ratio else "",
         "{ratio}": (ratio.figure_columns() if ratio_figures else ratio.columns()) if ratio else "",
         "{where_ratio}": (where([]) if ratio_figures else where([ratio.where])) if ratio else "",
-        "{field}": field if field in lex.report_fields else "id",
+        "{field}": field,
         "{extreme}": "min" if "oldest" in u.cues else "max",
+        # 都是什么理由: the reasons used, unless it asks how many of each
+        "{having_used}": "having sum(f.total) > 0" if u.used_only else "",
         "{and_at_least}": "and sum({value}) >= :at_least" if at_least else "",
         "{having_at_least}": "having sum({value}) >= :at_least" if at_least else "",
         "{value}": value,

@@ -85,8 +85,10 @@ class Index:
     max_en: int = 1
     has_totals: bool = False  # the site's summary table request_totals is there
     has_figures: bool = False  # and report_figures
+    has_appeal_totals: bool = False  # and appeal_totals (table 4 added up)
     _pinyin: dict | None = None
     _english: set | None = None
+    by_name: dict[str, list[str]] = field(default_factory=dict)
     labels: list | None = None  # (agency, qualified name, its distinctive pairs), for the closest names (names.py)
 
     @property
@@ -102,6 +104,11 @@ class Index:
         meanings = table.setdefault(word, [])
         if meaning not in meanings:
             meanings.append(meaning)
+
+    def ids_named(self, name: str) -> list[str]:
+        """The agencies of this name, as the reports or the agencies table give it (an answer's row names
+        its agency by the reports' agency_name)."""
+        return self.by_name.get(name, [])
 
     def english_words(self) -> set[str]:
         """The single English words the index knows (five letters or more), for reading misspellings."""
@@ -158,7 +165,7 @@ class Index:
             if any(text[i + a.end():i + b.start()].strip() for a, b in zip(span, span[1:])):
                 continue
             phrase = " ".join(w.group().rstrip(".") for w in span)
-            meanings = self.en.get(phrase)
+            meanings = self.en.get(phrase) or self.en.get(_EN_SAME.sub(lambda m: _EN_SAME_AS[m.group()], phrase))
             if meanings:
                 end = i + span[-1].end()
                 found.append([Token(k, v, i, end, text[i:end]) for k, v in meanings])
@@ -218,6 +225,11 @@ class Index:
                 else:
                     i += 1
         return fixes
+
+
+# English words a phrase may use for the lexicon's own (repeated applications is repeated requests)
+_EN_SAME_AS = {"application": "request", "applications": "requests", "applicant requests": "requests"}
+_EN_SAME = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _EN_SAME_AS), key=len, reverse=True)) + r")\b")
 
 
 @lru_cache(maxsize=20000)
@@ -289,6 +301,8 @@ def build_index(conn: sqlite3.Connection) -> Index:
     idx = Index()
     columns = {r[1] for r in conn.execute("select * from pragma_table_info('request_totals')")}
     idx.has_totals = {"year", "province", "level", "row_key", "reports", "total"} <= columns
+    columns = {r[1] for r in conn.execute("select * from pragma_table_info('appeal_totals')")}
+    idx.has_appeal_totals = {"year", "province", "level", "proceeding", "reports", "total"} <= columns
     columns = {r[1] for r in conn.execute("select * from pragma_table_info('report_figures')")}
     idx.has_figures = {"report_id", "agency_id", "agency_name", "year", "province", "city", "county", "level",
                        "new_received", "review_total", "litigation_total", "fees_10k_yuan"} <= columns
@@ -301,6 +315,9 @@ def build_index(conn: sqlite3.Connection) -> Index:
     for agency_id, name, as_printed in conn.execute(
             "select distinct agency_id, agency_name, agency_name_as_printed from reports where agency_id is not null"):
         printed.setdefault(agency_id, set()).update(n for n in (name, as_printed) if n)
+    for agency in idx.agencies.values():
+        for name in {agency.name} | printed.get(agency.id, set()):
+            idx.by_name.setdefault(name, []).append(agency.id)
 
     region_words: set[str] = set()
     regions: set[Region] = set()

@@ -32,10 +32,26 @@ GROUPS = {"group_agency", "group_province", "group_city", "group_county", "group
 RANKS = {"rank_desc", "rank_asc"}
 
 
+SUBJECT_CUES = {"database", "reports", "checks", "template", "newest", "oldest", "applicants", "profile", "years_word"}
+
+
 def _has_subject(u) -> bool:
-    return bool((u.measure and not u.measure_defaulted) or u.rate or u.fields or u.terms or u.section
-                or u.cues & {"database", "reports", "checks", "template", "newest", "oldest", "applicants", "profile",
-                             "years_word"})
+    cues = u.cues & SUBJECT_CUES
+    if u.cues & RANKS:  # 哪一年最高: a ranking of years of what was asked before
+        cues -= {"years_word"}
+    return bool((u.measure and not u.measure_defaulted) or u.rate or u.fields or u.terms or u.section or cues)
+
+
+def _own_shape(u) -> set[str]:
+    """The shape words of a question; a rate's own word (率) is what it asks, not its shape."""
+    return u.cues & SHAPES - {"total"} - ({"share"} if u.rate else set())
+
+
+def _keep_shape(u, prev: dict) -> None:
+    """The shape of the question before: its ranking, list or series (2021年呢？ after 历年: the year named)."""
+    u.cues |= set(prev.get("cues") or ()) & SHAPES - ({"trend"} if u.years else set())
+    if u.limit is None and prev.get("limit_asked"):
+        u.limit = prev["limit_asked"]
 
 
 def inherit(u, context: dict, idx: Index) -> None:
@@ -74,13 +90,17 @@ def inherit(u, context: dict, idx: Index) -> None:
                 u.base = lex.measures[prev["base"]]
             if u.terms:
                 u.cues.add("mention")
-        if not (u.cues & SHAPES - {"total"}):
-            # 2021年呢？ after 历年: the year named, not the years
-            u.cues |= set(prev.get("cues") or ()) & SHAPES - ({"trend"} if u.years else set())
-            if u.limit is None and prev.get("limit_asked"):
-                u.limit = prev["limit_asked"]
+        if not _own_shape(u):
+            _keep_shape(u, prev)
+        elif _own_shape(u) <= {"list"}:
+            # 都有哪些？ after 有多少份报告: the things counted before, listed
+            u.cues |= set(prev.get("cues") or ()) & SUBJECT_CUES - {"database"}
+            if prev.get("cues") and "database" in prev["cues"]:
+                u.cues.add("reports")
         for key, value in (prev.get("filters") or {}).items():
             u.filters.setdefault(key, value)
+    elif marker and not u.has_scope and not _own_shape(u):
+        _keep_shape(u, prev)  # 公开率呢？ after 历年收到多少申请: the rate, year by year
     if u.cues & RANKS and not u.cues & GROUPS:  # 公开率最高的呢？ ranks what the previous question ranked
         u.cues |= set(prev.get("cues") or ()) & GROUPS
         if u.limit is None and prev.get("limit_asked"):
@@ -89,7 +109,8 @@ def inherit(u, context: dict, idx: Index) -> None:
         u.min_base = prev["min_base"]
 
     # -- the scope
-    ranks_agencies = bool(u.cues & (GROUPS | RANKS | {"list"})) and not marker
+    # a ranking or list over agencies is not narrowed to the body before; a ranking of years is
+    ranks_agencies = bool(u.cues & (GROUPS | RANKS | {"list"})) and not marker and "group_year" not in u.cues
     candidates = [a for a in prev.get("candidates") or () if a in idx.agencies]
     if not u.agencies and u.regions and candidates and len(u.regions) == 1:
         inside = [a for a in candidates if any(_in(idx.agencies[a], r) for r in u.regions[0])]
@@ -97,6 +118,10 @@ def inherit(u, context: dict, idx: Index) -> None:
             u.regions = []
             u.agencies = [[inside[0]]]
             u.inherited.append("agency")
+    answered = [a for a in prev.get("answer_agency_ids") or () if a in idx.agencies]
+    if not u.has_scope and not u.unknown and answered and "referent" in u.cues:
+        u.agencies = [[a] for a in answered]  # its disclosure rate: the body the answer before found
+        u.inherited.append("agency")
     if not u.has_scope and not u.unknown and (marker or not ranks_agencies) and not u.cues & {"database"}:
         ids = [a for a in prev.get("agency_ids") or () if a in idx.agencies]
         if ids:
@@ -116,6 +141,10 @@ def inherit(u, context: dict, idx: Index) -> None:
                  or not subject or narrows):
         y = prev["years"]
         u.years = Years(values=list(y.get("values") or ()), start=y.get("start"), end=y.get("end"))
+        u.inherited.append("years")
+    if u.year_shift and prev.get("years") and len(prev["years"].get("values") or ()) == 1:
+        # and the year after?: the year after the one asked about before
+        u.years = Years(values=[prev["years"]["values"][0] + u.year_shift])
         u.inherited.append("years")
 
 

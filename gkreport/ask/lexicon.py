@@ -60,6 +60,7 @@ class Lexicon:
     active_measure_also: dict[str, tuple[str, ...]] = field(default_factory=dict)
     item_defaults: dict[str, tuple[str, ...]] = field(default_factory=dict)
     report_fields: set[str] = field(default_factory=set)  # columns of reports a question may ask for
+    not_held: dict[str, dict[str, str]] = field(default_factory=dict)  # dimension → what the reports hold instead
 
     def add(self, lang: str, word: str, meaning: tuple[str, str]) -> None:
         word = word.strip().lower()
@@ -171,7 +172,13 @@ def lexicon() -> Lexicon:
         for w in en_words:
             lex.add("en", w, ("body", zh_name))
     for family, extra in data["unanswerable"].items():
-        words(family, extra, [], ("unanswerable", family))
+        if family == "not_held":  # a dimension the reports do not hold: not_held.sex, not_held.channel …
+            for dimension, dim in extra.items():
+                words(dimension, dim, [], ("unanswerable", f"not_held.{dimension}"))
+                lex.not_held[dimension] = dim["says"]
+        else:
+            words(family, extra, [], ("unanswerable", family))
+    words("filler", data["filler"], [], ("filler", None))
     for term, extra in data["topics"].items():
         words(term, extra, [], ("topic", term))
     for column, extra in data["report_fields"].items():

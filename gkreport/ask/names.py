@@ -88,6 +88,17 @@ def _adjacent(text: str, a: int, b: int) -> bool:
     return a <= b and bool(_GAP.match(text[a:b]))
 
 
+_OUTER_GAP = re.compile(r"^\s*(?:,|in|of|in the|of the)\s*$")
+
+
+def _outer_after(text: str, chain: list[_Word], nxt: _Word) -> bool:
+    """An English name's next place, after a comma, in or of, is the place that holds it."""
+    if not nxt.of("region", "place") or nxt.of("agency") or not _OUTER_GAP.match(text[chain[-1].end:nxt.start]):
+        return False
+    inner = chain[0].of("region", "place")
+    return any(within(r, o) and r != o for r in inner for o in nxt.of("region", "place"))
+
+
 def _chain_regions(chain: list[_Word]) -> tuple[list[Region], list[Region], Region | None]:
     """The database regions the chain can name (innermost), the gazetteer places it can name, and the
     deepest database region that is certainly part of it."""
@@ -151,6 +162,10 @@ def resolve(text: str, tokens: list[Token], idx: Index, lang: str) -> Names:
                     and _adjacent(text, chain[-1].end, words[j].start):
                 chain.append(words[j])
                 j += 1
+            # Gulou District in Fuzhou, Gulou District, Nanjing: the place it lies in, written after it
+            while lang == "en" and j < len(words) and _outer_after(text, chain, words[j]):
+                chain.insert(0, words[j])
+                j += 1
             used.update(range(k, j))
             _read_chain(out, text, chain, words, j, used, idx, lang)
             k = j
@@ -206,7 +221,7 @@ def _tail(text: str, end: int, words: list[_Word], j: int) -> tuple[str, _Word |
 def _read_chain(out: Names, text: str, chain: list[_Word], words: list[_Word], j: int, used: set[int],
                 idx: Index, lang: str) -> None:
     db, other, known = _chain_regions(chain)
-    start, end = chain[0].start, chain[-1].end
+    start, end = min(w.start for w in chain), max(w.end for w in chain)
     body_text, nxt = _tail(text, end, words, j)
     kind = None
     body_agencies: list[str] | None = None
@@ -243,6 +258,14 @@ def _read_chain(out: Names, text: str, chain: list[_Word], words: list[_Word], j
         body_end = end
     name = text[start:body_end]
     out.covered.append((start, body_end))
+    if lang == "en" and len(db) > 1:  # the Gulou District government office in Nanjing
+        after = next((i for i in range(j, len(words)) if words[i].start >= body_end), None)
+        if after is not None and after not in used and _OUTER_GAP.match(text[body_end:words[after].start]):
+            inside = [r for r in db if any(within(r, o) and r != o for o in words[after].of("region"))]
+            if inside and not words[after].of("agency"):
+                db = inside
+                used.add(after)
+                out.covered.append((body_end, words[after].end))
     if not db:
         out.unknown.append(Unknown(name, "agency" if (kind or body_text) else "place", known, start))
         return

@@ -81,6 +81,12 @@ def diagnose(u: Understanding, conn: sqlite3.Connection, scope_name: str, lang: 
                 return "year", f"没有{scope_name}{asked_text}年的报告{there}。"
             there = f"; there are reports for {', '.join(map(str, have))}" if have else ""
             return "year", f"There is no report{' from ' + scope_name if scope_name else ''} for {asked_text}{there}."
+    if u.fields:  # the report does not state its phone number, website …
+        from .answer import FIELD_NAMES
+
+        zh_f, en_f = FIELD_NAMES.get(u.fields[0], (u.fields[0], u.fields[0]))
+        return "measure", (f"{scope_name}的报告没有写明{zh_f}。" if zh else
+                           f"The reports{' of ' + scope_name if scope_name else ''} give no {en_f}.")
     if zh:
         return "measure", f"{scope_name}的报告中没有这一项数据（报告的格式可能没有这一项，或者这一格没有填写）。"
     return "measure", f"The reports{' of ' + scope_name if scope_name else ''} do not give this figure (their format may lack it, or the cell was left blank)."

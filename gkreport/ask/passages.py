@@ -122,3 +122,44 @@ def find(conn: sqlite3.Connection, u: Understanding, db_name: str, words: list[s
         if len(hits) >= MAX_HITS:
             break
     return hits[:MAX_HITS]
+
+
+def words_in(conn: sqlite3.Connection, phrase: str, longest: int = 8) -> list[str]:
+    """A phrase no passage holds whole (网站适老化改造), cut into words the reports use that stand together in
+    one passage (网站适老化, 改造): of the ways to cut it, the fewest words first, then the longest first word,
+    the first that some passage holds. [] when the phrase is not one run of Chinese characters or no way to
+    cut it into two or more words finds a passage."""
+    if not re.fullmatch(r"[\u3400-\u9fff]{4,24}", phrase or ""):
+        return []
+
+    def found(words: list[str]) -> bool:
+        try:
+            return conn.execute(f"select 1 from {search.FTS_TABLE} where {search.FTS_TABLE} match ? limit 1",
+                                [search.match_expression(" ".join(words))]).fetchone() is not None
+        except sqlite3.OperationalError:
+            return False
+
+    used = {}
+    for i in range(len(phrase)):
+        for k in range(2, min(longest, len(phrase) - i) + 1):
+            piece = phrase[i:i + k]
+            if piece != phrase and piece not in used:
+                used[piece] = found([piece])
+
+    def ways(i: int, depth: int) -> list[list[str]]:
+        if i >= len(phrase):
+            return [[]]
+        if depth == 0:
+            return []
+        out = []
+        for k in range(min(longest, len(phrase) - i), 1, -1):
+            if used.get(phrase[i:i + k]):
+                out += [[phrase[i:i + k]] + rest for rest in ways(i + k, depth - 1)]
+        if not out:  # a character no word covers is left out
+            out = ways(i + 1, depth)
+        return out
+
+    for way in sorted(ways(0, 4), key=lambda w: (-sum(map(len, w)), len(w), [-len(x) for x in w]))[:12]:
+        if len(way) > 1 and found(way):
+            return way
+    return []

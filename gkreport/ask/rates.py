@@ -1,16 +1,18 @@
 """Rates and shares: numerator ÷ denominator, each named, with its formula and a 95 % Wilson interval.
 
-The rates people ask for by name (公开率, 不予公开率, 纠错率) are data, in rates.yaml; a share asked for
-by its parts (自然人占收到申请的比例) is built the same way from the figure and its base. Either way an
+The rates people ask for by name (公开率, 不予公开率, 纠错率) are the site's metrics (gkreport/assess/
+metrics.yaml, the `metrics` table): their names, formulas, labels and minimum base come from there, and
+rates.yaml adds only the rows of table 3 or columns of table 4 each is summed from and the words that
+name it. A share asked for by its parts (自然人占收到申请的比例) is built the same way from the figure
+and its base. Either way an
 answer shows numerator, denominator and rate side by side, and states the formula. Rankings by a rate
-leave out bodies whose denominator is under a minimum base (rates.yaml `min_base`, or the question's
+leave out bodies whose denominator is under a minimum base (the metrics' `min_base`, or the question's
 own: 不少于50件, at least 50 cases), and say how many were left out.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,18 +20,44 @@ from pathlib import Path
 import yaml
 
 from .. import template as T
+from ..assess import metrics as M
 
 HERE = Path(__file__).resolve().parent
-Z95 = 1.959963984540054
+
+
+def _from_metric(metric: dict) -> dict:
+    """A metric's words, as the question box states them: name, formula and the parts' labels."""
+    return {"name": {"zh": metric["name"], "en": metric["name_en"]},
+            "formula": {"zh": metric["formula"], "en": metric["formula_en"]},
+            "numerator_label": {"zh": metric["numerator_label"], "en": metric["numerator_label_en"]},
+            "denominator_label": {"zh": metric["denominator_label"], "en": metric["denominator_label_en"]},
+            "min_base": int(metric["min_base"])}
 
 
 @lru_cache(maxsize=1)
 def definitions() -> dict:
-    return yaml.safe_load((HERE / "rates.yaml").read_text(encoding="utf-8"))
+    """rates.yaml's parts of each rate, with its metric's name, formula, labels and minimum base."""
+    found = yaml.safe_load((HERE / "rates.yaml").read_text(encoding="utf-8"))
+    metrics = M.by_key()
+    for key, rate in found["rates"].items():
+        rate.update(_from_metric(metrics[key]))
+    return found
 
 
 def default_min_base() -> int:
-    return int(definitions()["min_base"])
+    """The minimum base of a ranking by a rate: the metrics' (all 30 unless metrics.yaml says otherwise)."""
+    return min(int(m["min_base"]) for m in M.definitions())
+
+
+# 纠错率 over the proceedings a question names is the metric of those proceedings: 行政复议纠错率 for
+# review alone, 行政诉讼纠错率 for either or both kinds of lawsuit, 纠错率 for review and lawsuits together
+_REVIEW = {"review"}
+
+
+def _correction_metric(procs: list[str]) -> str:
+    if set(procs) == _REVIEW:
+        return "review_correction_rate"
+    return "litigation_correction_rate" if not set(procs) & _REVIEW else "correction_rate"
 
 
 @dataclass
@@ -137,15 +165,18 @@ def named(rate_id: str, proceedings: tuple[str, ...] | None = None) -> Ratio:
     num, den = d["numerator"], d["denominator"]
     if d["table"] == "appeal_stats":
         procs = list(proceedings or [k for k, _ in T.PROCEEDINGS])
+        if rate_id == "correction_rate":
+            d = dict(d, **_from_metric(M.by_key()[_correction_metric(procs)]))
         cond = "f.proceeding in (select value from json_each(:rate_proceedings))"
-        return Ratio(rate_id, d["name"], d["formula"], num["label"], den["label"], "appeal_stats", cond,
+        return Ratio(rate_id, d["name"], d["formula"], d["numerator_label"], d["denominator_label"], "appeal_stats",
+                     cond,
                      f"f.{num['column']}", cond, f"f.{den['column']}",
                      f"f.{den['minus']}" if den.get("minus") else None, cond,
                      {"rate_proceedings": json.dumps(procs)},
                      _appeal_figures(procs, num["column"], den["column"], den.get("minus")))
     num_rows, den_rows = _rows_of(num), _rows_of(den)
-    return _request_ratio(rate_id, d["name"], d["formula"], num["label"], den["label"], num_rows, "f.total",
-                          den_rows, "f.total")
+    return _request_ratio(rate_id, d["name"], d["formula"], d["numerator_label"], d["denominator_label"], num_rows,
+                          "f.total", den_rows, "f.total")
 
 
 def _request_ratio(rate_id, name, formula, num_label, den_label, num_rows, num_value, den_rows, den_value) -> Ratio:
@@ -173,14 +204,7 @@ def share(family: str, num_rows: list[str] | None, num_value: str, num_label: di
     return _request_ratio(None, name, formula, num_label, den_label, num_rows, num_value, den_rows, den_value)
 
 
-def wilson(numerator, denominator, z: float = Z95) -> tuple[float, float] | None:
-    """The 95 % Wilson score interval of numerator/denominator, or None when it has no meaning."""
-    if numerator is None or denominator is None or denominator <= 0 or numerator < 0 or numerator > denominator:
-        return None
-    n, p = float(denominator), numerator / denominator
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return round(max(0.0, centre - half), 6), round(min(1.0, centre + half), 6)
+wilson = M.wilson  # the 95 % Wilson score interval, None when it has no meaning: the metrics' own
 
 
 def words() -> list[tuple[str, str, str]]:

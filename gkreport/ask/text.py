@@ -81,6 +81,7 @@ class Years:
     end: int | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
     relative: bool = False  # 去年, 近三年…: the answer says which years these were
+    pair: bool = False  # between 2021 and 2023: the two years named, where from 2021 to 2023 is the span
 
     @property
     def is_range(self) -> bool:
@@ -136,6 +137,7 @@ def parse_years(text: str, newest: int | None, oldest: int | None = None) -> Yea
                 if not (1990 <= a <= 2100 and 1990 <= b <= 2100):
                     continue
                 years.start, years.end = a, b
+                years.pair = m.group().startswith("between")
             elif kind == "recent":
                 n = cn_number(groups[0])
                 if not n or newest is None or n > 50:

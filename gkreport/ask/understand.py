@@ -45,11 +45,20 @@ _AT_LEAST = re.compile(r"(?:办理总计|总计|基数|分母|办理量|办件)?
 # carried over into 2024 / 结转到2024年: the report of the year before
 _INTO_YEAR = re.compile(r"(carr(?:y|ied) (?:over|forward) (?:in)?to|结转(?:到|至|入))\s*(\d{4})\s*年?")
 _PREVIOUS_YEAR = re.compile(r"比上一?年(?:度)?|(?:than|on|from) the previous year|year[- ]on[- ]year")
-_SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|哪一年|哪年|哪个省|哪座|是谁|谁(?:最|更)|"
+_SHIFT = re.compile(r"(第二年|次年|后一年|the year after|the following year|a year later)"
+                    r"|(?<![转到至入])(前一年|头一年|the year before|a year earlier)")
+_SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|哪一年|哪年|哪个省|哪座|哪份|哪一份|是谁|谁(?:最|更)|"
                        r"\bwhich (?:agency|province|city|county|district|year|department|office|body|government|region|one)\b"
-                       r"|\bwho\b|\bwhat (?:agency|province|city|year)\b")
+                       r"|\bwho\b|\bwhat (?:agency|province|city|year|report)\b|\bwhich report\b"
+                       r"|\bwhat (?:was|is) the (?:most|main|largest|biggest|highest|lowest|least|top)\b")
 _PLURAL = re.compile(r"哪些|哪几|前\s*\d|前[一二三四五六七八九十两]|\btop\b|\bwhich (?:agencies|provinces|cities|counties|"
                      r"districts|years|departments|offices|bodies)\b")
+_DEICTIC = re.compile(r"(?:我们|咱们|俺们|我|咱|本)(?:这个|这)?(?:省|市|县|区|镇|乡|街道)(?!政府|人民政府|委|局|级)"
+                      r"|\b(?:our|my) (?:province|city|county|district|town|township)\b")
+_DEICTIC_LEVEL = {"省": "province", "市": "city", "县": "county", "区": "county"}
+_WHICH_REASONS = re.compile(r"(?:什么|哪些|哪几[种类个]?|哪种)(?:理由|原因|情形)|(?:理由|原因)(?:都)?(?:是什么|有哪些|是哪些)"
+                            r"|\b(?:what|which) (?:reasons|grounds)\b|\bon what grounds\b")
+_EXISTS = re.compile(r"有没有|有无|是否有|是否存在|\b(?:are there|is there)\b")
 _RANK_ALL = re.compile(r"排名|排序|排个序|排行|排一下|各省|各市|各县|各区县|各地|每个省|每个城市|每个县|\brank(?:ed|ing|s)?\b"
                        r"|\b(?:by|each|every|per) (?:province|city|county|agency)\b")
 # the words that shape a question, which a follow-up keeps when it says nothing of its shape
@@ -72,6 +81,8 @@ class Understanding:
     asked_item_measures: tuple[str, ...] = ()  # table 2's measures the question itself names (项目, 金额)
     base: Measure | None = None
     applicant: str | None = None
+    applicants: list[str] = field(default_factory=list)  # every applicant type named (自然人和企业各有多少)
+    applicant_spans: list[tuple[int, int]] = field(default_factory=list)
     outcome: str | None = None
     item_measures: tuple[str, ...] = ()
     agencies: list[list[str]] = field(default_factory=list)  # each mention: its candidate agency ids
@@ -86,6 +97,8 @@ class Understanding:
     min_base: int | None = None
     at_least: int | None = None  # a threshold the question sets on the figure (收到申请超过30件的单位)
     terms: str | None = None  # words to search for in the narrative
+    terms_span: tuple[int, int] | None = None  # where the words to search for stand in the question
+    split_terms: str | None = None  # the phrase no report holds whole, when terms are its words
     topics: list[str] = field(default_factory=list)  # narrative topics named in English
     fields: list[str] = field(default_factory=list)  # report fields asked for (contact_phone …)
     filters: dict[str, Any] = field(default_factory=dict)  # status, aggregate, template, table3_template …
@@ -97,6 +110,9 @@ class Understanding:
     measure_defaulted: bool = False  # the figure was not named: 申请 alone, or an applicant or outcome alone
     features: set[str] = field(default_factory=set)
     into_year: int | None = None
+    deictic: str = ""  # 我们县, our city: a place named only by where the asker is
+    used_only: bool = False  # which reasons: those used, not every row at 0
+    year_shift: int = 0  # the year after (+1) or before (-1) the one of the question before
     singular: bool = False  # 哪个单位最多, which agency: one answer, not a ranking
     rank_all: bool = False  # 排名, 排个序, rank: every body, not the first ten
     candidates: list[str] = field(default_factory=list)  # the agencies of a name chosen between
@@ -165,11 +181,18 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
     u.text = text
     masked = _read_templates(u, text)
     masked = _read_min_base(u, masked)
+    for m in _DEICTIC.finditer(masked):  # 我们县, our city: a place the question itself does not name
+        u.deictic = u.deictic or m.group()
+        masked = mask(masked, [m.span()])
     m = _INTO_YEAR.search(masked)
     if m:  # carried over into 2024 is what the 2023 report carried forward
         u.into_year = int(m.group(2))
         word = "carried forward in" if u.lang == "en" else "结转下年度"
         masked = masked[:m.start()] + f" {word} {u.into_year - 1}{'' if u.lang == 'en' else '年'} " + masked[m.end():]
+    # the year after / 第二年: a year counted from the one the question before was about (followup.py)
+    for m in _SHIFT.finditer(masked):
+        u.year_shift = 1 if m.group(1) else -1
+        masked = mask(masked, [m.span()])
     # 比上一年增加了多少: the report's own change on its previous year, not the year before the newest
     u.years = parse_years(_PREVIOUS_YEAR.sub(lambda x: " " * len(x.group()), masked), idx.newest, idx.oldest)
     masked = mask(masked, u.years.spans)
@@ -190,13 +213,22 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
         masked = "".join(chars)
         tokens = idx.scan(masked)
     tokens = _narrative_terms(u, masked, tokens, quoted)
-    names = resolve(masked, tokens, idx, u.lang)
+    # the words searched for name nobody (政府网站 is a topic, not a body)
+    names = resolve(mask(masked, [u.terms_span]) if u.terms_span else masked, tokens, idx, u.lang)
     if u.lang == "en":
         names.unknown += _capitalized_unknowns(u.question, masked, tokens, names.covered, idx)
     u.agencies, u.regions, u.unknown = names.agencies, names.regions, names.unknown
+    if u.deictic:  # 我们县…长沙的: the county of that name, not the city
+        level = _DEICTIC_LEVEL.get(re.sub(r"[^省市县区]", "", u.deictic)[-1:])
+        for k, mention in enumerate(u.regions):
+            fits = [r for r in mention if r.level == level]
+            if len(mention) > 1 and fits:
+                u.regions[k] = fits
+                u.mention_text[id(fits)] = u.mention_text.get(id(mention), "")
     u.mention_text, u.kinds = names.mention_text, names.kinds
     _read_tokens(u, [t for t in tokens if t.kind not in NAME_KINDS])
     u.leftover = _leftover(masked, tokens, names.covered)
+    _not_held_by_shape(u)
     if context:
         inherit(u, context, idx)
     from .engine import features
@@ -205,17 +237,23 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
     return u
 
 
-_BODY_RUN = re.compile(r"[\u4e00-\u9fff]{2,}?(?:委员会|管委会|中心|办公室|局|委|厅|镇|乡|街道)$")
+_BODY_END = re.compile(r"委员会|管委会|中心|办公室|局|委|厅|镇|乡|街道")
 
 
 def _body_runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
-    """Runs no word covers that end like a body's or a township's name: kept as written, never corrected."""
+    """Runs no word covers, up to where they end like a body's or a township's name (行政服务中心 of
+    行政服务中心的): kept as written, never corrected."""
     covered = [False] * len(text)
     for t in tokens:
         for k in range(t.start, t.end):
             covered[k] = True
     runs = re.finditer(r"[\u4e00-\u9fff]+", "".join(" " if covered[i] else c for i, c in enumerate(text)))
-    return [m.span() for m in runs if _BODY_RUN.search(m.group())]
+    out = []
+    for m in runs:
+        ends = [b.end() for b in _BODY_END.finditer(m.group())]
+        if ends and ends[-1] >= 3:
+            out.append((m.start(), m.start() + ends[-1]))
+    return out
 
 
 _NOT_NAMES = {"china", "chinese", "english", "i", "covid", "foi", "ok", "pdf", "ipv6", "prc", "please"}
@@ -249,6 +287,39 @@ def _capitalized_unknowns(question: str, text: str, tokens: list[Token], covered
             out.append(Unknown(word, "place", None, m.start()))
         sentence_start = False
     return out
+
+
+# Dimensions the reports do not hold, told by how the question is put rather than by one word: requests
+# sent by a channel (网上提交, by post), requests about a subject (关于征地拆迁的申请, requests concerning
+# land), requests from a kind of applicant the tables do not count (来自记者的申请, requests from journalists).
+_CHANNEL = re.compile(r"(?:网上|在线|线上|网络|网站|邮寄|信函|信件|来信|当面|现场|窗口|电话|传真|电子邮件|邮件)"
+                      r"(?:提交|申请|提出|递交|寄送|寄来|方式|渠道)"
+                      r"|\b(?:by (?:mail|post|email|e-mail|fax|phone|telephone)|over the phone|in person"
+                      r"|via (?:the )?(?:website|internet|web|email|e-mail|mail|post))\b")
+_SUBJECT = re.compile(r"(?:关于|涉及|有关|针对)([\u4e00-\u9fff]{2,12}?)(?:方面|问题|事项|领域)?(?:的|之)?"
+                      r"(?:政府信息公开|信息公开)?申请"
+                      r"|\b(?:requests?|applications?)\b(?:\s+\w+){0,2}?\s+(?:about|concerning|regarding|on|related to|"
+                      r"relating to|involving|concerned|concern|concerns|involved)\s+([a-z][\w\s\-]{2,40})")
+_FROM = re.compile(r"来自([\u4e00-\u9fff]{2,8}?)(?:的)?(?:申请|提出)|由([\u4e00-\u9fff]{2,8}?)(?:提出|提交)"
+                   r"|\b(?:requests?|applications?|applied|filed|made)\b[^?.]{0,30}?\bfrom\s+([a-z][\w\-]+(?:\s[a-z][\w\-]+)?)")
+
+
+def _not_held_by_shape(u: Understanding) -> None:
+    """A figure asked by a channel, a subject or a kind of applicant the tables do not count."""
+    if u.measure is None or u.measure.family != "request" or "mention" in u.cues or u.unanswerable:
+        return
+    unread = " ".join(u.leftover)
+
+    def names_unread(m: re.Match) -> bool:
+        words = " ".join(g for g in m.groups() if g)
+        return any(w in unread for w in re.findall(r"[\u3400-\u9fff]{2,}|[a-z]{3,}", words))
+
+    if _CHANNEL.search(u.text):
+        u.unanswerable.append("not_held.channel")
+    elif any(names_unread(m) for m in _SUBJECT.finditer(u.text)):
+        u.unanswerable.append("not_held.subject")
+    elif any(names_unread(m) for m in _FROM.finditer(u.text)) and not u.applicant:
+        u.unanswerable.append("not_held.origin")
 
 
 def _read_templates(u: Understanding, text: str) -> str:
@@ -359,7 +430,7 @@ def _narrative_terms(u: Understanding, text: str, tokens: list[Token], quoted: l
         u.terms = terms or None
     if u.terms and not quoted:
         # 哪些省份 after 涉及 is a question, not words to search for
-        inner = [t for t in tokens if t.start >= cue.end and t.kind == "cue"]
+        inner = [t for t in tokens if t.start >= cue.end and t.kind in ("cue", "unanswerable")]
         rest = u.terms
         for t in sorted(inner, key=lambda t: -len(t.text)):
             rest = rest.replace(t.text, "")
@@ -373,6 +444,7 @@ def _narrative_terms(u: Understanding, text: str, tokens: list[Token], quoted: l
         return tokens
     start = cue.end
     end = start + len(re.split(r"[,，。.？?！!;；:：]", text[cue.end:])[0])
+    u.terms_span = (start, end)
     return [t for t in tokens if not (t.start >= start and t.end <= end) or t.kind == "cue"]
 
 
@@ -392,6 +464,9 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
                 u.measure_spans.append((t.start, t.end))
         elif t.kind == "applicant":
             u.applicant = u.applicant or t.value
+            if t.value not in u.applicants:
+                u.applicants.append(t.value)
+                u.applicant_spans.append((t.start, t.end))
         elif t.kind == "outcome":
             u.outcome = u.outcome or t.value
         elif t.kind == "active_measure":
@@ -421,12 +496,17 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
         # 哪些报告说明没有收取信息处理费: a topic of the prose, asked of the reports, is a search
         u.terms = " ".join(u.topics)
         u.cues.add("mention")
+    # 都是什么理由: the reasons used, unless the question itself asks how many of each
+    u.used_only = bool(_WHICH_REASONS.search(u.text)) and not u.cues & {"how_many", "each"}
     t = u.text
+    if _EXISTS.search(t) and "reports" in u.cues and u.measure is None and not u.fields:
+        u.cues.add("list")  # 有没有汇总的报告: which reports there are (and none is an answer)
     u.rank_all = bool(_RANK_ALL.search(t))
     u.singular = bool(_SINGULAR.search(t)) and not _PLURAL.search(t) and not u.rank_all
     y = u.years
-    if "compare" in u.cues and y.start is not None and y.end is not None and not y.values and not y.relative:
-        # "the change between 2021 and 2023": the two years, not the years between them
+    if "compare" in u.cues and y.pair and not y.values:
+        # "the change between 2021 and 2023": the two years, not the years between them (from 2021 to 2023,
+        # 2021到2023年: the span, year by year)
         u.years = Years(values=[y.start, y.end], spans=y.spans)
 
 

@@ -32,12 +32,14 @@ Grid = Sequence[Sequence[Optional[str]]]
 
 
 def table_lines(grid: Grid) -> list[str]:
-    """One tab-separated line per row; rows with no text at all are dropped."""
+    """One tab-separated line per row, every row as wide as the table (an empty cell at the end of
+    a row keeps its column); rows with no text at all are dropped."""
+    width = max((len(row) for row in grid), default=0)
     lines = []
     for row in grid:
         cells = [one_line(c) for c in row]
         if any(cells):
-            lines.append("\t".join(cells).rstrip("\t"))
+            lines.append("\t".join(cells + [""] * (width - len(cells))))
     return lines
 
 

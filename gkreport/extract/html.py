@@ -15,7 +15,9 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.dammit import EncodingDetector
 
 from . import ExtractError
+from ..traditional import convert, has_traditional, is_traditional, to_simplified
 from .grid import Layout, join_wrapped, one_line
+from .script_strings import might_hold_text, script_html
 from .text import decode
 
 _DROP = ("script", "style", "noscript", "template", "head", "nav", "header", "footer", "aside", "iframe",
@@ -29,7 +31,10 @@ _MARKERS = tuple(re.compile(p) for p in (
     r"存在的主要问题", r"其他需要报告", r"第二十条第", r"本年新收", r"申请人情况", r"结转下年"))
 _TITLE = re.compile(r"(?:信息公开|政务公开).{0,12}(?:年度报告|年报)")
 _SITE_SUFFIX = re.compile(r"\s*[_|｜\-—–]+\s*[^_|｜\-—–]*$")
+_TAG = re.compile(r"<[^>]*>")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# a page's head and navigation can run to tens of thousands of characters before its article
+PAGE_SAMPLE = 200_000
 MAX_SPAN = 200  # a rowspan/colspan beyond any real report table is markup damage
 
 
@@ -56,6 +61,26 @@ def _clean(soup: BeautifulSoup) -> None:
         c.extract()
     for tag in soup.find_all(style=_HIDDEN):
         tag.decompose()
+
+
+def _marker_count(text: str) -> int:
+    flat = re.sub(r"\s+", "", text)
+    return sum(1 for m in _MARKERS if m.search(flat))
+
+
+def _unwrap_scripts(soup: BeautifulSoup) -> None:
+    """Put in place of each script the article it writes (document.write, html += …, a CMS's JSON),
+    when that holds the report's words: the browser would have shown it there."""
+    for script in soup.find_all("script"):
+        code = script.string
+        if not code or not might_hold_text(code):
+            continue
+        markup = to_simplified(script_html(code))  # (escaped in the script, so not converted with the page)
+        if _marker_count(markup) < 3:
+            continue
+        fragment = BeautifulSoup(markup, "lxml")
+        holder = fragment.body or fragment
+        script.replace_with(*list(holder.contents))
 
 
 def _ancestors(tag: Tag) -> list[Tag]:
@@ -172,8 +197,14 @@ class _Walker:
 
 
 def html_text(data: bytes, name: str = "") -> str:
-    soup = BeautifulSoup(_text_of(data, name), "lxml")
+    page = _text_of(data, name)
+    # a page in traditional characters is read in simplified ones, its report's words with them
+    # (judged on its text: a style's font-family:宋体 in every cell is no simplified writing)
+    if has_traditional(page, PAGE_SAMPLE) and is_traditional(_TAG.sub("", page[:PAGE_SAMPLE]), PAGE_SAMPLE):
+        page = convert(page)
+    soup = BeautifulSoup(page, "lxml")
     head_title = soup.title.get_text() if soup.title else None  # <head> goes with the page chrome
+    _unwrap_scripts(soup)
     _clean(soup)
     body = _report_body(soup)
     if body is None:

@@ -14,10 +14,13 @@ from ..extract import ExtractError
 from ..model import Check, ParsedReport, Tables
 from .metadata import TITLE_WORDS, read_metadata
 from .sections import Heading, find_headings, split_free_sections, split_sections
+from ..traditional import to_simplified
+from .markup import tables_to_rows
+from .rows import rows_from_lines
 from .tables import detect_table2_format, read_table2, read_table3, read_table4
-from .text import clean, rows_from_lines, squash
+from .text import clean, squash
 
-PARSER_VERSION = "4"  # stored with each report: a report parsed by another version is parsed again
+PARSER_VERSION = "5"  # stored with each report: a report parsed by another version is parsed again
 
 
 class NotAReport(ExtractError):
@@ -85,7 +88,8 @@ def _year_format(year: Optional[int]) -> Optional[str]:
 
 
 def parse_report(raw_text: str) -> ParsedReport:
-    text = clean(raw_text)
+    # one layout for every source: simplified characters, markup tables as tab-separated rows
+    text = tables_to_rows(clean(to_simplified(raw_text)))
     lines = text.split("\n")
     headings = find_headings(lines)
     regions = _regions(lines, headings)

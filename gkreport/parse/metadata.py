@@ -9,14 +9,15 @@ from typing import Optional
 
 from ..model import Check, Contact, Metadata
 from .agency_name import normalize_agency_name
-from .text import tidy
+from .text import strip_markup, tidy
 
-CN_DIGIT = str.maketrans("〇零一二三四五六七八九○Ｏ", "001234567890" + "0")
-_YEAR = r"(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4}"
+# OCR reads the 0 of a year as the letter O (2O21)
+CN_DIGIT = str.maketrans("〇零一二三四五六七八九○ＯOo", "001234567890" + "000")
+_YEAR = r"(?:19|2[0OＯ])[\dOＯ]{2}|[〇零○一二三四五六七八九]{4}"
 TITLE = re.compile(rf"^(?P<agency>.*?)\s*(?P<year>{_YEAR})\s*年\s*度?\s*(?P<rest>.*?(?:报告|年报))\s*$")
 TITLE_WORDS = re.compile(r"(?:政府|政务)?信息公开.*?(?:年度|年度工作|工作年度)报告|政府信息公开年报|政务公开.*报告")
 DATE = re.compile(r"(?P<y>(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
-                  r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+                  r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日曰]")  # (曰: OCR's 日)
 ISO_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")
 PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|期间)[^0-9〇零一二]{0,8}"
                     rf"(?P<a>(?:{_YEAR})\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)\s*(?:起)?\s*[至到—－-]+\s*"
@@ -42,10 +43,18 @@ def cn_year(s: str) -> int:
 
 
 def _cn_small(s: str) -> int:
+    """A month or a day: 3, 十二, 二十八, 三十一 (0 when it is none of these)."""
     if s.isdigit():
         return int(s)
-    from .sections import cn_number
-    return cn_number(s) or 0
+    tens, ten, units = s.rpartition("十")
+    if not ten:
+        return _CN_UNITS.get(s, 0)
+    if len(tens) > 1 or len(units) > 1 or (tens and tens not in _CN_UNITS) or (units and units not in _CN_UNITS):
+        return 0
+    return 10 * (_CN_UNITS[tens] if tens else 1) + (_CN_UNITS[units] if units else 0)
+
+
+_CN_UNITS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
 
 
 def to_iso(m: re.Match) -> Optional[str]:
@@ -63,12 +72,31 @@ def _names_agency(title: str) -> bool:
     return bool(m and m.group("agency"))
 
 
+# a label a copied page puts before its title or body: 正文, 【标题】, 内容：
+_LABEL_LINE = re.compile(r"^[【\[〔(（]?(?:正\s*文|全\s*文|标\s*题|题\s*目|内\s*容|文章|附件)[】\]〕)）]?\s*[:：]?\s*")
+# how a report speaks of its own agency: never the agency's name
+_SELF = re.compile(r"^(?:我|本)(?:[办局委厅部署院处室站所队市县区州盟旗镇乡]|单位|机关|部门|中心|政府|街道|系统|公司)?$")
+
+
+def _title_line(line: str) -> str:
+    """A line as the title is read from it: no Markdown heading marks or emphasis, no 正文-style label."""
+    s = strip_markup(line)
+    return _LABEL_LINE.sub("", s, count=1) if s[:1] in "正全标题内文附【[〔(（" else s
+
+
+def _agency_of_title(printed: str) -> Optional[str]:
+    """关于上杭县…的报告 / 上杭县…关于2021年…: the agency without 关于."""
+    name = re.sub(r"^关于|关于$", "", printed.strip("《》“”\"").strip()).strip()
+    return name if name and not _SELF.match(name) else None
+
+
 def find_title(lines: list[str]) -> tuple[Optional[str], int]:
     """The title, joined when it wraps over up to three short lines, and the index of its last line."""
     top: list[tuple[int, str]] = []
     for i, line in enumerate(lines[:40]):
-        if line.strip():
-            top.append((i, line.strip()))
+        text = _title_line(line) if line.strip() else ""
+        if text:
+            top.append((i, text))
         if len(top) >= 6:
             break
     for k, (i, line) in enumerate(top):
@@ -157,7 +185,7 @@ def read_metadata(lines: list[str], preamble: str, text: str) -> tuple[Metadata,
     if title:
         m = TITLE.match(title)
         if m:
-            printed = m.group("agency").strip("《》“”\"") or None
+            printed = _agency_of_title(m.group("agency"))
             meta.year = cn_year(m.group("year"))
 
     published, signer = _signature(lines)
@@ -166,12 +194,14 @@ def read_metadata(lines: list[str], preamble: str, text: str) -> tuple[Metadata,
     if not published:
         m = _search_from_word(DATE_LABEL, head, DATE_LABEL_WORDS)
         if m:
-            d = DATE.search(head, m.end()) or ISO_DATE.search(head, m.end())
+            # the date right after the label, in either form; not a later date of the text (统计期限's)
+            d = DATE.match(head, m.end()) or ISO_DATE.match(head, m.end())
             meta.published_date = to_iso(d) if d else None
 
     if not printed:
         m = PREAMBLE_AGENCY.search(unicodedata.normalize("NFKC", preamble))
-        printed = (m.group("a") if m else None) or signer
+        found = _agency_of_title(m.group("a")) if m else None
+        printed = found or (signer if signer and not _SELF.match(signer) else None)
     if printed:
         meta.agency_name_as_printed = tidy(printed)
         meta.agency_name = normalize_agency_name(printed)

@@ -1,10 +1,4 @@
-"""Text normalisation, numbers, and the cell grid a table region is read into.
-
-Three layouts reach the parser and all become the same list of ``Row``s:
-tab-separated rows (PDF extracts), one cell per line with rows between blank
-lines (DOCX extracts), and space-separated rows whose numbers trail the label
-(other tools' PDF text).
-"""
+"""Text normalisation and numbers: the forms labels are matched in and cells are read in."""
 
 from __future__ import annotations
 
@@ -17,9 +11,6 @@ from typing import Iterable, Optional, Union
 # Word and PDF leftovers that are not part of the report.
 ARTEFACTS = re.compile(r"\[bookmark:[^\]]*\]|\{\\[^}]*\}|\u200b|\ufeff")
 _ARTEFACT_STARTS = ("[", "{", "\u200b", "\ufeff")  # every artefact begins with one of these
-PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
-                         r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
-_PAGE_MARKS = ("-", "—", "–", "－", "页", "/")  # a page number holds one: - 3 -, 第3页, 3/12
 _QUOTE_MAP = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'}
 _QUOTES = str.maketrans(_QUOTE_MAP)
 _SPACES = re.compile(r"\s+")
@@ -133,133 +124,3 @@ def parse_number(cell: str) -> Union[Num, _Blank, None]:
     if not _NUMBER.match(s):
         return None
     return Num(float(s.replace(",", "")), cell.strip(), unit)
-
-
-# --- rows ------------------------------------------------------------------
-
-
-class Row:
-    """One logical table row: its label text and its values, in printed order."""
-
-    # a plain class: a report has fifty rows, and a dataclass's __init__ and __post_init__ were
-    # two calls for each where one will do
-    __slots__ = ("labels", "values", "line_no", "label")
-
-    def __init__(self, labels: list[str], values: list[Union[Num, _Blank]], line_no: int):
-        self.labels = labels
-        self.values = values
-        self.line_no = line_no
-        # the squashed label rows are matched by: every table reader asks for it, some more than once
-        self.label = squash("".join(labels))
-
-    def __repr__(self) -> str:
-        return f"Row({self.labels!r}, {self.values!r}, {self.line_no})"
-
-    @property
-    def numbers(self) -> list[Num]:
-        return [v for v in self.values if isinstance(v, Num)]
-
-
-@lru_cache(maxsize=65536)
-def classify_cell(cell: str) -> tuple[Optional[str], tuple]:
-    """A cell → (its label text, or None) and its values: a number, a dash, or several
-    space-separated numbers. Cached: the same cells recur in every report."""
-    label = cell.strip()
-    if not label:
-        return None, ()
-    v = parse_number(label)
-    if v is not None:
-        return None, (v,)
-    if " " in label:
-        vals = tuple(parse_number(p) for p in label.split())
-        if all(x is not None for x in vals):
-            return None, vals
-    return label, ()
-
-
-def _split_trailing_numbers(line: str) -> tuple[str, list]:
-    """'一、本年新收…数量 3001 53 0 0 61 4 3119' → label, then numbers."""
-    parts = line.split()
-    vals: list = []
-    while parts:
-        v = parse_number(parts[-1])
-        if v is None:
-            break
-        vals.insert(0, v)
-        parts.pop()
-    # a label ending in a digit glued to text (e.g. '规章0') is left alone: too risky to split
-    return " ".join(parts), vals
-
-
-def _row(cells: Iterable[str], line_no: int) -> Optional[Row]:
-    labels: list[str] = []
-    values: list = []
-    for label, vals in map(classify_cell, cells):  # (map calls the cache without a Python frame per cell)
-        if label:
-            labels.append(label)
-        elif vals:
-            values += vals
-    if not labels and not values:
-        return None
-    return Row(labels, values, line_no)
-
-
-def is_cell_per_line(lines: list[str]) -> bool:
-    """DOCX extracts put each cell on its own tab-led line; PDF extracts put a row on a line."""
-    tabbed = multi = 0
-    for ln in lines:
-        if "\t" in ln:
-            tabbed += 1
-            # a second non-empty cell on the line means a row per line: that is a tab with text on
-            # both sides, i.e. a tab left once the line is stripped (no need to split it into cells)
-            multi += "\t" in ln.strip()
-    return tabbed >= 3 and multi / tabbed < 0.2
-
-
-def _page_number_lines(lines: list[str]) -> set[int]:
-    """Indices of the lines that are page numbers."""
-    # most table regions hold none of the characters a page number needs, and then no line need be
-    # tried against PAGE_NUMBER: a third of the cost of reading a one-cell line of a Word table
-    region = "\n".join(lines)
-    if not any(mark in region for mark in _PAGE_MARKS):
-        return set()
-    return {i for i, line in enumerate(lines) if len(line) < 24 and PAGE_NUMBER.match(line)}
-
-
-def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
-    """Read a table region into rows, whatever its layout. Page-number lines are dropped."""
-    rows: list[Row] = []
-    page_numbers = _page_number_lines(lines)
-    if is_cell_per_line(lines):
-        cells: list[str] = []
-        start = first_line_no
-        for i, line in enumerate(lines):
-            if page_numbers and i in page_numbers:
-                continue
-            if not line or line.isspace():  # (as `not line.strip()`, without making a string)
-                if cells:
-                    if r := _row(cells, start):
-                        rows.append(r)
-                    cells = []
-                continue
-            if not cells:
-                start = first_line_no + i
-            if not cells or line[0] == "\t":
-                cells.append(line.lstrip("\t"))
-            else:
-                cells[-1] += line  # a cell wrapped inside the Word table
-        if cells and (r := _row(cells, start)):
-            rows.append(r)
-        return rows
-
-    for i, line in enumerate(lines):
-        if not line or line.isspace() or (page_numbers and i in page_numbers):
-            continue
-        if "\t" in line:
-            r = _row(line.split("\t"), first_line_no + i)
-        else:
-            label, vals = _split_trailing_numbers(line)
-            r = Row([label] if label else [], vals, first_line_no + i) if label or vals else None
-        if r:
-            rows.append(r)
-    return rows

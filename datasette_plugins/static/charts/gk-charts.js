@@ -180,6 +180,27 @@
         return base("行政复议、行政诉讼（件）", axis.cats, [bar("行政复议", axis.of("行政复议")), bar("行政诉讼", axis.of("行政诉讼"))]);
       }
     },
+    metric_years: {
+      query: "metric_by_year",
+      covers: function (rows) {
+        var none = rows.filter(function (r) { return r["比率百分比"] == null; }).map(function (r) { return r["年度"]; });
+        return reportsCovered(rows, "报告数") + (rows.length ? "；" + rows[0]["公式"] : "") +
+          (none.length ? "；" + none.join("、") + " 年分母为 0，无法计算" : "");
+      },
+      compare: true,
+      option: function (rows) {
+        var axis = yearAxis(rows), name = rows.length ? rows[0]["比率名称"] : "比率";
+        var line = function (label, key, dashed) {
+          return { name: label, type: "line", data: axis.of(key), connectNulls: false, symbolSize: dashed ? 0 : 6,
+                   lineStyle: dashed ? { type: "dashed", width: 1 } : { width: 2 } };
+        };
+        return base(name + "（%，虚线为 95% 区间）", axis.cats,
+          [line(name, "比率百分比"), line("区间下限", "区间下限百分比", true), line("区间上限", "区间上限百分比", true)], {
+          tooltip: { trigger: "axis", valueFormatter: pct },
+          yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: function (v) { return v + "%"; } } }
+        });
+      }
+    },
     grant_rate_by_region: {
       query: "grant_rate_by_region",
       byYear: false,

@@ -1,0 +1,17 @@
+"""Checks derived from the whole database rather than one report: written anew at every refresh."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+INSERT = ("insert into checks (report_id, rule, severity, message, expected, actual, location) "
+          "values (?, ?, 'info', ?, ?, ?, ?)")
+
+
+def replace(conn, rule: str, rows: Iterable[tuple]) -> int:
+    """Every check of ``rule`` replaced by ``rows`` of (report_id, message, expected, actual, location),
+    each a hint (severity info: it never counts against a report's status); returns how many."""
+    conn.execute("delete from checks where rule = ?", [rule])
+    rows = [(r[0], rule, *r[1:]) for r in rows]
+    conn.executemany(INSERT, rows)
+    return len(rows)

@@ -1,0 +1,218 @@
+"""The lines of a table region → ``Row``s: each row's label, its values in printed order, and, where
+the layout shows them, its cells in place (so an empty cell keeps its column).
+
+Three layouts reach here (markup tables are tab rows by now, ``markup.py``): tab-separated rows (PDF
+and web-page extracts, pipe tables), one cell per line with rows between blank lines (Word saved
+as text, DOCX extracts), and space-separated rows whose numbers trail the label (other tools' PDF
+text, OCR), which keep no cell positions.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Optional, Union
+
+from .. import template as T
+from .text import BLANK, Num, _Blank, parse_number, squash
+
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+                         r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_PAGE_MARKS = ("-", "—", "–", "－", "页", "/")  # a page number holds one: - 3 -, 第3页, 3/12
+_RULE_GLYPHS = " |丨│"  # a table's rule read by OCR into a cell's edge
+_LOOKALIKES = str.maketrans(T.OCR_LOOKALIKES)
+
+
+class _Empty:
+    """A cell printed empty: its place in the row is known, its value is not."""
+
+    stored = None
+
+    def __repr__(self) -> str:
+        return "EMPTY"
+
+
+EMPTY = _Empty()
+Value = Union[Num, _Blank]
+Slot = Union[str, Num, _Blank, _Empty]  # a label, a number, a dash, an empty cell
+
+
+_LOOKALIKE_CHARS = frozenset(T.OCR_LOOKALIKES)
+
+
+def label_form(labels: Iterable[str]) -> str:
+    """The form a row's label is matched in: squashed, OCR look-alikes (己 for 已) undone."""
+    s = squash("".join(labels))
+    return s if _LOOKALIKE_CHARS.isdisjoint(s) else s.translate(_LOOKALIKES)
+
+
+class Row:
+    """One logical table row: its label text, its values in printed order, and its cells where the
+    layout shows each cell (None for space-separated text)."""
+
+    # a plain class: a report has fifty rows, and a dataclass's __init__ and __post_init__ were
+    # two calls for each where one will do
+    __slots__ = ("labels", "values", "line_no", "label", "cells", "split_values", "block", "raw")
+
+    def __init__(self, labels: list[str], values: list[Value], line_no: int,
+                 cells: Optional[tuple] = None, split_values: Optional[list[Value]] = None, block: int = 0):
+        self.labels = labels
+        self.values = values
+        self.line_no = line_no
+        # the squashed label rows are matched by: every table reader asks for it, some more than once
+        self.label = label_form(labels)
+        self.cells = cells
+        # a cell printed as several space-separated numbers ('1 288') reads as one number in
+        # ``values`` (OCR breaks the digits of a wide cell) and as several here; the table's shape
+        # says which reading it is
+        self.split_values = split_values
+        # rows between the same blank lines: a table that a page break (or an extractor) cut in two
+        # is two blocks, each with its own columns
+        self.block = block
+        # the line as printed, for a row of space-separated text: where its numbers stand says
+        # which column each is in (columns.py)
+        self.raw: Optional[str] = None
+
+    def __repr__(self) -> str:
+        return f"Row({self.labels!r}, {self.values!r}, {self.line_no})"
+
+    @property
+    def numbers(self) -> list[Num]:
+        return [v for v in self.values if isinstance(v, Num)]
+
+    def values_for(self, width: int) -> list[Value]:
+        """The values, in the reading that gives the table's number of cells when one does."""
+        if self.split_values is not None and len(self.values) != width and len(self.split_values) == width:
+            return self.split_values
+        return self.values
+
+
+_DIGIT_GROUPS = re.compile(r"^[+-]?\d+(?: \d+)+$")
+
+
+@lru_cache(maxsize=65536)
+def classify_cell(cell: str) -> tuple[Optional[str], tuple, Optional[tuple]]:
+    """A cell → (its label text, or None), its value (a number or a dash) and, for digits broken by
+    spaces, the reading as several numbers. Cached: the same cells recur in every report."""
+    text = cell.strip(_RULE_GLYPHS)
+    if not text:
+        return None, (), None
+    parts = text.split()
+    if len(parts) > 1 and _DIGIT_GROUPS.match(" ".join(parts)):
+        # '1 288': one number whose digits OCR spaced apart, or numbers of several cells run together
+        return None, (parse_number("".join(parts)),), tuple(parse_number(p) for p in parts)
+    v = parse_number(text)
+    if v is not None:
+        return None, (v,), None
+    if len(parts) > 1:
+        vals = tuple(parse_number(p) for p in parts)
+        if all(x is not None for x in vals):
+            return None, vals, None
+    return text.strip(), (), None
+
+
+def split_trailing_numbers(line: str) -> tuple[str, list]:
+    """'一、本年新收…数量 3001 53 0 0 61 4 3119' → label, then numbers."""
+    parts = line.split()
+    vals: list = []
+    while parts:
+        v = parse_number(parts[-1])
+        if v is None:
+            break
+        vals.insert(0, v)
+        parts.pop()
+    # a label ending in a digit glued to text (e.g. '规章0') is left alone: too risky to split
+    return " ".join(parts), vals
+
+
+def _row(cells: Iterable[str], line_no: int) -> Optional[Row]:
+    labels: list[str] = []
+    values: list = []
+    slots: list = []
+    split: Optional[list] = None
+    for label, vals, alt in map(classify_cell, cells):  # (map calls the cache without a Python frame per cell)
+        if label:
+            if not labels or labels[-1] != label:  # a merged cell repeated in every column it spans
+                labels.append(label)
+            slots.append(label)
+        elif vals:
+            if alt is not None and split is None:
+                split = list(values)
+            if split is not None:
+                split += alt or vals
+            values += vals
+            slots += vals
+        else:
+            slots.append(EMPTY)
+    if not labels and not values:
+        return None
+    return Row(labels, values, line_no, tuple(slots), split)
+
+
+def is_cell_per_line(lines: list[str]) -> bool:
+    """DOCX extracts put each cell on its own tab-led line; PDF extracts put a row on a line."""
+    tabbed = multi = 0
+    for ln in lines:
+        if "\t" in ln:
+            tabbed += 1
+            # a second non-empty cell on the line means a row per line: that is a tab with text on
+            # both sides, i.e. a tab left once the line is stripped (no need to split it into cells)
+            multi += "\t" in ln.strip()
+    return tabbed >= 3 and multi / tabbed < 0.2
+
+
+def _page_number_lines(lines: list[str]) -> set[int]:
+    """Indices of the lines that are page numbers."""
+    # most table regions hold none of the characters a page number needs, and then no line need be
+    # tried against PAGE_NUMBER: a third of the cost of reading a one-cell line of a Word table
+    region = "\n".join(lines)
+    if not any(mark in region for mark in _PAGE_MARKS):
+        return set()
+    return {i for i, line in enumerate(lines) if len(line) < 24 and PAGE_NUMBER.match(line)}
+
+
+def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
+    """Read a table region into rows, whatever its layout. Page-number lines are dropped."""
+    rows: list[Row] = []
+    page_numbers = _page_number_lines(lines)
+    if is_cell_per_line(lines):
+        cells: list[str] = []
+        start = first_line_no
+        for i, line in enumerate(lines):
+            if page_numbers and i in page_numbers:
+                continue
+            if not line or (line.isspace() and "\t" not in line):  # a blank line ends the row; a lone tab is an empty cell
+                if cells:
+                    if r := _row(cells, start):
+                        rows.append(r)
+                    cells = []
+                continue
+            if not cells:
+                start = first_line_no + i
+            # spaces before a cell's tab are the copy's indentation of every line, not cell text
+            cell = line.lstrip(" ")
+            if not cells or cell[:1] == "\t":
+                cells.append(cell.lstrip("\t"))
+            else:
+                cells[-1] += line  # a cell wrapped inside the Word table
+        if cells and (r := _row(cells, start)):
+            rows.append(r)
+        return rows
+
+    block = 0
+    for i, line in enumerate(lines):
+        if not line or line.isspace() or (page_numbers and i in page_numbers):
+            block += 1
+            continue
+        if "\t" in line:
+            r = _row(line.split("\t"), first_line_no + i)
+            if r:
+                r.block = block
+        else:
+            label, vals = split_trailing_numbers(line)
+            r = Row([label] if label else [], vals, first_line_no + i) if label or vals else None
+            if r:
+                r.raw = line
+        if r:
+            rows.append(r)
+    return rows
