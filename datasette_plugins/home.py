@@ -33,7 +33,10 @@ def extra_template_vars(template, datasette):
             title, title_en = split_title(meta.get("title") or name)
             tables.append({"name": name, "title": title, "title_en": title_en,
                            "description": meta.get("description") or "", "count": counts[name]})
-        years = (await db.execute("select min(year), max(year), count(distinct agency_id) from reports")).first()
+        # apart, so that each reads an index: together they read every report (0.8 s at 144,384)
+        first, last = (await db.execute("select min(year), max(year) from reports")).first()
+        agencies = (await db.execute("select count(distinct agency_id) from reports")).first()[0]
+        years = (first, last, agencies)
         provinces = (await db.execute(
             "select count(distinct province) from region_totals where province is not null")).first()[0]
         written = None

@@ -6,9 +6,10 @@
   the ready-made questions and the search: four clients looping a 3-second query keep two cores
   busy and an ordinary visitor's pages still find a thread at once. A streamed CSV export of a
   whole table (`?_stream=on`: 2.5 million rows of table 3 at 100,000 reports, formatted row by row
-  in Python) runs one at a time. A client's second request to a lane while its first runs gets
+  in Python) runs one at a time. The MCP endpoint (/-/mcp: mcp_tools.py) runs its tools' SQL on the
+  custom-SQL threads, in slots of its own. A client's second request to a lane while its first runs gets
   429 at once; a request that finds every slot taken waits up to SLOT_WAIT_S seconds, then 503.
-- **Per-IP rate limits** on the expensive endpoints (RULES: custom SQL, questions, exports,
+- **Per-IP rate limits** on the expensive endpoints (RULES: custom SQL, questions, MCP, exports,
   searches, the database download), with the token buckets of `datasette-ip-rate-limit`: a
   client may make a burst of `max_requests`, refilled at `max_requests` a `window`; a client that
   runs out is refused (429, Retry-After) for a `window`, then starts again with a full bucket.
@@ -37,6 +38,8 @@ from datasette_ip_rate_limit import RateLimitState
 from gkreport.served_db import CUSTOM_SQL_THREADS, LANE
 from gkreport.site import NAME
 
+from datasette_plugins.safety import MCP_PATH
+
 SLOT_WAIT_S = 10.0
 LOCAL = {"::1", "localhost"}
 _SQL_PATH = re.compile(rf"^/{NAME}(\.\w+)?$")
@@ -50,10 +53,15 @@ def is_stream(path: str, args: dict) -> bool:
     return "_stream" in args
 
 
+def is_mcp(path: str, args: dict) -> bool:
+    return path == MCP_PATH
+
+
 class Lane:
-    def __init__(self, name: str, matches, slots: int, threads: str | None, zh: str, en: str):
+    def __init__(self, name: str, matches, slots: int, threads: str | None, zh: str, en: str,
+                 executor: ThreadPoolExecutor | None = None):
         self.name, self.matches, self.size, self.zh, self.en = name, matches, slots, zh, en
-        self.executor = ThreadPoolExecutor(slots, thread_name_prefix=threads) if threads else None
+        self.executor = ThreadPoolExecutor(slots, thread_name_prefix=threads) if threads else executor
         self.running: Counter[str] = Counter()
         self._slots: asyncio.Semaphore | None = None
 
@@ -64,7 +72,9 @@ class Lane:
 
 
 def lanes() -> list[Lane]:
-    return [Lane("sql", is_custom_sql, 2, CUSTOM_SQL_THREADS, "自定义查询", "custom queries"),
+    sql = Lane("sql", is_custom_sql, 2, CUSTOM_SQL_THREADS, "自定义查询", "custom queries")
+    # the MCP tools (mcp_tools.py) run their SQL on the custom-SQL threads too, with slots of their own
+    return [sql, Lane("mcp", is_mcp, 2, None, "MCP 请求", "MCP request", executor=sql.executor),
             Lane("stream", is_stream, 1, None, "整表导出", "full exports")]
 
 
@@ -74,6 +84,7 @@ RULES = [
     ("download", lambda path, args: path == f"/{NAME}.db", 3, 600),
     ("export", lambda path, args: path.endswith((".csv", ".xlsx")) or "_stream" in args, 60, 60),
     ("ask", lambda path, args: path.startswith("/-/ask") and "q" in args, 60, 60),
+    ("mcp", is_mcp, 120, 60),
     ("search", lambda path, args: "_search" in args or "q" in args or "_facet" in args, 120, 60),
 ]
 

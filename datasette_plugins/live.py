@@ -40,6 +40,13 @@ def asgi_wrapper(datasette):
 
 async def download(datasette, send):
     db = _served(datasette)
+    plain = datasette.databases.get(NAME)
+    if db is None and plain is not None and not plain.is_mutable and plain.path and datasette.setting("allow_download"):
+        # Datasette's own immutable database (`datasette serve -i`, as `datasette publish` runs it): a file that
+        # does not change, sent as it is
+        headers = {"Etag": f'"{plain.hash}"', "Access-Control-Allow-Origin": "*"}
+        await AsgiFileDownload(plain.path, filename=f"{NAME}.db", headers=headers).asgi_send(send)
+        return None
     if db is None or not datasette.setting("allow_download"):
         return Response.text("不提供数据库下载。Database download is not available.", status=403)
     conn = db.connect()

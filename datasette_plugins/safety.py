@@ -33,6 +33,10 @@ READ_PRAGMAS = {"schema_version", "data_version", "user_version", "database_list
                 "function_list", "module_list", "pragma_list", "collation_list", "page_count", "page_size",
                 "encoding", "freelist_count"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# the MCP endpoint (datasette_plugins/mcp.py): MCP's streamable HTTP sends each message as a POST and
+# ends a session with DELETE; every tool it offers reads
+MCP_PATH = "/-/mcp"
+MCP_METHODS = {"POST", "DELETE"}
 MAX_VALUE = 5_000_000
 MAX_PATTERN = 150
 MAX_WIDTH = 1000
@@ -122,7 +126,9 @@ def prepare_connection(conn, database):
 def asgi_wrapper():
     def wrap(app):
         async def guarded(scope, receive, send):
-            if scope["type"] == "http" and scope.get("method", "GET") not in SAFE_METHODS:
+            method = scope.get("method", "GET")
+            if scope["type"] == "http" and method not in SAFE_METHODS and not (
+                    method in MCP_METHODS and scope.get("path") == MCP_PATH):
                 response = Response.text("只读网站，不接受修改。Read-only site.", status=405,
                                          headers={"Allow": "GET, HEAD, OPTIONS"})
                 await response.asgi_send(send)

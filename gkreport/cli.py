@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from . import shards
 from .agency_list import agencies_command
 from .extract import ExtractError, extract, supported_suffixes
 from .budget import OCR_MEMORY_MB, OCR_PAGE_SECONDS
@@ -22,6 +23,15 @@ from .store import explain
 # the line each outcome gets (a stored report only when something is wrong with it)
 LABELS = {"failed": "失败", "skipped": "跳过", "duplicate": "重复", "unchanged": "未变化",
           "warning": "警告", "error": "表格无法读取"}
+
+
+def _shard_option(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return shards.parse(value)
+    except shards.ShardError as e:
+        raise click.BadParameter(str(e)) from None
 
 
 @click.group()
@@ -46,7 +56,9 @@ def cli():
               help=f"每个解析进程最多使用的内存（MB），超过则该文件失败（识别扫描件的进程另加 {OCR_MEMORY_MB} MB）")
 @click.option("--corrections", "corrections_files", multiple=True, type=click.Path(path_type=Path),
               help="人工更正文件（YAML 或 CSV，可写多次）；不写时使用数据库旁的 corrections.yaml / corrections.csv")
-def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit, corrections_files):
+@click.option("--shard", default=None, metavar="I/N", callback=_shard_option,
+              help="只导入 N 份中的第 I 份文件（按路径划分），写入单独的数据库，之后用 gkreport merge 合并")
+def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit, corrections_files, shard):
     """读取报告文件或文件夹（递归），写入数据库。重复运行是安全的：未变化的文件会跳过。"""
     corrections, problems = read_corrections(corrections_files or default_files(db_path))
     if corrections is None:
@@ -75,7 +87,10 @@ def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit,
         summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=not no_ocr, memory_limit=memory_limit,
                              time_limit=TIME_LIMIT if time_limit is None else time_limit,
                              on_outcome=on_outcome, on_total=on_total, keep_outcomes=False,
-                             corrections=corrections)
+                             corrections=corrections, shard=shard)
+    except shards.ShardError as e:
+        click.echo(f"失败  {e}", err=True)
+        sys.exit(1)
     except sqlite3.Error as e:  # a report that can't be written fails alone; this is the database itself
         if bar:
             bar.close()
@@ -108,6 +123,79 @@ def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit,
         click.echo(counts)
     click.echo(f"数据库：{db_path}")
     if summary.failed or summary.stopped or problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("databases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="只输出汇总")
+def merge(out, databases, quiet):
+    """把分片导入（ingest --shard I/N）的各个数据库合并成一个新数据库 OUT，与一次导入全部文件的结果相同。
+
+    例如：gkreport merge gkreport.db shard-*.db"""
+    from .merge import MergeError, merge as run_merge
+
+    bar = None
+
+    def on_total(n: int) -> None:
+        nonlocal bar
+        if sys.stderr.isatty() and n >= 1000:
+            from tqdm import tqdm
+
+            bar = tqdm(total=n, unit="份", desc="合并", leave=False)
+
+    def on_duplicate(path: str, kept: str, source: Path) -> None:
+        if not quiet:
+            line = f"重复  {path}（{source}）：与已收录的 {kept} 内容相同，只收录一次"
+            bar.write(line, file=sys.stderr) if bar else click.echo(line, err=True)
+
+    try:
+        summary = run_merge(out, databases, on_total=on_total, on_duplicate=on_duplicate,
+                            on_report=lambda: bar and bar.update(1))
+    except MergeError as e:
+        click.echo(f"失败  {e}", err=True)
+        sys.exit(1)
+    finally:
+        if bar:
+            bar.close()
+    click.echo(summary.line())
+    click.echo(f"数据库：{out}")
+
+
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--db", "db_path", default="gkreport.db", show_default=True, type=click.Path(path_type=Path),
+              help="要发布的 SQLite 数据库文件")
+def release(out, db_path):
+    """生成发布包 OUT/：整理过的数据库和行数文件、每张数据表的 Parquet 和 CSV、数据字典、SHA256SUMS。
+
+    例如：gkreport release release/ --db gkreport.db"""
+    from .release import ReleaseError, release as run_release
+
+    try:
+        summary = run_release(out, db_path, echo=lambda line: click.echo(line, err=True))
+    except ReleaseError as e:
+        click.echo(f"失败  {e}", err=True)
+        sys.exit(1)
+    click.echo(summary.line())
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("target", type=click.Choice(["cloudrun", "fly"]))
+@click.argument("release_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--install", multiple=True, help="容器中安装 gkreport 的 pip 写法（必填），如 'gkreport @ git+https://…'")
+@click.argument("extra", nargs=-1, type=click.UNPROCESSED)
+def publish(target, release_dir, install, extra):
+    """用 datasette publish 把发布包中的数据库发布到 Cloud Run 或 Fly，网站与 gkreport serve 相同。
+
+    其余参数原样交给 datasette publish，如 --service gkreport（Cloud Run）、--app gkreport（Fly）。"""
+    from .publish import PublishError, publish as run_publish
+
+    try:
+        sys.exit(run_publish(target, release_dir, list(install), list(extra)))
+    except PublishError as e:
+        click.echo(f"失败  {e}", err=True)
         sys.exit(1)
 
 
@@ -150,12 +238,14 @@ def show(file, as_json):
               help="SQLite 数据库文件（不存在时先导入自带的样例报告）")
 @click.option("--port", default="8001", show_default=True, help="端口（0：任选一个空闲端口）")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（公开服务用 0.0.0.0）")
-def serve(db_path, port, host):
+@click.option("--immutable", is_flag=True,
+              help="数据库文件不会再变（如 gkreport release 的发布包）：原样只读打开，不写入任何东西")
+def serve(db_path, port, host, immutable):
     """启动只读的公开网站（Datasette）：浏览、搜索、常见问题、JSON 接口。"""
     from .serving import ServeError, serve as run_site
 
     try:
-        run_site(db_path, host=host, port=port, echo=lambda line: click.echo(line, err=True))
+        run_site(db_path, host=host, port=port, echo=lambda line: click.echo(line, err=True), immutable=immutable)
     except ServeError as e:
         click.echo(f"失败  {e}", err=True)
         sys.exit(1)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
-from . import regions, store
+from . import regions, shards, store
 from . import template as T
 from .agency import identify
 from .checks import status_of
@@ -239,7 +239,8 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
            ocr: bool = True, time_limit: Optional[float] = TIME_LIMIT, memory_limit: Optional[int] = MEMORY_LIMIT_MB,
            on_outcome: Optional[Callable[[Outcome], None]] = None,
            on_total: Optional[Callable[[int], None]] = None, keep_outcomes: bool = True,
-           source_urls: Optional[dict[str, str]] = None, corrections: Sequence[CorrectionsFile] = ()) -> Summary:
+           source_urls: Optional[dict[str, str]] = None, corrections: Sequence[CorrectionsFile] = (),
+           shard: Optional[shards.Shard] = None) -> Summary:
     """Ingest files and folders into the database at db_path. Safe to re-run: unchanged files are skipped.
 
     Each file may take ``time_limit`` seconds of CPU time to read (each report inside an archive as
@@ -252,6 +253,10 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
 
     ``source_urls`` gives the web address a file was downloaded from (by the path as given), stored
     as its reports' ``source_url``; a zip's members take the zip's.
+
+    ``shard``: only this share of the files (shards.py), into a database of its own, for ``merge``;
+    ShardError before anything is read when the database holds another share or a whole ingest.
+
     Every input's outcome goes to ``on_outcome`` as it is known (a stored report's once it is
     committed), and is kept in the summary unless ``keep_outcomes`` is False (for runs over more
     files than are worth holding in memory). A database that can't be opened or prepared raises
@@ -265,6 +270,18 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
             on_outcome(o)
 
     inputs = list(discover(paths))
+    conn = None
+    if shard:  # the share is taken from the whole input as given, skipped files included
+        conn = store.open_connection(db_path)
+        try:
+            shards.check_target(conn, shard, db_path)
+        except shards.ShardError:
+            conn.close()
+            raise
+        names = [i.shown for i in inputs]
+        taken = shards.select(names, shard)
+        shards.record(conn, shard, names, taken)
+        inputs = [inputs[i] for i in taken]
     if on_total:
         on_total(len(inputs))
     files: list[Input] = []
@@ -273,9 +290,19 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
             done(Outcome(item.shown, item.status, message=item.message))
         else:
             files.append(item)
-    if not files:
-        return summary  # nothing to read: the database is left as it is (or not made at all)
-    conn = store.open_connection(db_path)
+    if not files:  # nothing to read: the database is left as it is (or not made at all)
+        if conn is not None:  # a share with no files is a share all the same, ready to merge
+            store.ensure_db_shape(store.database(conn))
+            shards.finished(conn)
+            conn.close()
+        return summary
+    if conn is None:
+        conn = store.open_connection(db_path)
+        try:
+            shards.check_target(conn, None, db_path)  # a share's database takes no whole ingest
+        except shards.ShardError:
+            conn.close()
+            raise
     workers = jobs or (min(os.cpu_count() or 1, 4) if len(files) >= 64 else 1)
     regions.load()  # before the fork, so that the workers share it
     # what is loaded so far (modules, the gazetteer) lives as long as the process: frozen, it is left
@@ -322,7 +349,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
         # that they parse on to the end while the writer commits each of them
         yield from [(pool.map(read(start, stop)), True) for start, stop in bounds[tail:]]
 
-    db, deferred, corrected = None, False, None
+    db, deferred, corrected, completed = None, False, None, False
     try:
         batches = submitted()
         # the workers start on the first batch while this process loads sqlite-utils and readies the
@@ -341,6 +368,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
             if parsing is not None:
                 write(*parsing)
         summary.stopped = writer.stopped
+        completed = not writer.stopped
     except BaseException:
         pool.close(now=True)  # (interrupted: what the workers hold is not wanted)
         raise
@@ -355,6 +383,8 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, force: bool = Fa
                 store.finish(db, build_indexes=deferred)
             except sqlite3.Error as e:
                 summary.unfinished = store.explain(e)
+            if shard and completed:
+                shards.finished(conn)
         conn.close()
         gc.unfreeze()
     return summary

@@ -57,8 +57,17 @@ def enable_wal(db_path: Path) -> bool:
     return mode == "wal"
 
 
-def fingerprint(db_path: Path) -> str:
-    """Stands for the file's content: the database file and its write-ahead log, their size and time."""
+def fingerprint(db_path: Path, immutable: bool = False) -> str:
+    """Stands for the file's content: the database file and its write-ahead log, their size and time.
+
+    A file served ``immutable`` (read-only: nobody writes it) is known by its size and SQLite's
+    header instead, which hold the count of its changes and its page count: the same whatever
+    its inode and time, so the counts computed for a release (`gkreport release`) hold for every
+    copy of it, on every replica."""
+    if immutable:
+        with open(db_path, "rb") as f:
+            header = f.read(100)
+        return f"sqlite:{db_path.stat().st_size}:{hashlib.sha256(header).hexdigest()}"
     parts = []
     for path in (db_path, db_path.with_name(db_path.name + "-wal")):
         try:
@@ -89,7 +98,7 @@ def inspect(db_path: Path, name: str, immutable: bool = False) -> dict:
     only when nothing was committed meanwhile, so the file never holds the counts of another version."""
     db_path = Path(db_path)
     cache = db_path.with_name(db_path.name + ".inspect.json")
-    before = fingerprint(db_path)
+    before = fingerprint(db_path, immutable)
     try:
         cached = json.loads(cache.read_text(encoding="utf-8"))
         if cached.get("fingerprint") == before:
@@ -105,7 +114,7 @@ def inspect(db_path: Path, name: str, immutable: bool = False) -> dict:
         conn.close()
     data = {name: {"hash": hashlib.sha256(before.encode()).hexdigest(), "size": db_path.stat().st_size,
                    "file": db_path.name, "tables": counts}}
-    if fingerprint(db_path) == before:
+    if fingerprint(db_path, immutable) == before:
         try:
             cache.write_text(json.dumps({"fingerprint": before, "inspect": data}), encoding="utf-8")
         except OSError:

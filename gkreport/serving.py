@@ -15,7 +15,7 @@ import socket
 import sqlite3
 from pathlib import Path
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+from .store import SQLITE_HEADER
 
 
 class ServeError(Exception):
@@ -73,19 +73,35 @@ def check_database(db_path: Path) -> None:
         raise ServeError(f"{db_path} 不是 SQLite 数据库文件（或已损坏）：用 gkreport ingest 生成数据库。")
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: str | int = 8001, echo=print) -> None:
-    """Check, prepare and run the site until it is stopped; ServeError for what stopped it."""
+def check_release(db_path: Path) -> None:
+    """A file served immutable is read as it is: it must exist and hold this version's search index
+    and summary tables (`gkreport release` writes it so), since nothing may be added to it."""
+    from .site import up_to_date
+
+    if not db_path.exists():
+        raise ServeError(f"数据库 {db_path} 不存在：--immutable 只用于已有的数据库（如 gkreport release 生成的发布包）。")
+    if not up_to_date(db_path):
+        raise ServeError(f"{db_path} 的搜索索引或汇总表不是这个版本的：--immutable 不会改动文件，"
+                         "请先用 gkreport release 重新生成发布包（或不加 --immutable 运行一次）。")
+
+
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: str | int = 8001, echo=print,
+          immutable: bool = False) -> None:
+    """Check, prepare and run the site until it is stopped; ServeError for what stopped it.
+    ``immutable``: serve a file that never changes, as it is (see check_release)."""
     import uvicorn
 
     from .site import build, prepare
 
     db_path = Path(db_path).absolute()
     check_database(db_path)
+    if immutable:
+        check_release(db_path)
     sock = bind(host, parse_port(port))
     try:
         try:
-            db_path = prepare(db_path, echo)
-            ds = build(db_path)
+            db_path = db_path if immutable else prepare(db_path, echo)
+            ds = build(db_path, immutable=immutable)
         except sqlite3.OperationalError as e:
             if "locked" in str(e):
                 raise ServeError(f"数据库 {db_path} 正被另一个程序锁住（如正在导入）：请等它结束再启动网站。") from None

@@ -58,7 +58,7 @@ def _cwd(path: Path) -> Iterator[None]:
         os.chdir(old)
 
 
-def _up_to_date(db_path: Path) -> bool:
+def up_to_date(db_path: Path) -> bool:
     """Whether the search index and everything derived from the reports (summary tables, cross-year
     checks) were built from the reports the file holds now: each records the change count of
     `reports` it was built at (summaries.generation), which moves with every report added,
@@ -91,7 +91,7 @@ def prepare(db_path: str | Path, echo=print) -> Path:
         with _cwd(SAMPLES.parent):  # so the stored source paths read data/reports/…, as in the README
             summary = ingest([Path("data") / "reports"], db_path)
         echo(summary.line())
-    elif not _up_to_date(db_path):
+    elif not up_to_date(db_path):
         echo("汇总表、评估表、检查或搜索索引与报告不一致（由旧版本生成，或上次导入未完成）：先重建。")
         db = store.connect(db_path)
         store.ensure_db_shape(db)
@@ -106,8 +106,9 @@ def source_roots(db_path: Path) -> list[Path]:
     return [Path.cwd(), Path(db_path).resolve().parent, SAMPLES.parent]
 
 
-def build(db_path: str | Path):
-    """The Datasette app for a prepared database, which an ingest may go on writing (served_db)."""
+def build(db_path: str | Path, immutable: bool = False):
+    """The Datasette app for a prepared database, which an ingest may go on writing (served_db);
+    ``immutable``: a file that never changes (a release), never written, not even put in WAL mode."""
     from datasette.app import Datasette
 
     db_path = Path(db_path).resolve()
@@ -119,7 +120,7 @@ def build(db_path: str | Path):
         static_mounts=[("gk-static", str(PLUGINS / "static"))],
         cors=True,
     )
-    immutable = not served_db.enable_wal(db_path)
+    immutable = immutable or not served_db.enable_wal(db_path)
     ds.add_database(served_db.ServedDatabase(ds, db_path, NAME, immutable=immutable), name=NAME)
     ds._gkreport_source_roots = source_roots(db_path)
     return ds

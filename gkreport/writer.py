@@ -93,10 +93,8 @@ class Writer:
                 return Outcome(parsed.job_path, "duplicate", report_id=report_id,
                                message=f"与已入库的 {other} 内容相同")
             replaces = parsed.replaces + ((report_id,) if other else ())
-            twin = None if other else store.same_figures(self.db, parsed.prepared)
-            mine = parsed.prepared.rows["reports"][0][store.COLUMNS["reports"].index("source_format")]
-            # two files of one format with the same tables are two reports; one report in two formats is one
-            if twin and twin[0] not in replaces and twin[2] != mine:
+            twin = None if other else store.twin_in_another_format(self.db, parsed.prepared)
+            if twin and twin[0] not in replaces:
                 if _same_path_exists(twin[1]):  # one report in two formats: stored once, or every sum counts it twice
                     return Outcome(parsed.job_path, "duplicate", report_id=twin[0],
                                    message=f"与已入库的 {twin[1]} 是同一份报告（同一机关、同一年度，三张统计表的数字完全相同）")

@@ -79,17 +79,17 @@ async def test_every_view_of_the_site_shows_the_replaced_report(replaced):
 
 def test_serve_rebuilds_summaries_that_no_longer_match_the_reports(replaced, tmp_path):
     db, _, new_id = replaced
-    assert site._up_to_date(db)
+    assert site.up_to_date(db)
     # a report changed by hand (or by an ingest stopped before its end): the count moves on
     conn = sqlite3.connect(db)
     conn.execute("update reports set year = 2022 where id = ?", [new_id])
     conn.commit()
     conn.close()
-    assert not site._up_to_date(db)
+    assert not site.up_to_date(db)
     said = []
     site.prepare(db, echo=said.append)
     assert said and "不一致" in said[0]
-    assert site._up_to_date(db)
+    assert site.up_to_date(db)
     assert query(db, "select year from report_figures where report_id = ?", [new_id]) == [(2022,)]
 
 
