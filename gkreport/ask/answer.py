@@ -222,8 +222,28 @@ class Vars(dict):
         values = [r["value"] for r in self.rows if r.get("value") is not None]
         if len(values) < 2:
             return ""
+        return self._trend(lang) + self._other_reports(lang)
+
+    def _other_reports(self, lang):
+        """A sum over every report of each year compares different sets of reports when the years'
+        reports differ in number: said so, with the like-for-like question (the same agencies in both)."""
+        rows = [r for r in self.rows if r.get("value") is not None and r.get("reports") is not None]
+        if len(rows) < 2 or len({r["reports"] for r in rows}) < 2:
+            return ""
+        a, b = rows[0]["year"], rows[-1]["year"]
+        link = f"/gkreport/like_for_like?year_from={a}&year_to={b}"
+        if lang == "zh":
+            counts = "、".join(f"{r['year']}年{r['reports']}份" for r in rows)
+            return (f"（注意：各年的报告份数不同，{counts}，合计不能直接相比；"
+                    f"只比两年都有报告的机关，见同口径比较 {link}）")
+        counts = ", ".join(f"{r['year']}: {r['reports']}" for r in rows)
+        return (f" (note: the years cover different numbers of reports, {counts}, so the totals are not like for like;"
+                f" the same agencies in both years: {link})")
+
+    def _trend(self, lang):
+        values = [r["value"] for r in self.rows if r.get("value") is not None]
         if "compare" in self.u.cues:  # how did it change from 2021 to 2023: the last year against the first
-            return self.v_change(lang)
+            return self._change(lang)
         if values[-1] > values[0]:
             return "，总体上升" if lang == "zh" else ", rising overall"
         if values[-1] < values[0]:
@@ -234,6 +254,10 @@ class Vars(dict):
         rows = [r for r in self.rows if r.get("value") is not None]
         if len(rows) < 2:
             return ""
+        return self._change(lang) + self._other_reports(lang)
+
+    def _change(self, lang):
+        rows = [r for r in self.rows if r.get("value") is not None]
         a, b = rows[0], rows[-1]
         d = b["value"] - a["value"]
         pct = f"（{d / a['value'] * 100:+.1f}%）" if a["value"] else ""

@@ -1,0 +1,46 @@
+"""A comparison across years over every report of each year says when the years' reports differ in
+number, and offers the like-for-like question (the same agencies in both years)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from gkreport.ask import Asker
+from test_ask import ask_db
+
+
+@pytest.fixture(scope="module")
+def asker():
+    a = Asker(ask_db())
+    yield a
+    a.close()
+
+
+def reports_by_year(years):
+    conn = sqlite3.connect(ask_db())
+    try:
+        return dict(conn.execute(
+            f"select r.year, count(distinct r.id) from reports r join request_stats s on s.report_id = r.id "
+            f"where s.row_key = 'new_received' and s.total is not null and r.year in ({','.join('?' * len(years))}) "
+            "group by r.year", years).fetchall())
+    finally:
+        conn.close()
+
+
+def test_two_years_over_different_reports_say_so_and_link_the_like_for_like_question(asker):
+    counts = reports_by_year([2022, 2023])
+    assert counts[2022] != counts[2023]  # the test database's years differ, as real ones do
+    out = asker("2022年和2023年收到的申请数比较")
+    assert out["status"] == "answered"
+    assert f"2022年{counts[2022]}份、2023年{counts[2023]}份" in out["answer"]
+    assert "合计不能直接相比" in out["answer"] and "/gkreport/like_for_like?year_from=2022&year_to=2023" in out["answer"]
+    english = asker("how did requests received change from 2022 to 2023")
+    assert "not like for like" in english["answer"] and "year_from=2022&year_to=2023" in english["answer"]
+
+
+def test_one_agency_over_its_own_reports_has_no_such_note(asker):
+    out = asker("上杭县政府办2022年和2023年收到申请比较")
+    assert out["status"] == "answered" and "增加" in out["answer"]
+    assert "报告份数不同" not in out["answer"] and "like_for_like" not in out["answer"]
