@@ -44,3 +44,24 @@ def test_one_agency_over_its_own_reports_has_no_such_note(asker):
     out = asker("上杭县政府办2022年和2023年收到申请比较")
     assert out["status"] == "answered" and "增加" in out["answer"]
     assert "报告份数不同" not in out["answer"] and "like_for_like" not in out["answer"]
+
+
+def test_a_named_body_is_never_answered_with_other_bodies_figures(asker):
+    """A body named with a year it has no report for, asked in English: not a list of the others."""
+    conn = sqlite3.connect(ask_db())
+    try:
+        years = {y for (y,) in conn.execute("select year from reports where agency_name = '长沙县人民政府办公室'")}
+        others = [n for (n,) in conn.execute("select distinct agency_name from reports where year = 2021 "
+                                             "and agency_name != '长沙县人民政府办公室'")]
+    finally:
+        conn.close()
+    assert 2021 not in years and others
+    out = asker("What did the Changsha County office receive in 2021?")
+    assert out["status"] != "answered"
+    assert not any(name in out["answer"] for name in others), out["answer"]
+
+
+def test_a_second_question_about_a_body_not_in_the_database_is_not_answered_for_all(asker):
+    out = asker("郑州市二七区政府信息公开年报有吗，收到多少申请")
+    assert out["status"] == "not_found" and "郑州市二七区" in out["answer"]
+    assert "历年收到" not in out["answer"] and not out.get("rows")

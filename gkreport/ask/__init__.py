@@ -322,6 +322,11 @@ def several(out: dict, parts: list[Understanding], conn, idx: Index, *, db_name:
         seen.add(key)
         answers.append(a)
         kept.append(u)
+    if any(a["status"] == "not_found" for a in answers):
+        # 郑州市二七区的年报有吗，收到多少申请: the second part names no body of its own and would be
+        # answered for every body; it is about the one not in the database, so it goes with it
+        pairs = [(a, u) for a, u in zip(answers, kept) if a["status"] == "not_found" or u.agencies or u.regions]
+        answers, kept = [a for a, _ in pairs], [u for _, u in pairs]
     if len(answers) == 1:
         answers[0]["question"] = out["question"]
         return answers[0]
@@ -357,6 +362,10 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
     t = choose(u)
     if t is not None and t.get("weak") and (u.topics or any(re.match(r"[\u3400-\u9fff]", w) for w in u.leftover)):
         t = None  # 上犹县政府办的营商环境怎么样: the words that matter were not understood
+    if t is not None and u.agencies and not {"agency", "agencies"} & set(t.get("scope", ())):
+        # a body was named, and the reading found would not filter by it: its rows would be other
+        # bodies' figures under the question's name (What did the Changsha County office receive?)
+        t = None
     if t is None and model is not None:
         return model(question=u.question, understanding=u, out=out, conn=conn, idx=idx, db_name=db_name,
                      base_url=base_url, lang=lang)
