@@ -296,33 +296,48 @@ def report_exists(db: sqlite_utils.Database, report_id: str) -> Optional[str]:
 
 
 FIGURE_TABLES = ("active_disclosure", "request_stats", "appeal_stats")
-_MIN_FIGURES = 20  # fewer cells read than this: too little to call two reports the same by their tables
+_MIN_FIGURES = 20  # fewer cells read in both than this: too little to call two reports the same by their tables
+_SHARED = 0.9  # the share of the cells read in either that both read (a PDF's text may lose a cell or two)
 
 
-def _figures(rows: dict[str, list[tuple]]) -> Optional[tuple]:
-    """A report's three tables as values only (the report id left out), or None when few cells were read."""
-    figures = tuple(tuple(sorted(row[1:] for row in rows.get(t, ()))) for t in FIGURE_TABLES)
-    read = sum(v is not None for table in figures[1:] for row in table for v in row[1:])
-    return figures if read >= _MIN_FIGURES else None
+def _figures(rows: dict[str, list[tuple]]) -> dict[tuple, object]:
+    """A report's cells read (not NULL) in its three tables, by table, row and column."""
+    cells: dict[tuple, object] = {}
+    for row in rows.get("active_disclosure", ()):
+        if row[3] is not None:
+            cells[("active_disclosure", row[1], row[2])] = row[3]
+    for table in ("request_stats", "appeal_stats"):
+        names = COLUMNS[table][2:]
+        for row in rows.get(table, ()):
+            cells.update(((table, row[1], c), v) for c, v in zip(names, row[2:]) if v is not None)
+    return cells
+
+
+def _same(mine: dict, theirs: dict) -> bool:
+    """The same tables: every cell read in both equal, and most cells read in both."""
+    both = mine.keys() & theirs.keys()
+    return (len(both) >= _MIN_FIGURES and len(both) >= _SHARED * len(mine.keys() | theirs.keys())
+            and all(mine[k] == theirs[k] for k in both))
 
 
 def same_figures(db: sqlite_utils.Database, prepared: "Prepared") -> Optional[tuple[str, str, str]]:
     """(id, source path, format) of another stored report of the same agency and year whose three tables hold
-    the same values. The writer takes one in another format for the same report published twice (a
+    the same values: every cell read in both equal, and at least 90 % of the cells read in either read
+    in both (a PDF's text may lose a cell the web page has). The writer takes one in another format for the same report published twice (a
     web page and its PDF, a Word file and its text), whose texts differ in markup, page footers or a
     dropped header row and so get different ids. None when there is none, or too few cells were read
     to tell."""
     report = dict(zip(COLUMNS["reports"], prepared.rows["reports"][0]))
     agency, year = report.get("agency_id"), report.get("year")
-    mine = _figures(prepared.rows) if agency and year else None
-    if mine is None:
+    mine = _figures(prepared.rows) if agency and year else {}
+    if len(mine) < _MIN_FIGURES:
         return None
     for other, path, fmt in db.execute("select id, source_path, source_format from reports "
                                        "where agency_id = ? and year = ? and id != ?",
                                        [agency, year, prepared.report_id]).fetchall():
         theirs = {t: [tuple(r) for r in db.execute(f"select {', '.join(f'[{c}]' for c in COLUMNS[t])} from [{t}] "
                                                    "where report_id = ?", [other])] for t in FIGURE_TABLES}
-        if _figures(theirs) == mine:
+        if _same(mine, _figures(theirs)):
             return other, path, fmt
     return None
 

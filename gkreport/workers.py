@@ -161,6 +161,10 @@ def _worker_main(fn: Callable, lost: Callable, setup: Optional[Callable], conn: 
         if nice:
             os.nice(nice)
         if memory_limit:
+            # counted beyond the address space the worker starts with: a worker forked from a large
+            # process (a long test run, a program embedding the ingest) inherits its mappings, which
+            # are not the file's, and would otherwise have no room left to read anything
+            memory_limit += _address_space()
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
             try:
                 resource.setrlimit(resource.RLIMIT_AS, (min(memory_limit, hard) if hard > 0 else memory_limit, hard))
@@ -219,6 +223,15 @@ def _signal_name(code: Optional[int]) -> str:
         except ValueError:
             return f"信号 {-code}"
     return f"退出码 {code}"
+
+
+def _address_space() -> int:
+    """The bytes of address space this process has mapped (0 where /proc does not say)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 class Workers:
