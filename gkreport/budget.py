@@ -18,12 +18,14 @@ the default limit of 2048 MB left no room for the process it is forked from, and
 from __future__ import annotations
 
 import math
+import os
 import resource
+from typing import Optional
 
 OCR_PAGE_SECONDS = 60.0  # CPU seconds for each page recognised by OCR
 OCR_MEMORY_MB = 2048  # address space for the OCR engine (onnxruntime, its models, OpenCV) and the page images
 
-_memory_granted = False
+_memory_granted: Optional[int] = None  # the process that was granted it: a forked worker starts without
 
 
 def _raise(which: int, by: int) -> None:
@@ -43,6 +45,6 @@ def ocr_page() -> None:
     """A page is about to be recognised: its time, and (once per process) the engine's memory."""
     global _memory_granted
     _raise(resource.RLIMIT_CPU, math.ceil(OCR_PAGE_SECONDS))
-    if not _memory_granted:
-        _memory_granted = True
+    if _memory_granted != os.getpid():
+        _memory_granted = os.getpid()
         _raise(resource.RLIMIT_AS, OCR_MEMORY_MB << 20)
