@@ -174,7 +174,7 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
 
 
 # what finding and replacing a stored report looks up while an ingest writes
-# kept while a bulk ingest writes: the writer looks reports up by path, and by agency for twins (same_figures)
+# kept while a bulk ingest writes: the writer looks reports up by path, and by agency for twins (twin_in_another_format)
 WRITE_INDEXES = {("reports", ("source_path",)), ("reports", ("agency_id",)), ("checks", ("report_id",))}
 
 
@@ -320,34 +320,29 @@ def _same(mine: dict, theirs: dict) -> bool:
             and all(mine[k] == theirs[k] for k in both))
 
 
-def same_figures(db: sqlite_utils.Database, prepared: "Prepared") -> Optional[tuple[str, str, str]]:
-    """(id, source path, format) of another stored report of the same agency and year whose three tables hold
-    the same values: every cell read in both equal, and at least 90 % of the cells read in either read
-    in both (a PDF's text may lose a cell the web page has). The writer takes one in another format for the same report published twice (a
-    web page and its PDF, a Word file and its text), whose texts differ in markup, page footers or a
-    dropped header row and so get different ids. None when there is none, or too few cells were read
-    to tell."""
+def twin_in_another_format(db: sqlite_utils.Database, prepared: "Prepared") -> Optional[tuple[str, str]]:
+    """(id, source path) of the stored report this one is, published in another format (a web page
+    and its PDF, a Word file and its text, whose texts differ in markup, page footers or a dropped
+    header row and so get different ids): the same agency and year, and the same three tables —
+    every cell read in both equal, and at least 90 % of the cells read in either read in both (a
+    PDF's text may lose a cell the web page has). Two files of one format with the same tables are
+    two reports. None when there is none, or too few cells were read to tell."""
     report = dict(zip(COLUMNS["reports"], prepared.rows["reports"][0]))
     agency, year = report.get("agency_id"), report.get("year")
-    mine = _figures(prepared.rows) if agency and year else {}
+    if not agency or not year:
+        return None
+    candidates = db.execute("select id, source_path from reports where agency_id = ? and year = ? and id != ? "
+                            "and source_format is not ?",
+                            [agency, year, prepared.report_id, report.get("source_format")]).fetchall()
+    mine = _figures(prepared.rows) if candidates else {}  # (most reports have none: nothing to read)
     if len(mine) < _MIN_FIGURES:
         return None
-    for other, path, fmt in db.execute("select id, source_path, source_format from reports "
-                                       "where agency_id = ? and year = ? and id != ?",
-                                       [agency, year, prepared.report_id]).fetchall():
+    for other, path in candidates:
         theirs = {t: [tuple(r) for r in db.execute(f"select {', '.join(f'[{c}]' for c in COLUMNS[t])} from [{t}] "
                                                    "where report_id = ?", [other])] for t in FIGURE_TABLES}
         if _same(mine, _figures(theirs)):
-            return other, path, fmt
+            return other, path
     return None
-
-
-def twin_in_another_format(db: sqlite_utils.Database, prepared: "Prepared") -> Optional[tuple[str, str]]:
-    """(id, source path) of the stored report this one is, published in another format (same_figures
-    from a file of another format); two files of one format with the same tables are two reports."""
-    twin = same_figures(db, prepared)
-    mine = prepared.rows["reports"][0][COLUMNS["reports"].index("source_format")]
-    return (twin[0], twin[1]) if twin and twin[2] != mine else None
 
 
 def delete_report(db: sqlite_utils.Database, report_id: str, indexed: bool = True) -> None:
