@@ -161,6 +161,95 @@ def is_cell_per_line(lines: list[str]) -> bool:
     return tabbed >= 3 and multi / tabbed < 0.2
 
 
+_LONE_NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
+_TRAILING_NUMBER = re.compile(r"\s[+-]?\d[\d,]*(?:\.\d+)?$")
+# a line that opens a row's label: 一、 (三) 4. 1、 (a wrapped label's later lines open with none)
+_LABEL_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
+
+
+def is_bare_cell_per_line(lines: list[str]) -> bool:
+    """Word's plain-text export and pdftotext put every cell on a line of its own, with no tab: most
+    numbers stand alone on their line, where other text prints a row's numbers after its label."""
+    alone = other = 0
+    for ln in lines:
+        s = ln.strip()
+        if not s or len(s) > 80:
+            continue
+        if _LONE_NUMBER.match(s):
+            alone += 1
+        elif _TRAILING_NUMBER.search(s):
+            other += 1
+    return alone >= 6 and alone >= 3 * other
+
+
+def _width(s: str) -> float:
+    """The printed width of a line in full-width characters (an ASCII character is half of one)."""
+    return len(s) - 0.5 * sum(1 for c in s if c < "\u1100")
+
+
+# the cells the template prints whole: a line that is one of them opens a cell of its own, even
+# where a wrapped label's line would be as wide
+_WHOLE_CELLS = frozenset(squash(x) for x in (
+    ("信息内容", "申请人情况", "法人或其他组织", "未经复议直接起诉", "复议后起诉")
+    + tuple(m.label for m in T.ACTIVE_MEASURES) + tuple(i.label for i in T.ACTIVE_ITEMS)
+    + tuple(label for _, label in T.APPLICANT_COLUMNS) + tuple(label for _, label in T.OUTCOMES)
+    + T.TABLE4_HEADER_WORDS))
+_WRAP_MAX = 24  # a wrapped table cell is narrower than this; a longer line is narrative
+
+
+def _bare_rows(lines: list[str], first_line_no: int, page_numbers: set[int]) -> list[Row]:
+    """One cell per line, no tab, rows maybe not even parted by blank lines. A row is its label and
+    the run of numbers after it; the cells before its label (a header's) are rows of their own. A
+    label wrapped over lines is one cell: a line as wide as the widest cell of the table was cut
+    there, and the next goes on with it unless it opens with a number (一、 (三) 4.). A blank line
+    between two numbers is an empty cell; elsewhere it parts rows or stands for a merged cell's
+    slot, and holds no value."""
+    rows: list[Row] = []
+    labels: list[list[str]] = []  # the label cells since the last number, each its lines
+    values: list[str] = []
+    start = first_line_no
+    blank = False
+    texts = [_width(s) for ln in lines if (s := ln.strip()) and not _LONE_NUMBER.match(s)]
+    wrap = max((w for w in texts if w <= _WRAP_MAX), default=_WRAP_MAX) - 0.5
+
+    def flush() -> None:
+        for cell in labels[:-1]:
+            if r := _row(["".join(cell)], start):
+                rows.append(r)
+        cells = (["".join(labels[-1])] if labels else []) + values
+        if cells and (r := _row(cells, start)):
+            rows.append(r)
+
+    for i, line in enumerate(lines):
+        if page_numbers and i in page_numbers:
+            continue
+        s = line.strip()
+        if not s:
+            blank = bool(values)
+            continue
+        if _LONE_NUMBER.match(s) or classify_cell(s)[1] and classify_cell(s)[0] is None:
+            if not labels and not values:
+                start = first_line_no + i
+            if blank:
+                values.append("")
+            values.append(s)
+            blank = False
+            continue
+        blank = False
+        if values:
+            flush()
+            labels, values = [], []
+        if not labels:
+            start = first_line_no + i
+        if labels and _width(labels[-1][-1]) >= wrap and not _LABEL_START.match(sq := squash(s)) \
+                and sq not in _WHOLE_CELLS:
+            labels[-1].append(s)
+        else:
+            labels.append([s])
+    flush()
+    return rows
+
+
 def _page_number_lines(lines: list[str]) -> set[int]:
     """Indices of the lines that are page numbers."""
     # most table regions hold none of the characters a page number needs, and then no line need be
@@ -199,6 +288,8 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
             rows.append(r)
         return rows
 
+    if is_bare_cell_per_line(lines):
+        return _bare_rows(lines, first_line_no, page_numbers)
     block = 0
     for i, line in enumerate(lines):
         if not line or line.isspace() or (page_numbers and i in page_numbers):
