@@ -218,8 +218,15 @@ def processed_parts(fmt: str) -> tuple[str, ...]:
     return ("granted", "partially_granted") + DENIED_ROWS + UNABLE_ROWS + REJECTED_ROWS + other
 
 
-# Characters OCR reads in place of others in table labels (己获取信息, 5曰): undone before matching.
-OCR_LOOKALIKES = {"己": "已", "巳": "已", "曰": "日"}
+# Characters OCR reads in place of others in table labels (己获取信息, 5曰, 行玫, 总汁): undone
+# before matching. Each is a shape OCR engines confuse with a character of the template's labels,
+# and none is itself in a label (a test checks), so undoing it never spoils a label printed right.
+OCR_LOOKALIKES = {
+    "己": "已", "巳": "已", "曰": "日", "子": "予", "末": "未", "甲": "申", "夏": "复", "幵": "开",
+    "宙": "审", "沂": "诉", "捉": "提", "朴": "补", "汁": "计", "讣": "计", "特": "持", "入": "人",
+    "太": "大", "屈": "属", "碓": "确", "霈": "需", "隐": "稳", "拿": "掌", "恴": "息", "玫": "政",
+    "绐": "结", "夂": "处", "埋": "理", "倩": "情",
+}
 
 # Group labels printed in table 3: never data rows themselves (except （六） in 2019).
 REQUEST_GROUP_LABELS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
@@ -273,6 +280,8 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("t2_missing_rows", "表二：缺少行", "表二缺少模板规定的行"),
     RuleDef("t3_missing_cells", "表三：缺少单元格", "表三某行的数字少于 7 格"),
     RuleDef("t3_surplus_cells", "表三：多出单元格", "表三某行的数字多于 7 格"),
+    RuleDef("t3_digits_joined", "表三：断开的数字已合并",
+            "表三某行多出的数字是一个数被空格断开（识别的文字常见），只有一种合并方式使该行总计等于各项之和，按此读取（仅提示）"),
     RuleDef("t3_missing_rows", "表三：缺少行", "表三缺少模板规定的行"),
     RuleDef("t3_unplaced_row", "表三：无法识别的行", "表三中有带数字的行无法对应到模板的任何一行"),
     RuleDef("t2_blank_cells", "表二：空白单元格", "表二有留空的单元格；表二没有勾稽关系，其数值无法确定"),

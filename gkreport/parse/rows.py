@@ -21,6 +21,8 @@ PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d
 _PAGE_MARKS = ("-", "—", "–", "－", "页", "/")  # a page number holds one: - 3 -, 第3页, 3/12
 _RULE_GLYPHS = " |丨│"  # a table's rule read by OCR into a cell's edge
 _LOOKALIKES = str.maketrans(T.OCR_LOOKALIKES)
+_RULES_IN_LINE = frozenset("|丨│")
+_RULES_AS_SPACE = str.maketrans("|丨│", "   ")
 
 
 class _Empty:
@@ -300,6 +302,10 @@ def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
             if r:
                 r.block = block
         else:
+            if not _RULES_IN_LINE.isdisjoint(line):
+                # OCR reads the table's rules as 丨 or |, glued to the cells or standing alone: a rule
+                # parts cells as a space does (in its place, so the numbers keep their columns)
+                line = line.translate(_RULES_AS_SPACE)
             label, vals = split_trailing_numbers(line)
             r = Row([label] if label else [], vals, first_line_no + i) if label or vals else None
             if r:

@@ -18,6 +18,7 @@ from ..rows import EMPTY, Row
 from ..text import BLANK, Num, squash
 from .blanks import apply, settle
 from .common import fmt_values, is_value, not_counts, uncountable, value_index
+from .split_digits import rejoin
 
 # a numbering prefix: 一、 (三) 4. — and OCR's l. or I. for 1.
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]\)|[\dlI]+[.、,，]?)")
@@ -405,6 +406,13 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
         if len(values) != WIDTH and a.row.raw is not None:
             values = spaced.place(a.row) or values
         where = f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行"
+        if len(values) > WIDTH and a.row.cells is None and (joined := rejoin(values, WIDTH, _row_adds_up)):
+            out.checks.append(Check(
+                "t3_digits_joined", "info",
+                f"{where}有 {len(values)} 个数字，多于应有的 7 格：其中相邻的数字是一个数被空格断开"
+                f"（识别的文字常见），只有一种合并方式能使该行总计等于各项之和，按此读取。",
+                expected="7 个数字", actual=fmt_values(values), location=f"request_stats.{a.key}"))
+            values = joined
         if len(values) != WIDTH:
             out.checks.extend(not_counts(values, where, f"request_stats.{a.key}"))
             # None for a dash, or a value that is no count: neither takes part in the placement
@@ -436,6 +444,10 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
                                 expected=f"{len(_request_rows_for(fmt))} 行", actual=f"{len(keys)} 行",
                                 location="request_stats"))
     return out
+
+
+def _row_adds_up(cells: list[int]) -> bool:
+    return sum(cells[:-1]) == cells[-1]
 
 
 def _settle_blanks(out: Table3, blanks: dict[str, list[str]], equations) -> None:
