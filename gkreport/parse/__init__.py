@@ -18,6 +18,8 @@ from ..traditional import to_simplified
 from .markup import tables_to_rows
 from .rows import rows_from_lines
 from .tables import detect_table2_format, read_table2, read_table3, read_table4
+from .tables.table3 import match_request_row
+from .transposed import transposed_table3
 from .text import clean, squash
 
 PARSER_VERSION = "5"  # stored with each report: a report parsed by another version is parsed again
@@ -98,13 +100,23 @@ def parse_report(raw_text: str) -> ParsedReport:
         a, b = regions.get(no, (0, 0))
         return rows_from_lines(lines[a:b], a)
 
+    def rows3():
+        # a table 3 turned a quarter is read turned back; its cells then stand on other lines than
+        # the ones printed, so no cell's place in the text is recorded for it
+        a, b = regions.get(3, (0, 0))
+        turned = transposed_table3(lines[a:b], match_request_row) if "\t" in text else None
+        return (rows_from_lines(turned, a), True) if turned else (rows(3), False)
+
     sections = split_sections(lines, headings)
     meta, checks = read_metadata(lines, sections[0].body, text)
     year_fmt = _year_format(meta.year)
 
     region2 = "\n".join(lines[slice(*regions[2])]) if 2 in regions else ""
     t2 = read_table2(rows(2), detect_table2_format(region2) or (year_fmt if year_fmt != T.PRE2019 else None))
-    t3 = read_table3(rows(3), t2.template if t2.found else (year_fmt if year_fmt != T.PRE2019 else None))
+    t3_rows, turned = rows3()
+    t3 = read_table3(t3_rows, t2.template if t2.found else (year_fmt if year_fmt != T.PRE2019 else None))
+    if turned:
+        t3.sources = {}
     t4 = read_table4(rows(4))
 
     is_report = (bool(meta.title and TITLE_WORDS.search(meta.title)) or len(headings) >= 3
