@@ -58,16 +58,45 @@ def tables_to_rows(text: str) -> str:
         return text
     if "<table" in text or "<TABLE" in text:
         text = _TABLE.sub(lambda m: "\n" + "\n".join(_html_rows(m.group(0))) + "\n", text)
-    out = []
+    out: list = []  # lines, and for a pipe row its cells
+    rules: list[int] = []  # where each rule of a grid table stood among ``out``
     for line in text.split("\n"):
         if _PIPE_ROW.match(line) and "\t" not in line:  # (a tab row whose first cell OCR glued a rule to is no pipe row)
             if _SEPARATOR.match(line):
                 continue  # the line under a Markdown header row
             cells = _pipe_cells(line)
             if len(cells) >= 2 or (cells and len(_RULES.findall(line)) >= 2):
-                out.append("\t".join(cells) if len(cells) >= 2 else cells[0] + "\t")
+                out.append(cells)
                 continue
         elif _GRID_RULE.match(line):
+            rules.append(len(out))
             continue  # the rules between the rows of a grid table
         out.append(line)
-    return "\n".join(out)
+    if len(rules) >= 4:
+        out = _join_wrapped_cells(out, rules)
+    return "\n".join(line if isinstance(line, str) else
+                     "\t".join(line) if len(line) >= 2 else line[0] + "\t" for line in out)
+
+
+def _join_wrapped_cells(out: list, rules: list[int]) -> list:
+    """A grid table that rules off every row (pandoc's grid tables) prints a cell too long for its
+    column over several lines of the row: the lines between two rules are one row, each column's
+    text joined. (A table ruled only around its header keeps one row a line.)"""
+    joined: list = []
+    bounds = set(rules)
+    i = 0
+    while i < len(out):
+        line = out[i]
+        if isinstance(line, str) or i not in bounds:
+            joined.append(line)
+            i += 1
+            continue
+        j = i + 1  # the row's lines run to the next rule, all pipe rows of the same width
+        while j < len(out) and j not in bounds and not isinstance(out[j], str) and len(out[j]) == len(line):
+            j += 1
+        if j not in bounds:
+            joined.extend(out[i:j])  # not closed by a rule: rows of their own
+        else:
+            joined.append(["".join(parts) for parts in zip(*out[i:j])])
+        i = j
+    return joined

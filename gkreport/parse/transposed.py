@@ -39,6 +39,10 @@ def transposed_table3(lines: list[str], match_row) -> Optional[list[str]]:
         if not "".join(cells).strip():
             break
         header.insert(0, cells + [""] * (width - len(cells)))
+        if len(cells) < width and cells[-1].strip():
+            # a header row shorter than the grid prints a merged cell once (as Word writes rows):
+            # its cells no longer stand over the columns they name
+            return None
     if not header:
         return None
     out, named = [], 0
