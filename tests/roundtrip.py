@@ -36,7 +36,7 @@ from renderings import Table
 from gkreport import template as T
 
 LAYOUTS = ("tab", "cell_per_line", "spaced", "pipe", "grid", "html", "docx", "pdf")
-DAMAGES = ("blank", "traditional", "pages", "wrapped", "ocr", "script", "mixed")
+DAMAGES = ("blank", "traditional", "pages", "wrapped", "ocr", "script", "mixed", "transposed")
 # the kinds of damage each layout can carry
 APPLIES = {
     "blank": set(LAYOUTS),
@@ -46,6 +46,8 @@ APPLIES = {
     "ocr": {"tab", "pipe", "spaced"},
     "script": {"html"},
     "mixed": set(LAYOUTS),
+    # table 3 turned a quarter, under a header that stands over its columns (a tab layout's full grid)
+    "transposed": {"tab", "pipe", "html"},
 }
 # PDFs are slow to make and read: fewer of them
 LAYOUT_WEIGHTS = {"tab": 14, "cell_per_line": 14, "spaced": 14, "pipe": 16, "grid": 10, "html": 16, "docx": 10,
@@ -316,6 +318,9 @@ def make_case(n: int, seed: int) -> Case:
     year = rng.choice((2019, 2020)) if fmt2019 else rng.choice((2021, 2022, 2023, 2024))
     if fmt2019 and "mixed" in damages:
         damages = tuple(d for d in damages if d != "mixed")
+    if "transposed" in damages and layout == "tab":
+        # a label wrapped onto lines of its own would stand between the turned table's header rows
+        damages = tuple(d for d in damages if d != "wrapped")
     t2fmt = T.T2019 if fmt2019 else T.T2021
     t3fmt = T.T2019 if fmt2019 or "mixed" in damages else T.T2021
     big = rng.random() < 0.3
@@ -335,8 +340,18 @@ def make_case(n: int, seed: int) -> Case:
                     (table == "appeal_stats" and pattern in ("t3t4", "t4")):
                 case.blank.add(cell)
     styles = {"pipe": ("marker", "docling", "mineru"), "tab": ("own", "grid"), "html": ("plain", "word"),
-              "spaced": ("aligned",), "grid": ("ascii", "box")}
+              "spaced": ("aligned",), "grid": ("ascii", "box"),
+              # a Word table's cells: tab-led (Word to text), or bare as Word's plain-text export and
+              # pdftotext give them
+              "cell_per_line": ("tabbed", "word_text", "pdftotext")}
     case.style = rng.choice(styles.get(layout, ("",)))
+    if "transposed" in damages and layout == "tab":
+        case.style = "grid"
+    if case.style == "pdftotext" and "blank" in damages:
+        # pdftotext leaves no trace of an empty cell: a row's blanks can't be placed by anyone, and
+        # the readers of text that drops them (space-separated, OCR) are measured elsewhere
+        case.damages = tuple(d for d in damages if d != "blank")
+        case.blank = set()
     return case
 
 
@@ -425,6 +440,40 @@ def table3(case: Case) -> Table:
     return t
 
 
+def table3_turned(case: Case) -> Table:
+    """Table 3 turned a quarter, as some reports print it: the applicant types as its rows, the
+    template's rows as its columns under a three-level header."""
+    t = Table(name="table3")
+    rows = T.request_rows_for(case.t3fmt)
+    in_group = [r for r in rows if T.REQUEST_ROW_BY_KEY[r].group]
+    t.cells.append(R.Cell("申请人情况", 0, 0, 3, 2))
+    previous_sub = None
+    for j, key in enumerate(rows, start=2):
+        row = T.REQUEST_ROW_BY_KEY[key]
+        if not row.group:
+            t.cells.append(R.Cell(row.label, 0, j, 3, 1))
+            continue
+        if key == in_group[0]:
+            t.cells.append(R.Cell(GROUP, 0, j, 1, len(in_group)))
+        if row.group == GROUP:
+            t.cells.append(R.Cell(row.label, 1, j, 2, 1))
+        else:
+            if row.group != previous_sub:
+                span = sum(1 for r in rows if T.REQUEST_ROW_BY_KEY[r].group == row.group)
+                t.cells.append(R.Cell(row.group, 1, j, 1, span))
+            t.cells.append(R.Cell(row.label, 2, j, 1, 1))
+        previous_sub = row.group
+    t.cells.append(R.Cell("自然人", 3, 0, 1, 2))
+    t.cells.append(R.Cell("法人或其他组织", 4, 0, 5, 1))
+    for i, (_, label) in enumerate(T.APPLICANT_COLUMNS[1:-1]):
+        t.cells.append(R.Cell(label, 4 + i, 1, 1, 1))
+    t.cells.append(R.Cell("总计", 9, 0, 1, 2))
+    for i, col in enumerate(T.APPLICANT_KEYS):
+        for j, key in enumerate(rows, start=2):
+            t.cells.append(R.Cell(cell_text(case, f"request_stats.{key}.{col}"), 3 + i, j, 1, 1))
+    return t
+
+
 def table4(case: Case) -> Table:
     t = Table(name="table4")
     outcomes = [label for _, label in T.OUTCOMES]
@@ -447,6 +496,8 @@ def blocks(case: Case) -> list:
         out.append(SECTION_TEXT[no])
         if no == 2:
             out.append(table2(case))
+        elif no == 3 and "transposed" in case.damages:
+            out += [T3_NOTE, table3_turned(case)]
         elif no == 3:
             out.append(table3(case))
         elif no == 4:
@@ -613,15 +664,35 @@ def _ocr_cell(c: str, rng: random.Random, glue: bool) -> str:
     return c
 
 
-def cell_per_line_lines(t: Table, out: Lines) -> None:
+def cell_per_line_lines(t: Table, style: str, out: Lines, wrap: int) -> None:
+    """Each cell on a line of its own. ``tabbed``: led by a tab, rows parted by blank lines (Word
+    to text). ``word_text`` (Word's plain-text export): no tab, labels wrapped at ``wrap``
+    characters, an empty line for an empty cell and for each slot under a vertically merged one,
+    rows parted by blank lines. ``pdftotext``: no tab, labels wrapped, an empty cell not printed at
+    all, no blank lines."""
     for r in range(t.height):
         if r:
             out.breaks.append(len(out.lines))
         for c in word_cells(t, r):
-            first, rest = _first_and_rest(c)
-            out.lines.append("\t" + first)
-            out.lines += rest
-        out.lines.append("")
+            if style == "tabbed":
+                first, rest = _first_and_rest(c)
+                out.lines.append("\t" + first)
+                out.lines += rest
+            elif c or style == "word_text":
+                out.lines += _wrapped(c.replace("\n", ""), wrap) if not _is_value(c) else [c]
+        if style != "pdftotext":
+            out.lines.append("")
+
+
+def _wrapped(s: str, wrap: int) -> list[str]:
+    """A label cut into lines of ``wrap`` full-width characters (an ASCII character is half one)."""
+    lines, line = [], ""
+    for ch in s:
+        if _width(line + ch) > 2 * wrap:
+            lines.append(line)
+            line = ""
+        line += ch
+    return lines + [line]
 
 
 def spaced_lines(t: Table, out: Lines, ocr: Optional[random.Random]) -> None:
@@ -676,6 +747,7 @@ def grid_lines(t: Table, style: str, out: Lines) -> None:
 def text_layout(case: Case, blocks_: list, rng: random.Random) -> str:
     ocr = rng if "ocr" in case.damages else None
     md = case.layout == "pipe"
+    wrap = rng.randint(6, 10)  # the width a cell-per-line export wraps its labels at
     out = Lines()
     for k, b in enumerate(blocks_):
         if isinstance(b, str):
@@ -689,7 +761,7 @@ def text_layout(case: Case, blocks_: list, rng: random.Random) -> str:
         if case.layout == "tab":
             tab_lines(b, case.style, out, ocr)
         elif case.layout == "cell_per_line":
-            cell_per_line_lines(b, out)
+            cell_per_line_lines(b, case.style, out, wrap)
         elif case.layout == "spaced":
             spaced_lines(b, out, ocr)
         elif case.layout == "pipe" and case.style == "mineru":

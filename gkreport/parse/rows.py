@@ -54,7 +54,7 @@ class Row:
 
     # a plain class: a report has fifty rows, and a dataclass's __init__ and __post_init__ were
     # two calls for each where one will do
-    __slots__ = ("labels", "values", "line_no", "label", "cells", "split_values", "block", "raw")
+    __slots__ = ("labels", "values", "line_no", "label", "cells", "split_values", "block", "raw", "spans")
 
     def __init__(self, labels: list[str], values: list[Value], line_no: int,
                  cells: Optional[tuple] = None, split_values: Optional[list[Value]] = None, block: int = 0):
@@ -74,6 +74,10 @@ class Row:
         # the line as printed, for a row of space-separated text: where its numbers stand says
         # which column each is in (columns.py)
         self.raw: Optional[str] = None
+        # one cell per line with no tab: how many value cells its line run spans, from its first
+        # printed value to its last, empty cells between them included (None in other layouts).
+        # When that is the table's width, every cell stands in its place.
+        self.spans: Optional[int] = None
 
     def __repr__(self) -> str:
         return f"Row({self.labels!r}, {self.values!r}, {self.line_no})"
@@ -199,20 +203,31 @@ _WHOLE_CELLS = frozenset(squash(x) for x in (
 _WRAP_MAX = 24  # a wrapped table cell is narrower than this; a longer line is narrative
 
 
+def _wrap_width(widths: list[float]) -> float:
+    """The width the export wrapped labels at: the widest that at least three lines fill (a line
+    with a wider character or two, or a narrative line, stands alone)."""
+    narrow = sorted((w for w in widths if w <= _WRAP_MAX), reverse=True)
+    for k, w in enumerate(narrow):
+        if k + 2 < len(narrow) and narrow[k + 2] >= w - 0.5:
+            return w
+    return narrow[0] if narrow else _WRAP_MAX
+
+
 def _bare_rows(lines: list[str], first_line_no: int, page_numbers: set[int]) -> list[Row]:
     """One cell per line, no tab, rows maybe not even parted by blank lines. A row is its label and
     the run of numbers after it; the cells before its label (a header's) are rows of their own. A
     label wrapped over lines is one cell: a line as wide as the widest cell of the table was cut
     there, and the next goes on with it unless it opens with a number (一、 (三) 4.). A blank line
-    between two numbers is an empty cell; elsewhere it parts rows or stands for a merged cell's
-    slot, and holds no value."""
+    between two numbers is an empty cell (each one); elsewhere it parts rows or stands for a merged
+    cell's slot, and holds no value."""
     rows: list[Row] = []
     labels: list[list[str]] = []  # the label cells since the last number, each its lines
     values: list[str] = []
     start = first_line_no
-    blank = False
-    texts = [_width(s) for ln in lines if (s := ln.strip()) and not _LONE_NUMBER.match(s)]
-    wrap = max((w for w in texts if w <= _WRAP_MAX), default=_WRAP_MAX) - 0.5
+    blank = 0  # empty lines since the last number
+    texts = [_width(s) for i, ln in enumerate(lines)
+             if (s := ln.strip()) and not _LONE_NUMBER.match(s) and i not in page_numbers]
+    wrap = _wrap_width(texts) - 0.5
 
     def flush() -> None:
         for cell in labels[:-1]:
@@ -220,6 +235,7 @@ def _bare_rows(lines: list[str], first_line_no: int, page_numbers: set[int]) -> 
                 rows.append(r)
         cells = (["".join(labels[-1])] if labels else []) + values
         if cells and (r := _row(cells, start)):
+            r.spans = len(values)
             rows.append(r)
 
     for i, line in enumerate(lines):
@@ -227,17 +243,16 @@ def _bare_rows(lines: list[str], first_line_no: int, page_numbers: set[int]) -> 
             continue
         s = line.strip()
         if not s:
-            blank = bool(values)
+            blank += bool(values)
             continue
         if _LONE_NUMBER.match(s) or classify_cell(s)[1] and classify_cell(s)[0] is None:
             if not labels and not values:
                 start = first_line_no + i
-            if blank:
-                values.append("")
+            values += [""] * blank
             values.append(s)
-            blank = False
+            blank = 0
             continue
-        blank = False
+        blank = 0
         if values:
             flush()
             labels, values = [], []

@@ -8,16 +8,22 @@ from __future__ import annotations
 from typing import Optional
 
 from .. import template as T
+from .rows import PAGE_NUMBER
 from .text import parse_number, squash
 
 _APPLICANTS = {squash(label): key for key, label in T.APPLICANT_COLUMNS}
+_RULE_GLYPHS = " |丨│"  # a rule OCR glued to a cell
 _MIN_NAMED_COLUMNS = 10  # columns whose header names a row of the template (a 2019 table has 19)
+
+
+def _number(cell: str):
+    return parse_number(cell.strip(_RULE_GLYPHS)) if cell.strip(_RULE_GLYPHS) else None
 
 
 def _applicant(cells: list[str]) -> Optional[str]:
     """The applicant column a row's label cells name (its last label cell: 法人或其他组织 → 商业企业)."""
-    labels = [c for c in cells if c.strip() and parse_number(c) is None]
-    return _APPLICANTS.get(squash(labels[-1])) if labels else None
+    labels = [c for c in cells if c.strip(_RULE_GLYPHS) and _number(c) is None]
+    return _APPLICANTS.get(squash(labels[-1]).strip(_RULE_GLYPHS)) if labels else None
 
 
 def transposed_table3(lines: list[str], match_row) -> Optional[list[str]]:
@@ -27,17 +33,21 @@ def transposed_table3(lines: list[str], match_row) -> Optional[list[str]]:
         return None  # a table 3 the right way round has at most nine cells a line
     grid = [ln.split("\t") for ln in lines]
     data = [i for i, cells in enumerate(grid) if len(cells) >= 15 and _applicant(cells)]
-    if len(data) != len(_APPLICANTS) or data != list(range(data[0], data[0] + len(data))):
-        return None
+    if len(data) != len(_APPLICANTS) or any(
+            lines[k].strip() and not PAGE_NUMBER.match(lines[k]) for k in range(data[0], data[-1]) if k not in data):
+        return None  # the seven rows one after another (a page break may stand between them)
     by_key = {_applicant(grid[i]): grid[i] for i in data}
     if set(by_key) != set(_APPLICANTS.values()):
         return None
     width = max(len(grid[i]) for i in data)
-    lead = min(next((k for k, c in enumerate(grid[i]) if parse_number(c) is not None), width) for i in data)
+    lead = min(next((k for k, c in enumerate(grid[i]) if _number(c) is not None), width) for i in data)
     header = []  # the header's lines, just above the seven rows
-    for cells in reversed(grid[:data[0]]):
-        if not "".join(cells).strip():
-            break
+    for k in range(data[0] - 1, -1, -1):
+        cells = grid[k]
+        if not header and (not lines[k].strip() or PAGE_NUMBER.match(lines[k])):
+            continue  # a page break between the header and the rows
+        if len(cells) < 2 or not "".join(cells).strip():
+            break  # a line of text, not a row, is above the header
         header.insert(0, cells + [""] * (width - len(cells)))
         if len(cells) < width and cells[-1].strip():
             # a header row shorter than the grid prints a merged cell once (as Word writes rows):
@@ -45,16 +55,12 @@ def transposed_table3(lines: list[str], match_row) -> Optional[list[str]]:
             return None
     if not header:
         return None
-    out, named = [], 0
+    # the header of the table the right way round: it says each line's cells stand in place
+    out, named = ["\t".join(["申请人情况"] + [label for _, label in T.APPLICANT_COLUMNS])], 0
     for j in range(lead, width):
-        parts = []
-        for r, cells in enumerate(header):
-            text = cells[j].strip()
-            if not text and any(h[j].strip() for h in header[r + 1:]):
-                # a group heading spans the columns to its right, whose own labels are lower down
-                text = next((cells[k].strip() for k in range(j - 1, lead - 1, -1) if cells[k].strip()), "")
-            if text:
-                parts.append(text)
+        # each column's own header cells, top down: a group heading (三、本年度办理结果, (三)不予公开)
+        # names only the first column it spans, as it names only the first row the right way round
+        parts = [cells[j].strip() for cells in header if cells[j].strip()]
         label = "".join(parts)
         if not label:
             return None

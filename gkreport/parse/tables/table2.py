@@ -149,6 +149,9 @@ def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
             where = {m: value_index(row.cells, i) for i, m in header[1].items() if placed.get(m) is row.cells[i]}
         if placed is None and header_raw is not None and row.raw is not None and len(row.values) < len(columns):
             placed = _by_header_words(row, header_raw, columns)
+        if placed is None and row.spans == len(columns) and len(row.values) < len(columns):
+            # one cell per line with no tab: its lines span the row's cells, empty ones included
+            placed = dict(zip(columns, row.cells[-len(columns):]))
         if placed is None:
             values = row.values_for(len(columns))
             if len(values) != len(columns):

@@ -402,7 +402,7 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
             values = a.row.values
             # (a test by identity: `BLANK in values` would call each number's generated __eq__)
             if len(values) != WIDTH or any(v is BLANK for v in values):
-                values = (_in_place(a.row) if aligned else None) or a.row.values_for(WIDTH)
+                values = (_in_place(a.row) if aligned or a.row.spans == WIDTH else None) or a.row.values_for(WIDTH)
         if len(values) != WIDTH and a.row.raw is not None:
             values = spaced.place(a.row) or values
         where = f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行"
@@ -466,7 +466,10 @@ def _place_damaged(out: Table3, damaged: dict[str, list], equations) -> None:
     width = WIDTH
     known = equations.values_of({"t3": out.values})  # a blank intact cell is not known either
     # a dash in a damaged row can't be placed either; only numbers take part
-    numeric = {k: (_ROW_CELLS[k], [v for v in vals if v is not None]) for k, vals in damaged.items()}
+    # (a row of far more numbers than cells is no row of this table damaged, but another table's
+    # row read as one, a table 3 turned a quarter: picking seven of them would be a guess)
+    numeric = {k: (_ROW_CELLS[k], [v for v in vals if v is not None]) for k, vals in damaged.items()
+               if len(vals) <= width + 2}
     settled = resolve_rows(numeric, known, equations)
     for key, vals in damaged.items():
         row = settled.get(key, {})

@@ -94,6 +94,11 @@ def read_table4(rows: list[Row]) -> Table4:
         split.extend(row.split_values if row.split_values is not None else row.values)
         places.extend((row.line_no, n) for n in range(len(row.values)))
     placed = _in_place(rows)
+    if placed is None:
+        # one cell per line with no tab: the row whose lines span the 15 cells, empty ones included
+        spanned = [r for r in rows if r.spans == WIDTH and r.values]
+        if len(spanned) == 1 and not any(isinstance(c, str) for c in spanned[0].cells[-WIDTH:]):
+            placed = list(spanned[0].cells[-WIDTH:])
     if placed is None and len(numbers) < WIDTH:
         placed = _by_columns(rows)
     if placed is None and not numbers:
