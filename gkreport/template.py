@@ -295,6 +295,8 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("ocr_low_confidence", "识别置信度低", "扫描件中这一格的文字识别置信度低于阈值，数值留空"),
     RuleDef("ocr_reread_differs", "两次识别不一致",
             "扫描件中的勾稽关系不成立，这一格再识别一次，两次结果不同，数值留空"),
+    RuleDef("ocr_arithmetic_broken", "识别文字的勾稽关系不成立",
+            "扫描后识别出的文字（保存为文本）中表三的勾稽关系不成立：数字可能识别错了，也可能报告本身印错，这一等式的各格留空"),
     RuleDef("ocr_unruled_table", "表格没有表格线", "扫描件中的表格没有表格线，无法可靠地划分单元格，表中数字未读取"),
     RuleDef("report_incomplete", "报告不完整", "报告在中途截断，部分内容缺失"),
     RuleDef("sections_missing", "缺少章节", "报告缺少模板规定的章节"),

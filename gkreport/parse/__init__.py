@@ -20,6 +20,7 @@ from .rows import rows_from_lines
 from .tables import detect_table2_format, read_table2, read_table3, read_table4
 from .tables.table3 import match_request_row
 from .transposed import transposed_table3
+from .ocr_text import ocr_marks, withhold_contradicted
 from .text import clean, squash
 
 PARSER_VERSION = "5"  # stored with each report: a report parsed by another version is parsed again
@@ -118,6 +119,9 @@ def parse_report(raw_text: str) -> ParsedReport:
     if turned:
         t3.sources = {}
     t4 = read_table4(rows(4))
+    ocr = ocr_marks(text, t3_rows) if t3.values else None
+    if ocr:
+        t3.checks += withhold_contradicted(t3.values, t3.template or T.T2021, ocr)
 
     is_report = (bool(meta.title and TITLE_WORDS.search(meta.title)) or len(headings) >= 3
                  or len(t3.values) >= 5 or len(t2.items) >= 3)
