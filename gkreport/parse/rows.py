@@ -227,7 +227,9 @@ def _bare_rows(lines: list[str], first_line_no: int, page_numbers: set[int]) -> 
     blank = 0  # empty lines since the last number
     texts = [_width(s) for i, ln in enumerate(lines)
              if (s := ln.strip()) and not _LONE_NUMBER.match(s) and i not in page_numbers]
-    wrap = _wrap_width(texts) - 0.5
+    # a line within one character of that width was cut there (an exporter counts a digit or a
+    # point as a half or a whole character, as its font has it)
+    wrap = _wrap_width(texts) - 1
 
     def flush() -> None:
         for cell in labels[:-1]:

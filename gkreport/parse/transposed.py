@@ -44,8 +44,8 @@ def transposed_table3(lines: list[str], match_row) -> Optional[list[str]]:
     header = []  # the header's lines, just above the seven rows
     for k in range(data[0] - 1, -1, -1):
         cells = grid[k]
-        if not header and (not lines[k].strip() or PAGE_NUMBER.match(lines[k])):
-            continue  # a page break between the header and the rows
+        if not lines[k].strip() or PAGE_NUMBER.match(lines[k]):
+            continue  # a page break, in the header or below it
         if len(cells) < 2 or not "".join(cells).strip():
             break  # a line of text, not a row, is above the header
         header.insert(0, cells + [""] * (width - len(cells)))
@@ -60,7 +60,11 @@ def transposed_table3(lines: list[str], match_row) -> Optional[list[str]]:
     for j in range(lead, width):
         # each column's own header cells, top down: a group heading (三、本年度办理结果, (三)不予公开)
         # names only the first column it spans, as it names only the first row the right way round
-        parts = [cells[j].strip() for cells in header if cells[j].strip()]
+        parts: list[str] = []
+        for cells in header:
+            text = cells[j].strip()
+            if text and (not parts or parts[-1] != text):  # a merged cell repeated down its rows, once
+                parts.append(text)
         label = "".join(parts)
         if not label:
             return None
