@@ -20,7 +20,7 @@ from .rows import rows_from_lines
 from .tables import detect_table2_format, read_table2, read_table3, read_table4
 from .tables.table3 import match_request_row
 from .transposed import transposed_table3
-from .ocr_text import ocr_marks, withhold_contradicted
+from .ocr_text import T3_EQUATION_RULES, ocr_marks, withhold_contradicted
 from .text import clean, squash
 
 PARSER_VERSION = "5"  # stored with each report: a report parsed by another version is parsed again
@@ -119,9 +119,6 @@ def parse_report(raw_text: str) -> ParsedReport:
     if turned:
         t3.sources = {}
     t4 = read_table4(rows(4))
-    ocr = ocr_marks(text, t3_rows) if t3.values else None
-    if ocr:
-        t3.checks += withhold_contradicted(t3.values, t3.template or T.T2021, ocr)
 
     is_report = (bool(meta.title and TITLE_WORDS.search(meta.title)) or len(headings) >= 3
                  or len(t3.values) >= 5 or len(t2.items) >= 3)
@@ -143,7 +140,13 @@ def parse_report(raw_text: str) -> ParsedReport:
         sources={**t2.sources, **t3.sources, **t4.sources},
     )
     checks += t2.checks + t3.checks + t4.checks
-    checks += arithmetic_checks(tables)
+    arithmetic = arithmetic_checks(tables)
+    if any(c.rule in T3_EQUATION_RULES for c in arithmetic) and (ocr := ocr_marks(text, t3_rows)):
+        # OCR'd text whose table 3 does not add up: the failing equations' cells are withheld, each
+        # with its check in place of the arithmetic's own
+        arithmetic = [c for c in arithmetic if c.rule not in T3_EQUATION_RULES] + \
+            withhold_contradicted(tables.requests, tables.table3_template or T.T2021, ocr)
+    checks += arithmetic
     checks += narrative_checks(sections, tables)
     checks += completeness_checks(template, tables, t2, headings)
     if tables.table2_template and tables.table3_template and tables.table2_template != tables.table3_template:

@@ -15,6 +15,7 @@ from ..rules import evaluate, table3_equations
 from .rows import Row
 
 _LOOKALIKES = frozenset(T.OCR_LOOKALIKES)
+T3_EQUATION_RULES = frozenset({"t3_total_column", "t3_received_eq_processed", "t3_processed_sum"})
 _RULE_GLYPH = "丨"  # a table's rule as OCR reads it; no editor or converter writes it
 
 

@@ -176,10 +176,15 @@ _LABEL_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二�
 def is_bare_cell_per_line(lines: list[str]) -> bool:
     """Word's plain-text export and pdftotext put every cell on a line of its own, with no tab: most
     numbers stand alone on their line, where other text prints a row's numbers after its label."""
-    alone = other = 0
+    alone = other = tabbed = 0
     for ln in lines:
+        if "\t" in ln:  # rows of cells (the usual table): settled at the third, with no pattern tried
+            tabbed += 1
+            if tabbed >= 3:
+                return False
+            continue
         s = ln.strip()
-        if not s or len(s) > 80:
+        if not s or not s[-1].isdigit() or len(s) > 80:
             continue
         if _LONE_NUMBER.match(s):
             alone += 1

@@ -29,8 +29,11 @@ def _applicant(cells: list[str]) -> Optional[str]:
 def transposed_table3(lines: list[str], match_row) -> Optional[list[str]]:
     """The table's lines turned back (label, then the seven applicant cells), or None when the
     table is not a turned table 3. ``match_row`` names the template rows a label matches."""
-    if sum(1 for ln in lines if ln.count("\t") >= 15) < 7:
-        return None  # a table 3 the right way round has at most nine cells a line
+    # a table 3 the right way round prints 科研机构 in a header of nine cells at most; turned, on a
+    # row of more than fifteen (one look at one line settles most tables)
+    line = next((ln for ln in lines if "科研机构" in ln), "")
+    if line.count("\t") < 15:
+        return None
     grid = [ln.split("\t") for ln in lines]
     data = [i for i, cells in enumerate(grid) if len(cells) >= 15 and _applicant(cells)]
     if len(data) != len(_APPLICANTS) or any(
