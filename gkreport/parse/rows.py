@@ -281,7 +281,8 @@ def _page_number_lines(lines: list[str]) -> set[int]:
     region = "\n".join(lines)
     if not any(mark in region for mark in _PAGE_MARKS):
         return set()
-    return {i for i, line in enumerate(lines) if len(line) < 24 and PAGE_NUMBER.match(line)}
+    # (pdfplumber's layout text centres it under many spaces)
+    return {i for i, line in enumerate(lines) if len(line.strip()) < 24 and PAGE_NUMBER.match(line)}
 
 
 def rows_from_lines(lines: list[str], first_line_no: int = 0) -> list[Row]:
