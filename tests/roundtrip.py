@@ -563,7 +563,8 @@ def _is_value(s: str) -> bool:
     return not s or s.replace(",", "").replace(".", "").lstrip("-+").isdigit()
 
 
-_OCR_CHARS = {"已": "己", "日": "曰"}
+# characters OCR reads as a look-alike, in the template's labels (the parser undoes each)
+_OCR_CHARS = {"已": "己", "日": "曰", "结": "绐", "政": "玫", "计": "汁", "处": "夂", "申": "甲", "补": "朴"}
 
 
 def ocr_label(s: str, rng: random.Random) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .. import template as T
-from .rows import PAGE_NUMBER
+from .rows import PAGE_NUMBER, label_form
 from .text import parse_number, squash
 
 _APPLICANTS = {squash(label): key for key, label in T.APPLICANT_COLUMNS}
@@ -23,7 +23,7 @@ def _number(cell: str):
 def _applicant(cells: list[str]) -> Optional[str]:
     """The applicant column a row's label cells name (its last label cell: 法人或其他组织 → 商业企业)."""
     labels = [c for c in cells if c.strip(_RULE_GLYPHS) and _number(c) is None]
-    return _APPLICANTS.get(squash(labels[-1]).strip(_RULE_GLYPHS)) if labels else None
+    return _APPLICANTS.get(label_form([labels[-1]]).strip(_RULE_GLYPHS)) if labels else None
 
 
 def transposed_table3(lines: list[str], match_row) -> Optional[list[str]]:

@@ -11,7 +11,7 @@ from typing import Optional
 from ... import template as T
 from ...model import ActiveCell, Check
 from ..columns import place, token_spans
-from ..rows import EMPTY, Row
+from ..rows import EMPTY, Row, label_form
 from ..text import BLANK, Num, TooLong, squash
 from .common import fmt_values, too_long, value_index
 
@@ -54,7 +54,7 @@ def _header_units(label: str) -> Optional[dict[str, Optional[str]]]:
 
 @lru_cache(maxsize=4096)
 def _measure_of(cell: str) -> Optional[str]:
-    s = squash(cell)
+    s = label_form((cell,))  # (OCR's look-alikes undone: 夂理决定 is 处理决定)
     return next((m.key for m in T.ACTIVE_MEASURES if any(a in s for a in m.anchors)), None)
 
 
