@@ -3,7 +3,7 @@
 282 questions and 25 conversations, written from the documentation alone by someone who had read
 neither the engine nor the other sets, kept away from the engine's work and scored only at its end:
 the figure that says how the question box does on questions it was not built around. Its own
-conventions are at the top of the file (為什么 questions are answered with the passages that mention
+conventions are at the top of the file (为什么 questions are answered with the passages that mention
 the matter; 办结率 is 办理总计 ÷（本年新收 + 上年结转）).
 
 Scored as the other sets (tests/ask_scoring.py); `pytest tests/test_ask_final.py -s` prints accuracy
