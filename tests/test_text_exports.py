@@ -199,3 +199,18 @@ def test_ocr_look_alikes_are_in_no_template_label():
     assert not [ch for ch in T.OCR_LOOKALIKES if any(ch in label for label in labels)]
     r = parse_report(_ocr(S000).replace("二、上年结转", "二、上年绐转").replace("(七) 总计", "(七) 总汁"))
     assert r.tables.requests["carried_over"]["total"] == 0 and r.tables.requests["total_processed"]["total"] == 5
+
+
+def test_word_text_empty_cells_at_a_rows_ends_keep_their_places():
+    # 予以公开 printed with its first and last cells empty: Word's export keeps them as empty lines
+    # (the table shows it keeps empty cells so), and the arithmetic gives them back
+    text = S000.replace("(一) 予以公开\t4\t0\t0\t0\t0\t0\t4", "(一) 予以公开\t\t0\t0\t0\t0\t0\t", 1)
+    text = text.replace("(二) 部分公开(区分处理的, 只计这一情形, 不计其他情形)\t0\t0\t0\t0\t0\t0\t0",
+                        "(二) 部分公开(区分处理的, 只计这一情形, 不计其他情形)\t0\t\t0\t0\t0\t0\t0", 1)
+    word = parse_report(one_cell_per_line(text, keep_empty=True))
+    assert word.tables.requests["granted"] == parse_report(S000).tables.requests["granted"]
+    assert "t3_missing_cells" not in warnings(word)
+    # pdftotext drops them: five numbers for seven cells, and no guess
+    pdf = parse_report(one_cell_per_line(text, keep_empty=False))
+    assert pdf.tables.requests.get("granted", {}).get("natural_person") in (None, 4)
+    assert {"t3_missing_cells", "t3_blank_cells"} & {c.rule for c in pdf.checks}

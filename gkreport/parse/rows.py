@@ -54,7 +54,8 @@ class Row:
 
     # a plain class: a report has fifty rows, and a dataclass's __init__ and __post_init__ were
     # two calls for each where one will do
-    __slots__ = ("labels", "values", "line_no", "label", "cells", "split_values", "block", "raw", "spans")
+    __slots__ = ("labels", "values", "line_no", "label", "cells", "split_values", "block", "raw", "spans",
+                 "open_end")
 
     def __init__(self, labels: list[str], values: list[Value], line_no: int,
                  cells: Optional[tuple] = None, split_values: Optional[list[Value]] = None, block: int = 0):
@@ -78,6 +79,7 @@ class Row:
         # printed value to its last, empty cells between them included (None in other layouts).
         # When that is the table's width, every cell stands in its place.
         self.spans: Optional[int] = None
+        self.open_end = False  # (and the cells after its last printed one are empty)
 
     def __repr__(self) -> str:
         return f"Row({self.labels!r}, {self.values!r}, {self.line_no})"
@@ -218,18 +220,51 @@ def _wrap_width(widths: list[float]) -> float:
     return narrow[0] if narrow else _WRAP_MAX
 
 
+def _keeps_empty_cells(lines: list[str]) -> bool:
+    """Does the table print an empty cell as an empty line? It does where an empty line stands
+    between two numbers (a row's cells); text that drops empty cells (pdftotext) never shows one."""
+    number = gap = False  # a number seen, and an empty line after it
+    for ln in lines:
+        s = ln.strip()
+        if not s:
+            gap = number
+        elif _LONE_NUMBER.match(s):
+            if gap:
+                return True
+            number = True
+        else:
+            number = gap = False
+    return False
+
+
+def placed_cells(row: "Row", width: int) -> Optional[list]:
+    """One cell per line with no tab: the row's ``width`` value cells in their places, empty ones
+    included, where its lines settle them (they span the width, or the table keeps its empty cells
+    as lines and the row's end is empty); else None."""
+    spans = row.spans
+    if not spans or not row.values or spans > width or (spans < width and not row.open_end):
+        return None
+    tail = list(row.cells[-spans:])
+    if any(isinstance(c, str) for c in tail):
+        return None
+    return tail + [EMPTY] * (width - spans)
+
+
 def _bare_rows(lines: list[str], first_line_no: int, page_numbers: set[int]) -> list[Row]:
     """One cell per line, no tab, rows maybe not even parted by blank lines. A row is its label and
     the run of numbers after it; the cells before its label (a header's) are rows of their own. A
     label wrapped over lines is one cell: a line as wide as the widest cell of the table was cut
     there, and the next goes on with it unless it opens with a number (一、 (三) 4.). A blank line
-    between two numbers is an empty cell (each one); elsewhere it parts rows or stands for a merged
-    cell's slot, and holds no value."""
+    between two numbers is an empty cell (each one). Where the table shows it keeps its empty cells
+    so (Word's plain-text export), the empty lines between a label and its first number are empty
+    cells too, and a row whose numbers end early ends in empty cells (``Row.open_end``); elsewhere
+    a blank line parts rows or stands for a merged cell's slot, and holds no value."""
     rows: list[Row] = []
     labels: list[list[str]] = []  # the label cells since the last number, each its lines
     values: list[str] = []
     start = first_line_no
-    blank = 0  # empty lines since the last number
+    blank = 0  # empty lines since the last number, or since the label
+    keeps_empty = _keeps_empty_cells(lines)
     texts = [_width(s) for i, ln in enumerate(lines)
              if (s := ln.strip()) and not _LONE_NUMBER.match(s) and i not in page_numbers]
     # a line within one character of that width was cut there (an exporter counts a digit or a
@@ -243,6 +278,7 @@ def _bare_rows(lines: list[str], first_line_no: int, page_numbers: set[int]) -> 
         cells = (["".join(labels[-1])] if labels else []) + values
         if cells and (r := _row(cells, start)):
             r.spans = len(values)
+            r.open_end = keeps_empty
             rows.append(r)
 
     for i, line in enumerate(lines):
@@ -250,7 +286,7 @@ def _bare_rows(lines: list[str], first_line_no: int, page_numbers: set[int]) -> 
             continue
         s = line.strip()
         if not s:
-            blank += bool(values)
+            blank += bool(values) or (keeps_empty and bool(labels))
             continue
         if _LONE_NUMBER.match(s) or classify_cell(s)[1] and classify_cell(s)[0] is None:
             if not labels and not values:

@@ -11,7 +11,7 @@ from typing import Optional
 from ... import template as T
 from ...model import ActiveCell, Check
 from ..columns import place, token_spans
-from ..rows import EMPTY, Row, label_form
+from ..rows import EMPTY, Row, label_form, placed_cells
 from ..text import BLANK, Num, TooLong, squash
 from .common import fmt_values, too_long, value_index
 
@@ -149,9 +149,8 @@ def read_table2(rows: list[Row], fmt: Optional[str]) -> Table2:
             where = {m: value_index(row.cells, i) for i, m in header[1].items() if placed.get(m) is row.cells[i]}
         if placed is None and header_raw is not None and row.raw is not None and len(row.values) < len(columns):
             placed = _by_header_words(row, header_raw, columns)
-        if placed is None and row.spans == len(columns) and len(row.values) < len(columns):
-            # one cell per line with no tab: its lines span the row's cells, empty ones included
-            placed = dict(zip(columns, row.cells[-len(columns):]))
+        if placed is None and len(row.values) < len(columns) and (cells := placed_cells(row, len(columns))):
+            placed = dict(zip(columns, cells))  # one cell per line with no tab, empty cells in place
         if placed is None:
             values = row.values_for(len(columns))
             if len(values) != len(columns):

@@ -14,7 +14,7 @@ from ...model import Check, number_text
 from ...rules import t3, table3_equations
 from .. import columns
 from ..placement import resolve_rows
-from ..rows import EMPTY, Row
+from ..rows import EMPTY, Row, placed_cells
 from ..text import BLANK, Num, squash
 from .blanks import apply, settle
 from .common import fmt_values, is_value, not_counts, uncountable, value_index
@@ -402,7 +402,8 @@ def read_table3(rows: list[Row], fallback_fmt: Optional[str]) -> Table3:
             values = a.row.values
             # (a test by identity: `BLANK in values` would call each number's generated __eq__)
             if len(values) != WIDTH or any(v is BLANK for v in values):
-                values = (_in_place(a.row) if aligned or a.row.spans == WIDTH else None) or a.row.values_for(WIDTH)
+                values = (_in_place(a.row) if aligned else None) or placed_cells(a.row, WIDTH) or \
+                    a.row.values_for(WIDTH)
         if len(values) != WIDTH and a.row.raw is not None:
             values = spaced.place(a.row) or values
         where = f"表三「{T.REQUEST_ROW_BY_KEY[a.key].label}」一行"

@@ -11,7 +11,7 @@ from ...model import Check
 from ...rules import t4, table4_equations
 from .. import columns
 from ..placement import resolve_row
-from ..rows import EMPTY, Row
+from ..rows import EMPTY, Row, placed_cells
 from ..text import BLANK, Num
 from .blanks import apply, settle
 from .common import fmt_values, is_value, not_counts, uncountable, value_index
@@ -96,9 +96,8 @@ def read_table4(rows: list[Row]) -> Table4:
     placed = _in_place(rows)
     if placed is None:
         # one cell per line with no tab: the row whose lines span the 15 cells, empty ones included
-        spanned = [r for r in rows if r.spans == WIDTH and r.values]
-        if len(spanned) == 1 and not any(isinstance(c, str) for c in spanned[0].cells[-WIDTH:]):
-            placed = list(spanned[0].cells[-WIDTH:])
+        spanned = [r for r in rows if r.spans and r.values]
+        placed = placed_cells(spanned[0], WIDTH) if len(spanned) == 1 else None
     if placed is None and len(numbers) < WIDTH:
         placed = _by_columns(rows)
     if placed is None and not numbers:
