@@ -23,7 +23,7 @@ from .transposed import transposed_table3
 from .ocr_text import T3_EQUATION_RULES, ocr_marks, withhold_contradicted
 from .text import clean, squash
 
-PARSER_VERSION = "5"  # stored with each report: a report parsed by another version is parsed again
+PARSER_VERSION = "6"  # stored with each report: a report parsed by another version is parsed again
 
 
 class NotAReport(ExtractError):
