@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import yaml
 
 from ask_scoring import asker_function, score
@@ -24,11 +26,11 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ask_final.yaml"
 OVERALL = 0.77
 
 
-def test_final_questions(ask_asker, ask_judge, capsys):
+@pytest.mark.measure
+def test_final_questions(ask_asker, ask_judge):
     cases = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
     result = score(cases, asker_function(ask_asker), ask_judge)
-    with capsys.disabled():
-        print(result.report(f"{FIXTURE.name} — questions nobody tuned for"))
+    print(result.report(f"{FIXTURE.name} — questions nobody tuned for"))
     right, n = result.rate()
     assert n >= 300
     assert right / n >= OVERALL, f"overall {right}/{n} = {100 * right / n:.1f} %"

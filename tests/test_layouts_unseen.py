@@ -42,6 +42,7 @@ def score(tmp_path_factory):
     return ls.score_folder(folder, tmp_path_factory.mktemp("db"))
 
 
+@pytest.mark.measure
 def test_unseen_layouts(score):
     ls.print_score("unseen layout files, per class", score)
     assert len(score.results) == 43
