@@ -82,6 +82,14 @@ def _prepared(i: int) -> store.Prepared:
     return store.prepare(report, source, agency)
 
 
+def _prepared_in_worker(i: int, _part) -> store.Prepared:
+    return _prepared(i)
+
+
+def _lost(lost) -> None:
+    raise RuntimeError(f"synthetic report {lost.item} lost: {lost.why}")
+
+
 def load() -> str:
     return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -101,35 +109,40 @@ def write_db(path: Path, numbers: list[int], jobs: int, shard: shards.Shard | No
     store.ensure_db_shape(db)
     deferred = store.defer_indexes(db)
     _prepared(0)  # the gazetteer and the sentences, before the fork
-    pool = Workers(jobs) if jobs > 1 else None
+    pool = (Workers(jobs, _prepared_in_worker, lost=_lost, time_limit=None, memory_limit_mb=None)
+            if jobs > 1 else None)
     committed = time.monotonic()
     stop = committed + minutes * 60 if minutes else None
     written = 0
 
     def submit(at: int):
         chunk = numbers[at:at + 1024]
-        return pool.map(_prepared, chunk) if pool else map(_prepared, chunk)
+        return pool.map(chunk) if pool else map(_prepared, chunk)
 
-    with store.Batch(db) as writer:
-        made = submit(0)
-        for at in range(0, len(numbers), 1024):
-            following = submit(at + 1024) if at + 1024 < len(numbers) else iter(())  # the workers go on meanwhile
-            while group := list(islice(made, 32)):
-                with writer.group():
-                    for prepared in group:
-                        writer.write(prepared, atomic=False)
-                written += len(group)
-            made = following
-            if stop and time.monotonic() > stop:
-                print(f"  time budget of {minutes:g} min spent: {written:,} reports written; {load()}", flush=True)
-                break
-            if time.monotonic() - committed > 5:
-                writer.commit()
-                committed = time.monotonic()
+    writer = store.Batch(db)
+    writer.begin()
+    made = submit(0)
+    for at in range(0, len(numbers), 1024):
+        following = submit(at + 1024) if at + 1024 < len(numbers) else iter(())  # the workers go on meanwhile
+        while group := list(islice(made, 32)):
+            with writer.group():
+                for prepared in group:
+                    writer.write(prepared, atomic=False)
+            written += len(group)
+            if len(writer.pending) >= writer.SEARCH_EVERY:
+                writer.flush_search()
+        made = following
+        if stop and time.monotonic() > stop:
+            print(f"  time budget of {minutes:g} min spent: {written:,} reports written; {load()}", flush=True)
+            break
+        if time.monotonic() - committed > 5:
+            writer.commit()
+            committed = time.monotonic()
+    writer.commit(again=False)
     if pool:
         pool.close()
     wrote = time.perf_counter() - start
-    store.finish(db, build_indexes=deferred, refresh_crosscheck=True)
+    store.finish(db, build_indexes=deferred)
     print(f"  written in {wrote:.0f} s, finished (indexes, search index, summaries) in "
           f"{time.perf_counter() - start - wrote:.0f} s; {load()}", flush=True)
     if shard:
