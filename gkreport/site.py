@@ -106,9 +106,30 @@ def source_roots(db_path: Path) -> list[Path]:
     return [Path.cwd(), Path(db_path).resolve().parent, SAMPLES.parent]
 
 
+def _load_plugins_without_mcp() -> None:
+    """Datasette 0.65 imports every installed plugin as it first loads; datasette-mcp brings the `mcp`
+    package with it, 1.5–9 s of imports on a busy machine that only /-/mcp needs. An empty module
+    stands in for it while Datasette loads its plugins; datasette_plugins/mcp_tools.py imports the
+    real one on the first request to /-/mcp."""
+    import sys
+    import types
+
+    if "datasette.plugins" in sys.modules or "datasette_mcp" in sys.modules:
+        return  # loaded already (mcp_tools.py takes datasette-mcp's own hooks out)
+    stand_in = types.ModuleType("datasette_mcp")
+    sys.modules["datasette_mcp"] = stand_in
+    try:
+        from datasette.plugins import pm
+    finally:
+        del sys.modules["datasette_mcp"]
+    if pm.is_registered(stand_in):
+        pm.unregister(stand_in)
+
+
 def build(db_path: str | Path, immutable: bool = False):
     """The Datasette app for a prepared database, which an ingest may go on writing (served_db);
     ``immutable``: a file that never changes (a release), never written, not even put in WAL mode."""
+    _load_plugins_without_mcp()
     from datasette.app import Datasette
 
     db_path = Path(db_path).resolve()
