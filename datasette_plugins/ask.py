@@ -20,6 +20,7 @@ from datasette.utils import add_cors_headers
 from datasette.utils.asgi import Response
 
 from gkreport.ask import answer_question, connect, featured_examples, index_for
+from gkreport.ask.indexes import head_for
 from gkreport.ask.engine import type_by_id
 from gkreport.ask.model import backend
 from gkreport.site import NAME
@@ -152,7 +153,12 @@ def extra_template_vars(template, datasette):
         return {}
 
     async def ask_vars():
-        _, idx = await _index(datasette)
+        db = _database(datasette)
+        key = _index_key(db)
+        # the stored years and agencies will do: the home page need not wait for the whole index
+        idx = await db.execute_fn(lambda conn: head_for(conn, key, database=db.path if key else None))
+        if idx is None:
+            _, idx = await _index(datasette)
         return {"ask_url": datasette.urls.path("/-/ask"),
                 "ask_examples": [e["question"] for e in featured_examples(idx, "zh", 5)],
                 "ask_examples_en": [e["question"] for e in featured_examples(idx, "en", 1)]}

@@ -206,7 +206,8 @@ def writes_done(db: sqlite_utils.Database) -> None:
 
 def finish(db: sqlite_utils.Database, *, build_indexes: bool = False) -> None:
     """Bring everything derived from the reports up to date with them: the cross-year checks, the
-    summary tables and the assessment's (gkreport/assess), each rebuilt when `reports` has changed
+    summary tables, the assessment's (gkreport/assess) and the question box's names index
+    (gkreport/ask/stored.py), each rebuilt when `reports` has changed
     since it was built (summaries.generation), however it changed; leave a single self-contained file
     for Datasette's immutable mode.
 
@@ -225,6 +226,9 @@ def finish(db: sqlite_utils.Database, *, build_indexes: bool = False) -> None:
             summaries.record(conn, crosscheck.DERIVED_NAME, changes)
         summaries.rebuild(conn, totals)
         assess.refresh(conn)  # reads the summaries
+        from .ask import stored as ask_names
+
+        ask_names.refresh(conn)  # the question box's names, so a site starts without building them
     try:
         # a file written in WAL mode by an earlier version is folded back into one file
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
