@@ -37,6 +37,13 @@ def file_key(conn: sqlite3.Connection) -> tuple[Any, Any]:
     return str(path), (str(path), st.st_size, st.st_mtime_ns)
 
 
+def _identified(conn: sqlite3.Connection, key: Any, database: Any) -> tuple[Any, Any]:
+    """(the database, its version): as given, or the file's (file_key)."""
+    if key is None:
+        database, key = file_key(conn)
+    return (key if database is None else database), key
+
+
 def index_for(conn: sqlite3.Connection, key: Any = None, *, database: Any = None,
               reopen: Callable[[], sqlite3.Connection] | None = None) -> Index:
     """The names index of a database at version `key`.
@@ -44,9 +51,7 @@ def index_for(conn: sqlite3.Connection, key: Any = None, *, database: Any = None
     With `reopen` (a way to open another connection to the same database), a database that has an
     index of an older version gets that one at once, and the new one is built on a thread; without
     it, or when the database has no index yet, the index is built here."""
-    if key is None:
-        database, key = file_key(conn)
-    database = key if database is None else database
+    database, key = _identified(conn, key, database)
     with _lock:
         current = _current.get(database)
         if current is not None and current[0] == key:
@@ -108,16 +113,11 @@ def head_for(conn: sqlite3.Connection, key: Any = None, *, database: Any = None)
     """Enough of the index for the example questions (its years and agencies): the whole index when
     there is one of this version, else the stored head, read once per version; None when the
     database holds none (then only the whole index will do). `key` and `database` as for index_for."""
-    if key is None:
-        database, key = file_key(conn)
-    database = key if database is None else database
+    database, key = _identified(conn, key, database)
     with _lock:
-        found = _current.get(database)
-        if found is not None and found[0] == key:
-            return found[1]
-        head = _heads.get(database)
-        if head is not None and head[0] == key:
-            return head[1]
+        for kept in (_current.get(database), _heads.get(database)):
+            if kept is not None and kept[0] == key:
+                return kept[1]
     idx = stored.load_head(conn)
     with _lock:
         if database not in _heads and len(_heads) >= MAX_DATABASES:
