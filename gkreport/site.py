@@ -17,7 +17,7 @@ import yaml
 
 import datasette_plugins
 
-from . import assess, crosscheck, search, served_db, store, summaries
+from . import assess, crosscheck, facet_counts, search, served_db, store, summaries
 from .ask import stored as ask_names
 
 NAME = "gkreport"
@@ -61,7 +61,7 @@ def _cwd(path: Path) -> Iterator[None]:
 
 def up_to_date(db_path: Path) -> bool:
     """Whether the search index and everything derived from the reports (summary tables, cross-year
-    checks, the assessment, the question box's names) were built from the reports the file holds now: each records the change count of
+    checks, the assessment, the question box's names, the facets' counts) were built from the reports the file holds now: each records the change count of
     `reports` it was built at (summaries.generation), which moves with every report added,
     replaced or removed."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -75,7 +75,8 @@ def up_to_date(db_path: Path) -> bool:
                 and versions.get("summaries") == summaries.fingerprint(conn)
                 and versions.get(crosscheck.DERIVED_NAME) == changes
                 and versions.get(assess.NAME) == assess.stamp(conn)
-                and versions.get(ask_names.NAME) == ask_names.stamp(conn))
+                and versions.get(ask_names.NAME) == ask_names.stamp(conn)
+                and versions.get(facet_counts.NAME) == facet_counts.stamp(conn))
     finally:
         conn.close()
 

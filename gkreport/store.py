@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
-from . import assess, crosscheck, search, summaries
+from . import assess, crosscheck, facet_counts, search, summaries
 from .review import db as review_db
 from .model import ParsedReport
 from .regions import region_rows
@@ -206,8 +206,8 @@ def writes_done(db: sqlite_utils.Database) -> None:
 
 def finish(db: sqlite_utils.Database, *, build_indexes: bool = False) -> None:
     """Bring everything derived from the reports up to date with them: the cross-year checks, the
-    summary tables, the assessment's (gkreport/assess) and the question box's names index
-    (gkreport/ask/stored.py), each rebuilt when `reports` has changed
+    summary tables, the assessment's (gkreport/assess), the question box's names index
+    (gkreport/ask/stored.py) and the table pages' facet counts (facet_counts.py), each rebuilt when `reports` has changed
     since it was built (summaries.generation), however it changed; leave a single self-contained file
     for Datasette's immutable mode.
 
@@ -229,6 +229,7 @@ def finish(db: sqlite_utils.Database, *, build_indexes: bool = False) -> None:
         from .ask import stored as ask_names
 
         ask_names.refresh(conn)  # the question box's names, so a site starts without building them
+        facet_counts.refresh(conn)  # last: counts the checks finish adds too
     try:
         # a file written in WAL mode by an earlier version is folded back into one file
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
