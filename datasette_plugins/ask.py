@@ -20,6 +20,7 @@ from datasette.utils import add_cors_headers
 from datasette.utils.asgi import Response
 
 from gkreport.ask import answer_question, connect, featured_examples, index_for
+from gkreport.ask import stored
 from gkreport.ask.indexes import head_for
 from gkreport.ask.engine import type_by_id
 from gkreport.ask.model import backend
@@ -121,15 +122,18 @@ async def ask_page(request, datasette):
 
 @hookimpl
 def startup(datasette):
-    """Build the names index in a thread while the site starts, so the first question need not wait for it.
-    (A thread, not a task: `gkreport serve` runs start-up in an event loop of its own.)"""
+    """Build the names index in a thread while the site starts, so the first question need not wait for it,
+    when the database holds none ready-made: reading that one takes the first question a fraction of a
+    second, while reading it now would slow the site's first pages as much. (A thread, not a task:
+    `gkreport serve` runs start-up in an event loop of its own.)"""
     db = _database(datasette)
     key = _index_key(db)
     if db.path and key is not None:
         def build():
             conn = connect(db.path)
             try:
-                index_for(conn, key, database=db.path)
+                if not stored.up_to_date(conn):
+                    index_for(conn, key, database=db.path)
             finally:
                 conn.close()
 

@@ -86,10 +86,10 @@ def prepare(db_path: str | Path, echo=print) -> Path:
     search index, summary tables and cross-year checks of this version, and of the reports it
     holds, when they were built by an older version or before the last change to the reports
     (an ingest stopped before its end, or reports changed by hand)."""
-    from .ingest import ingest
-
     db_path = Path(db_path).resolve()
     if not db_path.exists():
+        from .ingest import ingest  # the whole reading pipeline: imported only when there is reading to do
+
         echo(f"没有数据库 {db_path}：先导入自带的 {len(list((SAMPLES / 'reports').glob('*')))} 份样例报告。")
         with _cwd(SAMPLES.parent):  # so the stored source paths read data/reports/…, as in the README
             summary = ingest([Path("data") / "reports"], db_path)
