@@ -75,7 +75,7 @@ class StoredColumnFacet(ColumnFacet):
                 timed_out += missed
         finally:
             self.ds = ds
-            del self.get_configs
+            self.__dict__.pop("get_configs", None)
         return out, timed_out
 
 
