@@ -28,12 +28,14 @@ NAME = TABLE  # its entry in summaries.DERIVED
 VERSION = 1
 
 
-def facets() -> dict[str, list[str]]:
-    """The facets of each table page (metadata.yml), the columns named as plain strings."""
+@lru_cache(maxsize=1)
+def facets() -> dict[str, tuple[str, ...]]:
+    """The facets of each table page (metadata.yml), the columns named as plain strings (read once:
+    parsing metadata.yml takes longer than a page)."""
     from .site import load_metadata
 
     tables = load_metadata()["databases"]["gkreport"].get("tables") or {}
-    return {t: [f for f in meta["facets"] if isinstance(f, str)] for t, meta in tables.items() if meta.get("facets")}
+    return {t: tuple(f for f in meta["facets"] if isinstance(f, str)) for t, meta in tables.items() if meta.get("facets")}
 
 
 @lru_cache(maxsize=1)
