@@ -13,11 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import yaml
 
 import datasette_plugins
 
-from . import assess, crosscheck, facet_counts, search, served_db, store, summaries
+from . import assess, crosscheck, facet_counts, search, served_db, store, summaries, yamlfile
 from .ask import stored as ask_names
 
 NAME = "gkreport"
@@ -41,7 +40,7 @@ SETTINGS = {
 
 
 def load_metadata() -> dict:
-    return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    return yamlfile.load(METADATA.read_text(encoding="utf-8"))
 
 
 def inspect(db_path: str | Path) -> dict:
