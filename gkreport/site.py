@@ -108,22 +108,29 @@ def source_roots(db_path: Path) -> list[Path]:
     return [Path.cwd(), Path(db_path).resolve().parent, SAMPLES.parent]
 
 
-def _load_plugins_without_mcp() -> None:
-    """Datasette 0.65 imports every installed plugin as it first loads; datasette-mcp brings the `mcp`
-    package with it, 1.5–9 s of imports on a busy machine that only /-/mcp needs. An empty module
-    stands in for it while Datasette loads its plugins; datasette_plugins/mcp_tools.py imports the
-    real one on the first request to /-/mcp."""
+def _load_datasette() -> None:
+    """Load Datasette without two imports the site does not need. Datasette 0.65 imports every
+    installed plugin as it first loads, and datasette-mcp brings the `mcp` package with it: 1.5–9 s
+    on a busy machine that only /-/mcp needs (datasette_plugins/mcp_tools.py imports the real one on
+    the first request there). And the units library Datasette carries (pint, for tables with units,
+    which the site has none of) imports numpy when it finds it: 0.12–0.15 s. An empty module stands
+    in for datasette-mcp, and numpy is marked missing, while Datasette loads; both are importable
+    again afterwards."""
     import sys
     import types
 
-    if "datasette.plugins" in sys.modules or "datasette_mcp" in sys.modules:
+    if "datasette.plugins" in sys.modules:
         return  # loaded already (mcp_tools.py takes datasette-mcp's own hooks out)
     stand_in = types.ModuleType("datasette_mcp")
-    sys.modules["datasette_mcp"] = stand_in
+    missing = {name: value for name, value in (("datasette_mcp", stand_in), ("numpy", None))
+               if name not in sys.modules}
+    sys.modules.update(missing)
     try:
+        import datasette.app  # noqa: F401
         from datasette.plugins import pm
     finally:
-        del sys.modules["datasette_mcp"]
+        for name in missing:
+            del sys.modules[name]
     if pm.is_registered(stand_in):
         pm.unregister(stand_in)
 
@@ -131,7 +138,7 @@ def _load_plugins_without_mcp() -> None:
 def build(db_path: str | Path, immutable: bool = False):
     """The Datasette app for a prepared database, which an ingest may go on writing (served_db);
     ``immutable``: a file that never changes (a release), never written, not even put in WAL mode."""
-    _load_plugins_without_mcp()
+    _load_datasette()
     from datasette.app import Datasette
 
     db_path = Path(db_path).resolve()
