@@ -16,9 +16,18 @@ from datasette.utils import path_with_replaced_args
 
 from gkreport.site import NAME
 
-PAGE_SIZE = 100  # as the questions' SQL says: limit 100 offset 100 * (page - 1)
-PAGED = ("missing_reports", "unusual_jumps", "metric_ranking", "compliance_ranking")
+PAGE_SIZE = 100
+PAGED = ("missing_reports", "unusual_jumps", "metric_ranking", "metric_ranking_left_out", "compliance_ranking")
+# how each of them ends (metadata.yml), so that all its rows can be counted (rankings.py)
+PAGE_CLAUSE = "limit 100 offset 100 * (max(coalesce(cast(nullif(trim(:page), '') as integer), 1), 1) - 1)"
 _PAGE = re.compile(r"[1-9]\d{0,5}")
+
+
+def every_row(sql: str) -> str:
+    """A paged question's SQL without its paging: every row it lists."""
+    if not sql.rstrip().endswith(PAGE_CLAUSE):
+        raise ValueError("not a paged question")
+    return sql.rstrip()[:-len(PAGE_CLAUSE)]
 
 
 def page_number(value: str | None) -> int:

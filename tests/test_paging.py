@@ -3,7 +3,8 @@ the pages one after the other are the whole list, in its order, and each page li
 
 from __future__ import annotations
 
-from datasette_plugins.paging import PAGE_SIZE, PAGED
+from datasette_plugins.paging import PAGE_SIZE, PAGED, every_row
+from datasette_plugins.rankings import RANKINGS
 from gkreport.site import load_metadata
 
 QUERIES = load_metadata()["databases"]["gkreport"]["queries"]
@@ -13,6 +14,9 @@ def test_every_paged_question_takes_a_page():
     for name in PAGED:
         assert "page" in QUERIES[name]["params"]
         assert f"limit {PAGE_SIZE} offset {PAGE_SIZE} * " in QUERIES[name]["sql"]
+    # what a ranking leaves out is counted over every page (rankings.py)
+    for twin in (r[0] for r in RANKINGS.values() if r[0] in PAGED):
+        assert "limit" not in every_row(QUERIES[twin]["sql"]).splitlines()[-1]
 
 
 async def test_pages_follow_on_and_link(assessed):
