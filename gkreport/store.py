@@ -95,6 +95,9 @@ INDEXES = [
     ("reports", ["province", "year", "level", "template", "status"]),
     ("reports", ["year", "province", "level", "template", "status"]), ("reports", ["agency_name"]),
     ("checks", ["report_id"]), ("checks", ["rule", "severity"]), ("request_stats", ["row_key"]),
+    # covering the reports with failed checks (failed_checks, 哪些报告勾稽关系对不上): 311 to 82 ms and
+    # 117-158 to 71-81 ms at 100,000 reports
+    ("checks", ["severity", "report_id", "rule", "settled_by", "message"]),
     ("active_disclosure", ["item", "measure"]), ("appeal_stats", ["proceeding"]),
 ]
 

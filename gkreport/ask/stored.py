@@ -79,12 +79,30 @@ class _NoCollection:
             gc.enable()
 
 
+# meanings read from the database's rows through sets (regions, short forms of names): their order
+# among themselves is the order of a set, which differs from one process to the next
+_FROM_SETS = ("region", "place", "agency")
+
+
+def canonical(meanings: list[tuple]) -> list[tuple]:
+    """A word's meanings in an order that is the same in every process: those of each kind read
+    through sets sorted among themselves, in the places their kind held; the others (the word
+    lists', in the order they are written there) as they are."""
+    out = list(meanings)
+    for kind in _FROM_SETS:
+        places = [i for i, (k, _) in enumerate(out) if k == kind]
+        for i, m in zip(places, sorted((out[i] for i in places), key=lambda m: repr(m[1]))):
+            out[i] = m
+    return out
+
+
 def encode(idx: Index) -> dict[str, bytes]:
-    """The index as the two rows to store."""
+    """The index as the two rows to store, the same bytes whichever process made it (words and names
+    in sorted order, meanings in canonical order): a merged database equals a single run's."""
     head = {"years": idx.years, "has_totals": idx.has_totals, "has_figures": idx.has_figures,
             "has_appeal_totals": idx.has_appeal_totals,
             "agencies": [[a.id, a.name, a.province, a.city, a.county, a.level, a.kind] for a in idx.agencies.values()],
-            "by_name": idx.by_name}
+            "by_name": {name: idx.by_name[name] for name in sorted(idx.by_name)}}
     regions: dict[Region, int] = {}
 
     def meaning(m: tuple) -> list:
@@ -95,8 +113,8 @@ def encode(idx: Index) -> dict[str, bytes]:
             raise TypeError(f"a meaning the stored index cannot hold: {m!r}")
         return [kind, value]
 
-    words = {"zh": {w: [meaning(m) for m in ms] for w, ms in idx.zh.items()},
-             "en": {w: [meaning(m) for m in ms] for w, ms in idx.en.items()}}
+    words = {"zh": {w: [meaning(m) for m in canonical(idx.zh[w])] for w in sorted(idx.zh)},
+             "en": {w: [meaning(m) for m in canonical(idx.en[w])] for w in sorted(idx.en)}}
     words["regions"] = [[r.level, r.province, r.city, r.county] for r in regions]
     return {"head": _pack(head), "words": _pack(words)}
 
