@@ -20,6 +20,8 @@ from datasette.utils import add_cors_headers
 from datasette.utils.asgi import Response
 
 from gkreport.ask import answer_question, connect, featured_examples, index_for
+from gkreport.ask import stored
+from gkreport.ask.indexes import head_for
 from gkreport.ask.engine import type_by_id
 from gkreport.ask.model import backend
 from gkreport.site import NAME
@@ -120,15 +122,18 @@ async def ask_page(request, datasette):
 
 @hookimpl
 def startup(datasette):
-    """Build the names index in a thread while the site starts, so the first question need not wait for it.
-    (A thread, not a task: `gkreport serve` runs start-up in an event loop of its own.)"""
+    """Build the names index in a thread while the site starts, so the first question need not wait for it,
+    when the database holds none ready-made: reading that one takes the first question a fraction of a
+    second, while reading it now would slow the site's first pages as much. (A thread, not a task:
+    `gkreport serve` runs start-up in an event loop of its own.)"""
     db = _database(datasette)
     key = _index_key(db)
     if db.path and key is not None:
         def build():
             conn = connect(db.path)
             try:
-                index_for(conn, key, database=db.path)
+                if not stored.up_to_date(conn):
+                    index_for(conn, key, database=db.path)
             finally:
                 conn.close()
 
@@ -152,7 +157,12 @@ def extra_template_vars(template, datasette):
         return {}
 
     async def ask_vars():
-        _, idx = await _index(datasette)
+        db = _database(datasette)
+        key = _index_key(db)
+        # the stored years and agencies will do: the home page need not wait for the whole index
+        idx = await db.execute_fn(lambda conn: head_for(conn, key, database=db.path if key else None))
+        if idx is None:
+            _, idx = await _index(datasette)
         return {"ask_url": datasette.urls.path("/-/ask"),
                 "ask_examples": [e["question"] for e in featured_examples(idx, "zh", 5)],
                 "ask_examples_en": [e["question"] for e in featured_examples(idx, "en", 1)]}

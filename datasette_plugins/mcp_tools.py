@@ -20,18 +20,25 @@ It builds the server itself so that:
 The SQL of every tool runs on the custom-SQL threads, never on those serving pages (limits.py,
 which also rate-limits /-/mcp and lets each client run one request at a time). Without
 datasette-mcp (it needs Python 3.11) there is no /-/mcp; /llms.txt then leaves it out.
+
+datasette-mcp and the `mcp` package are imported on the first request to /-/mcp, not as the site
+starts: importing them took 1.5–9 s on a busy machine, more than the rest of the site's start-up.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import inspect
 import json
 import logging
+import threading
+import weakref
 from typing import Annotated, Any, Optional, Union
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.plugins import pm
 from datasette.utils import MultiParams
 
 from gkreport.site import NAME
@@ -55,67 +62,119 @@ INSTRUCTIONS = (
 # the MCP SDK logs a line at INFO for each session and each start; the site's log is for problems
 logging.getLogger("mcp").setLevel(logging.WARNING)
 
+# datasette-mcp's own hooks would build its server (and import the mcp package) as the site starts;
+# this module serves /-/mcp itself, importing both on the first request (gkreport/site.py keeps
+# Datasette from importing datasette-mcp when it loads; under `datasette serve` it is loaded, and
+# taken out here)
+if pm.get_plugin("mcp") is not None:
+    pm.unregister(name="mcp")
+pm.set_blocked("mcp")
 
-def server_state(datasette):
-    """datasette-mcp's server for this Datasette, built here, stateless, before datasette-mcp builds
-    its own (its hooks then find this one)."""
-    import datasette_mcp
-    from mcp.server.mcpserver import MCPServer
+_servers: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()  # Datasette → its MCP server
+_apps: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()  # Datasette → {event loop: app}
+_server_lock = threading.Lock()
+_running: set = set()  # the tasks that hold each app's session manager open
 
-    state = datasette_mcp._states.get(datasette)
-    if state is None:
-        server = MCPServer("gkreport", instructions=INSTRUCTIONS)
-        datasette_mcp.pm.hook.register_mcp_tools(datasette=datasette, mcp=server)
-        app = server.streamable_http_app(streamable_http_path="/", json_response=True, stateless_http=True,
-                                         host="0.0.0.0")
-        state = datasette_mcp._states[datasette] = datasette_mcp._MCPState(server=server, app=app)
-    return state
+
+def _server(datasette):
+    """The MCP server of this Datasette, made once: datasette-mcp's tools and the site's."""
+    with _server_lock:
+        server = _servers.get(datasette)
+        if server is None:
+            import datasette_mcp
+            from mcp.server.mcpserver import MCPServer
+
+            server = MCPServer("gkreport", instructions=INSTRUCTIONS)
+            datasette_mcp.register_mcp_tools(datasette=datasette, mcp=server)  # list_databases, schema, execute_sql
+            add_tools(datasette, server)
+            _servers[datasette] = server
+        return server
+
+
+async def _start(datasette):
+    """An HTTP app for the server in this event loop, stateless, with its session manager running
+    (datasette-mcp runs it for the site's lifespan; made on first use, it runs in a task of its own)."""
+    server = await asyncio.to_thread(_server, datasette)  # the first import takes seconds: not on the event loop
+    app = server.streamable_http_app(streamable_http_path="/", json_response=True, stateless_http=True,
+                                     host="0.0.0.0")
+    manager = server.session_manager  # the one just made for this app
+    ready = asyncio.Event()
+
+    async def hold():
+        async with manager.run():
+            ready.set()
+            await asyncio.Event().wait()  # until the loop ends
+
+    task = asyncio.get_running_loop().create_task(hold())
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    await ready.wait()
+    return app
+
+
+async def _app(datasette):
+    loop = asyncio.get_running_loop()
+    apps = _apps.setdefault(datasette, {})
+    for other in [k for k in apps if k.is_closed()]:
+        del apps[other]
+    if loop not in apps:
+        apps[loop] = loop.create_task(_start(datasette))
+    try:
+        return await asyncio.shield(apps[loop])
+    except BaseException:
+        if apps.get(loop) is not None and apps[loop].done():
+            del apps[loop]  # tried again on the next request
+        raise
 
 
 if AVAILABLE:
-    @hookimpl(tryfirst=True)
+    @hookimpl
     def register_routes(datasette):
-        server_state(datasette)
-        return []
+        async def endpoint(scope, receive, send):
+            app = await _app(datasette)
+            await app(dict(scope, path="/", raw_path=b"/"), receive, send)
 
-    @hookimpl(tryfirst=True)
-    def asgi_wrapper(datasette):
-        server_state(datasette)
-        return lambda app: app
+        return [(r"^/-/mcp$", endpoint)]
 
     @hookimpl
-    def register_mcp_tools(datasette, mcp):
-        from mcp.server.mcpserver.exceptions import ToolError
-        from mcp.types import ToolAnnotations
+    def skip_csrf(datasette, scope):
+        """MCP's streamable HTTP posts each message (and deletes a session) without a form's token."""
+        return scope.get("method") in {"POST", "DELETE"} and scope.get("path") == datasette.urls.path(PATH)
 
-        from datasette_plugins.ask import ask as answer
 
-        read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
-        for name, query in (datasette.metadata("queries", database=NAME) or {}).items():
-            mcp.add_tool(question_tool(datasette, name, query), name=name, title=query.get("title"),
-                         description=describe(query), annotations=read_only)
+def add_tools(datasette, mcp) -> None:
+    """Each ready-made question as a tool, and the question box as `ask`."""
+    from mcp.server.mcpserver.exceptions import ToolError
+    from mcp.types import ToolAnnotations
 
-        @mcp.tool(annotations=read_only)
-        async def ask(question: str, context: Optional[Union[dict[str, Any], str]] = None,
-                      lang: Optional[str] = None) -> dict[str, Any]:
-            """问一个关于年度报告数据的问题（中文或英文），如「2021年哪些单位被提起行政诉讼？」。
-            返回一句回答（answer）、背后的数据（columns、rows）、SQL 和链接；status 为 answered、no_data、
-            clarify（有歧义：从 choices 中选）、not_understood 或 refused。追问时把上一次回答的 context 原样传回。
-            lang：zh 或 en（默认按问题的语言）。
+    from datasette_plugins.ask import ask as answer
 
-            Ask a question about the reports' data in Chinese or English. Returns a sentence (answer), the
-            rows behind it, the SQL and links; for a follow-up, pass back the previous answer's context."""
-            args = {"q": [question]}
-            if context is not None:  # the answer's context as it came, or as JSON text (as /-/ask.json takes it)
-                args["context"] = [context if isinstance(context, str) else json.dumps(context, ensure_ascii=False)]
-            if lang is not None:
-                args["lang"] = [lang]
-            params = MultiParams(args)
-            try:
-                q, ctx, language = checked.question(params), checked.context(params), checked.language(params)
-            except checked.BadInput as e:
-                raise ToolError(f"{e.zh} {e.en}") from None
-            return await answer(datasette, q, ctx, language)
+    read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+    for name, query in (datasette.metadata("queries", database=NAME) or {}).items():
+        mcp.add_tool(question_tool(datasette, name, query), name=name, title=query.get("title"),
+                     description=describe(query), annotations=read_only)
+
+    @mcp.tool(annotations=read_only)
+    async def ask(question: str, context: Optional[Union[dict[str, Any], str]] = None,
+                  lang: Optional[str] = None) -> dict[str, Any]:
+        """问一个关于年度报告数据的问题（中文或英文），如「2021年哪些单位被提起行政诉讼？」。
+        返回一句回答（answer）、背后的数据（columns、rows）、SQL 和链接；status 为 answered、no_data、
+        clarify（有歧义：从 choices 中选）、not_understood 或 refused。追问时把上一次回答的 context 原样传回。
+        lang：zh 或 en（默认按问题的语言）。
+
+        Ask a question about the reports' data in Chinese or English. Returns a sentence (answer), the
+        rows behind it, the SQL and links; for a follow-up, pass back the previous answer's context."""
+        args = {"q": [question]}
+        if context is not None:  # the answer's context as it came, or as JSON text (as /-/ask.json takes it)
+            args["context"] = [context if isinstance(context, str) else json.dumps(context, ensure_ascii=False)]
+        if lang is not None:
+            args["lang"] = [lang]
+        params = MultiParams(args)
+        try:
+            q, ctx, language = checked.question(params), checked.context(params), checked.language(params)
+        except checked.BadInput as e:
+            raise ToolError(f"{e.zh} {e.en}") from None
+        return await answer(datasette, q, ctx, language)
 
 
 def describe(query: dict) -> str:

@@ -50,7 +50,9 @@ BLANK = {("requests_by_agency", "year"): "最近一年", ("common_checks", "seve
          **{(q, "metric"): "公开率" for q in ("metric_ranking", "metric_ranking_left_out", "metric_by_year")},
          ("missing_reports", "kind"): "人民政府", ("coverage_by_province", "kind"): "人民政府",
          ("compliance_ranking", "order"): "得分高的在前",
-         ("failed_checks", "exclude_settled"): "否：包括已由人工更正解决的"}
+         ("failed_checks", "exclude_settled"): "否：包括已由人工更正解决的",
+         **{(q, "page"): "第 1 页" for q in ("search_narrative", "missing_reports", "unusual_jumps", "metric_ranking",
+                                             "metric_ranking_left_out", "compliance_ranking")}}
 ORDERS = {"desc": "得分高的在前", "asc": "得分低的在前"}
 # what a well-formed value looks like, for the parameters without a list of choices
 YEAR = (r"\d{4}", "四位数的年份，如 2021")

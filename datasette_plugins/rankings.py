@@ -16,14 +16,15 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
+from datasette_plugins.paging import PAGED, every_row
 from gkreport.assess import metrics
 from gkreport.site import NAME
 
 # ranking → (its twin listing what it leaves out, the metric when the ranking has no `metric` parameter,
-# what it ranks)
+# what it ranks, the twin's column of the rate)
 RANKINGS = {
-    "metric_ranking": ("metric_ranking_left_out", None, "机关"),
-    "grant_rate_by_region": ("grant_rate_by_region_left_out", "disclosure_rate", "地区"),
+    "metric_ranking": ("metric_ranking_left_out", None, "机关", "比率"),
+    "grant_rate_by_region": ("grant_rate_by_region_left_out", "disclosure_rate", "地区", "公开率"),
 }
 DEFAULT_METRIC = "disclosure_rate"
 
@@ -41,12 +42,14 @@ def _query_name(request) -> str | None:
 
 async def ranking_note(datasette, query: str, args: dict[str, str]) -> dict | None:
     """What a ranking leaves out, and the formula of its rate: {formula, min_base, left_out, cannot, link}."""
-    twin, fixed, what = RANKINGS[query]
+    twin, fixed, what, rate = RANKINGS[query]
     db = datasette.get_database(NAME)
     canned = (await datasette.get_canned_queries(NAME, None))[twin]
     values = {p: args.get(p, "") for p in canned.get("params") or []}
-    try:
-        left = [dict(r) for r in (await db.execute(canned["sql"], values)).rows]
+    sql = every_row(canned["sql"]) if twin in PAGED else canned["sql"]  # counted over every page
+    try:  # counted in SQL: a twin may list thousands
+        counted = (await db.execute(f"select count(*), count(*) filter (where [{rate}] = :gk_cannot) from ({sql})",
+                                    {**values, "gk_cannot": metrics.CANNOT})).rows[0]
     except Exception:  # a value the question refuses: the page says so already
         return None
     key = fixed or values.get("metric") or DEFAULT_METRIC
@@ -54,10 +57,10 @@ async def ranking_note(datasette, query: str, args: dict[str, str]) -> dict | No
     if found is None:
         return None
     min_base = values.get("min_base") or found["min_base"]
-    cannot = sum(1 for r in left if r.get("比率", r.get("公开率")) == metrics.CANNOT)
-    given = {k: v for k, v in values.items() if v}
+    left, cannot = counted[0], counted[1]
+    given = {k: v for k, v in values.items() if v and k != "page"}
     return {"formula": found["formula"], "name": found["name"], "min_base": min_base, "what": what,
-            "left_out": len(left), "cannot": cannot, "small": len(left) - cannot,
+            "left_out": left, "cannot": cannot, "small": left - cannot,
             "link": datasette.urls.path(f"/{NAME}/{twin}") + ("?" + urlencode(given) if given else ""),
             "metrics_page": datasette.urls.path("/-/metrics")}
 

@@ -22,6 +22,8 @@ import os
 import resource
 from typing import Optional
 
+TIME_LIMIT = 60.0  # CPU seconds one file (or one report inside an archive) may take to read (workers.py)
+MEMORY_LIMIT_MB = 2048  # the address space of each worker process
 OCR_PAGE_SECONDS = 60.0  # CPU seconds for each page recognised by OCR
 OCR_MEMORY_MB = 2048  # address space for the OCR engine (onnxruntime, its models, OpenCV) and the page images
 

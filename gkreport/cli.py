@@ -11,12 +11,9 @@ import click
 from . import shards
 from .agency_list import agencies_command
 from .extract import ExtractError, extract, supported_suffixes
-from .budget import OCR_MEMORY_MB, OCR_PAGE_SECONDS
-from .ingest import MEMORY_LIMIT_MB, TIME_LIMIT
-from .ingest import ingest as run_ingest
+from .budget import MEMORY_LIMIT_MB, OCR_MEMORY_MB, OCR_PAGE_SECONDS, TIME_LIMIT
 from .review.cli import corrections_line, read_corrections, review
 from .review.files import default_files
-from .scanned import parse_extracted
 from .show import render_json, render_text
 from .store import explain
 
@@ -84,6 +81,8 @@ def ingest(paths, db_path, force, jobs, quiet, no_ocr, time_limit, memory_limit,
             echo(f"{label}  {o.path}" + (f"：{o.message}" if o.message else ""))
 
     try:
+        from .ingest import ingest as run_ingest  # the reading pipeline: not imported for `gkreport serve`
+
         summary = run_ingest(paths, db_path, force=force, jobs=jobs, ocr=not no_ocr, memory_limit=memory_limit,
                              time_limit=TIME_LIMIT if time_limit is None else time_limit,
                              on_outcome=on_outcome, on_total=on_total, keep_outcomes=False,
@@ -225,6 +224,8 @@ def collect(urls, from_file, out, db_path, delay, max_bytes):
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 def show(file, as_json):
     """解析一份报告并显示结果（元数据、三张统计表、检查），不写数据库。"""
+    from .scanned import parse_extracted  # the parser: imported by the commands that read reports
+
     try:
         report = parse_extracted(extract(str(file), file.read_bytes()))
     except ExtractError as e:

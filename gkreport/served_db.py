@@ -35,6 +35,8 @@ from pathlib import Path
 
 from datasette.database import Database, connections
 
+from . import search_plan
+
 # The threads that run the current request's SQL, when not Datasette's own: datasette_plugins/limits.py
 # runs custom SQL on threads of its own, so that however much of it arrives, the pages keep theirs.
 LANE: contextvars.ContextVar[Executor | None] = contextvars.ContextVar("gkreport_lane", default=None)
@@ -178,6 +180,17 @@ class ServedDatabase(Database):
         conn = sqlite3.connect(f"file:{self.path}?{mode}", uri=True, check_same_thread=False)
         self._all_file_connections.append(conn)
         return conn
+
+    async def execute(self, sql, params=None, *args, **kwargs):
+        """Datasette's SQL, but a search of the narrative's table page planned for its word (search_plan.py)."""
+        if isinstance(params, dict) and "search" in params and search_plan.CLAUSE in sql:
+            counted = search_plan.count_sql(sql)
+            if counted is not None:
+                sql = counted
+            elif search_plan.is_page(sql):
+                sections = self._inspect[self._name]["tables"].get(search_plan.TABLE, {}).get("count", 0)
+                sql = await self.execute_fn(lambda conn: search_plan.page_sql(conn, sql, params, sections))
+        return await super().execute(sql, params, *args, **kwargs)
 
     async def execute_fn(self, fn):
         fn = _watched(fn, self.ds.setting("sql_time_limit_ms") / 1000)

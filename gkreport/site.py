@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import yaml
 
 import datasette_plugins
 
-from . import assess, crosscheck, search, served_db, store, summaries
+from . import assess, crosscheck, facet_counts, search, served_db, store, summaries, yamlfile
+from .ask import stored as ask_names
 
 NAME = "gkreport"
 PLUGINS = Path(datasette_plugins.__file__).resolve().parent
@@ -40,7 +40,7 @@ SETTINGS = {
 
 
 def load_metadata() -> dict:
-    return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    return yamlfile.load(METADATA.read_text(encoding="utf-8"))
 
 
 def inspect(db_path: str | Path) -> dict:
@@ -60,7 +60,7 @@ def _cwd(path: Path) -> Iterator[None]:
 
 def up_to_date(db_path: Path) -> bool:
     """Whether the search index and everything derived from the reports (summary tables, cross-year
-    checks) were built from the reports the file holds now: each records the change count of
+    checks, the assessment, the question box's names, the facets' counts) were built from the reports the file holds now: each records the change count of
     `reports` it was built at (summaries.generation), which moves with every report added,
     replaced or removed."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -73,7 +73,9 @@ def up_to_date(db_path: Path) -> bool:
         return (changes is not None and versions.get(search.FTS_TABLE) == str(search.VERSION)
                 and versions.get("summaries") == summaries.fingerprint(conn)
                 and versions.get(crosscheck.DERIVED_NAME) == changes
-                and versions.get(assess.NAME) == assess.stamp(conn))
+                and versions.get(assess.NAME) == assess.stamp(conn)
+                and versions.get(ask_names.NAME) == ask_names.stamp(conn)
+                and versions.get(facet_counts.NAME) == facet_counts.stamp(conn))
     finally:
         conn.close()
 
@@ -83,10 +85,10 @@ def prepare(db_path: str | Path, echo=print) -> Path:
     search index, summary tables and cross-year checks of this version, and of the reports it
     holds, when they were built by an older version or before the last change to the reports
     (an ingest stopped before its end, or reports changed by hand)."""
-    from .ingest import ingest
-
     db_path = Path(db_path).resolve()
     if not db_path.exists():
+        from .ingest import ingest  # the whole reading pipeline: imported only when there is reading to do
+
         echo(f"没有数据库 {db_path}：先导入自带的 {len(list((SAMPLES / 'reports').glob('*')))} 份样例报告。")
         with _cwd(SAMPLES.parent):  # so the stored source paths read data/reports/…, as in the README
             summary = ingest([Path("data") / "reports"], db_path)
@@ -106,9 +108,37 @@ def source_roots(db_path: Path) -> list[Path]:
     return [Path.cwd(), Path(db_path).resolve().parent, SAMPLES.parent]
 
 
+def _load_datasette() -> None:
+    """Load Datasette without two imports the site does not need. Datasette 0.65 imports every
+    installed plugin as it first loads, and datasette-mcp brings the `mcp` package with it: 1.5–9 s
+    on a busy machine that only /-/mcp needs (datasette_plugins/mcp_tools.py imports the real one on
+    the first request there). And the units library Datasette carries (pint, for tables with units,
+    which the site has none of) imports numpy when it finds it: 0.12–0.15 s. An empty module stands
+    in for datasette-mcp, and numpy is marked missing, while Datasette loads; both are importable
+    again afterwards."""
+    import sys
+    import types
+
+    if "datasette.plugins" in sys.modules:
+        return  # loaded already (mcp_tools.py takes datasette-mcp's own hooks out)
+    stand_in = types.ModuleType("datasette_mcp")
+    missing = {name: value for name, value in (("datasette_mcp", stand_in), ("numpy", None))
+               if name not in sys.modules}
+    sys.modules.update(missing)
+    try:
+        import datasette.app  # noqa: F401
+        from datasette.plugins import pm
+    finally:
+        for name in missing:
+            del sys.modules[name]
+    if pm.is_registered(stand_in):
+        pm.unregister(stand_in)
+
+
 def build(db_path: str | Path, immutable: bool = False):
     """The Datasette app for a prepared database, which an ingest may go on writing (served_db);
     ``immutable``: a file that never changes (a release), never written, not even put in WAL mode."""
+    _load_datasette()
     from datasette.app import Datasette
 
     db_path = Path(db_path).resolve()

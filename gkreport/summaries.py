@@ -21,7 +21,7 @@ import threading
 from .template import APPLICANT_KEYS, DENIED_ROWS, OUTCOME_KEYS, REJECTED_ROWS, UNABLE_ROWS
 
 # the definitions below: the tables are rebuilt when this changes
-VERSION = 4
+VERSION = 5
 
 
 def _any_of(keys: tuple[str, ...]) -> str:
@@ -63,7 +63,8 @@ FIGURES = ([c for c, _ in _REQUEST_FIGURES] + [c for c, _, _ in _APPEAL_FIGURES]
 # covering indexes for the site's questions: each groups or ranks straight from its index
 INDEXES = {
     "report_figures": [("year", "new_received"), ("agency_id", "year"), ("year", "litigation_total"),
-                       ("province", "year", "status"), ("year", "province", "fees_10k_yuan")],
+                       ("province", "year", "status"), ("year", "province", "fees_10k_yuan"),
+                       ("normative_in_force", "year", "agency_name")],
     "region_totals": [("year",), ("province",)],
     "request_totals": [("row_key", "year")],
     "appeal_totals": [("proceeding", "year")],

@@ -15,9 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import template as T
+from .. import yamlfile
 from . import rates as R
 from .entities import Index, Region
 from .lexicon import Measure, lexicon
@@ -30,7 +29,7 @@ _APPLICANT_PARTS = tuple(k for k in T.APPLICANT_PARTS)
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict:
-    data = yaml.safe_load((HERE / "catalogue.yaml").read_text(encoding="utf-8"))
+    data = yamlfile.load((HERE / "catalogue.yaml").read_text(encoding="utf-8"))
     ids = [t["id"] for t in data["types"]]
     assert len(ids) == len(set(ids)), "question type ids must be unique"
     return data

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .. import template as T
+from .. import yamlfile
 
 HERE = Path(__file__).resolve().parent
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、])\s*")
@@ -85,7 +84,7 @@ def _template_words(anchors: tuple[str, ...]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    data = yaml.safe_load((HERE / "lexicon.yaml").read_text(encoding="utf-8"))
+    data = yamlfile.load((HERE / "lexicon.yaml").read_text(encoding="utf-8"))
     lex = Lexicon()
 
     def words(key: str, extra: dict, derived: list[str], meaning: tuple[str, str]) -> None:

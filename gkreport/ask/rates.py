@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .. import template as T
+from .. import yamlfile
 from ..assess import metrics as M
 
 HERE = Path(__file__).resolve().parent
@@ -37,7 +36,7 @@ def _from_metric(metric: dict) -> dict:
 @lru_cache(maxsize=1)
 def definitions() -> dict:
     """rates.yaml's parts of each rate, with its metric's name, formula, labels and minimum base."""
-    found = yaml.safe_load((HERE / "rates.yaml").read_text(encoding="utf-8"))
+    found = yamlfile.load((HERE / "rates.yaml").read_text(encoding="utf-8"))
     metrics = M.by_key()
     for key, rate in found["rates"].items():
         rate.update(_from_metric(metrics[key]))

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from .. import yamlfile
 
 Z95 = 1.959963984540054  # the normal quantile of 0.975
 CANNOT = "无法计算"
@@ -25,7 +25,7 @@ COLUMNS = ("key", "name", "name_en", "formula", "formula_en", "numerator", "nume
 
 @lru_cache(maxsize=1)
 def definitions() -> list[dict]:
-    return yaml.safe_load((Path(__file__).with_name("metrics.yaml")).read_text(encoding="utf-8"))
+    return yamlfile.load((Path(__file__).with_name("metrics.yaml")).read_text(encoding="utf-8"))
 
 
 def by_key() -> dict[str, dict]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from .. import yamlfile
 
 
 # the arithmetic of tables 3 and 4 (rules.py's equations); the other checks of a table are not arithmetic
@@ -23,7 +23,7 @@ SECTIONS = range(1, 7)
 
 @lru_cache(maxsize=1)
 def rubric() -> list[dict]:
-    parts = yaml.safe_load(Path(__file__).with_name("rubric.yaml").read_text(encoding="utf-8"))
+    parts = yamlfile.load(Path(__file__).with_name("rubric.yaml").read_text(encoding="utf-8"))
     assert sum(p["weight"] for p in parts) == 100, "the weights of rubric.yaml add up to 100"
     return parts
 
