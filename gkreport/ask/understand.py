@@ -304,9 +304,32 @@ _FROM = re.compile(r"来自([\u4e00-\u9fff]{2,8}?)(?:的)?(?:申请|提出)|由(
                    r"|\b(?:requests?|applications?|applied|filed|made)\b[^?.]{0,30}?\bfrom\s+([a-z][\w\-]+(?:\s[a-z][\w\-]+)?)")
 
 
+# how many people do the work (几个人专门负责): staff, not applicants (多少人申请)
+_STAFF = re.compile(r"(?:几|多少)(?:个|名|位)?(?:人|工作人员)(?:在|来)?(?:专门|专职|专人|具体)?(?:负责|从事|承担|管理?|做)")
+# 申请里有多少是问征收拆迁的: requests by what they asked about
+_ABOUT = re.compile(r"(?:有)?(?:多少|几)(?:件|个)?是(?:问|关于|涉及|有关|针对|要)([\u4e00-\u9fff]{2,12}?)的")
+_AMOUNT_ITEMS = ("fees", "procurement")  # the only items of table 2 with an amount
+_SHAPE_OF_A_LIST = {"list", "rank_desc", "rank_asc", "count", "reports", "database", "group_agency", "group_province",
+                    "group_city", "group_county", "group_year", "group_level", "mention", "checks"}
+
+
 def _not_held_by_shape(u: Understanding) -> None:
-    """A figure asked by a channel, a subject or a kind of applicant the tables do not count."""
-    if u.measure is None or u.measure.family != "request" or "mention" in u.cues or u.unanswerable:
+    """A figure asked by a channel, a subject or a kind of applicant the tables do not count; an amount of an
+    item of table 2 that counts decisions only; a total of the whole country, which the database does not cover."""
+    if u.unanswerable or "mention" in u.cues:
+        return
+    if _STAFF.search(u.text):
+        u.unanswerable.append("not_held.staff")
+        return
+    m = u.measure
+    if m is not None and m.family == "active" and m.item not in _AMOUNT_ITEMS and any(
+            k in ("amount_10k_yuan", "amount_yuan") for k in u.asked_item_measures):
+        u.unanswerable.append("not_held.amount")
+        return
+    if "national" in u.cues and (m is not None or u.rate) and not u.has_scope and not u.cues & _SHAPE_OF_A_LIST:
+        u.unanswerable.append("not_held.national")
+        return
+    if m is None or m.family != "request":
         return
     unread = " ".join(u.leftover)
 
@@ -316,7 +339,7 @@ def _not_held_by_shape(u: Understanding) -> None:
 
     if _CHANNEL.search(u.text):
         u.unanswerable.append("not_held.channel")
-    elif any(names_unread(m) for m in _SUBJECT.finditer(u.text)):
+    elif any(names_unread(m) for m in _SUBJECT.finditer(u.text)) or any(names_unread(m) for m in _ABOUT.finditer(u.text)):
         u.unanswerable.append("not_held.subject")
     elif any(names_unread(m) for m in _FROM.finditer(u.text)) and not u.applicant:
         u.unanswerable.append("not_held.origin")
