@@ -383,6 +383,7 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
             left_out = re.sub(r"\br\.id\b", "r.report_id", _JOIN.sub("from report_figures r", left_out))
         for key, val in replacements.items():
             left_out = left_out.replace(key, _ALIAS.sub("t.", val) if totals else val)
+    sql = with_ties(sql)
     slots = slots_of(u, idx)
     slots["order"] = order
     if "limit" in params:
@@ -390,6 +391,23 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     if "min_base" in params:
         slots["min_base"] = params["min_base"]
     return Query(t, sql, params, slots, ratio, left_out)
+
+
+_RANKED = re.compile(r"(\n\s*order by (value|rate|checks|reports) (desc|asc)\b[^\n]*)\n\s*limit :limit\s*$")
+
+
+def with_ties(sql: str) -> str:
+    """A ranking cut after :limit places keeps every row tied with the last place shown: the first two of a
+    tie are never told apart by their names. NULL sorts lowest, as in SQLite's own order."""
+    m = _RANKED.search(sql)
+    if not m:
+        return sql
+    col, op = m.group(2), ">=" if m.group(3) == "desc" else "<="
+    inner = sql[:m.start()] + m.group(1)
+    last = f"(select {col} from ranked order by {col} {m.group(3)} limit 1 offset :limit - 1)"
+    return (f"with ranked as (\n{inner}\n)\nselect * from ranked\n"
+            f"where (select count(*) from ranked) <= :limit\n"
+            f"  or coalesce({col}, -1e308) {op} coalesce({last}, -1e308)")
 
 
 def slots_of(u: Understanding, idx: Index) -> dict:

@@ -316,12 +316,14 @@ _SHAPE_OF_A_LIST = {"list", "rank_desc", "rank_asc", "count", "reports", "databa
 def _not_held_by_shape(u: Understanding) -> None:
     """A figure asked by a channel, a subject or a kind of applicant the tables do not count; an amount of an
     item of table 2 that counts decisions only; a total of the whole country, which the database does not cover."""
+    m = u.measure
+    if u.unanswerable == ["not_held.budget"] and m is not None and m.family == "active" and m.item in _AMOUNT_ITEMS:
+        u.unanswerable = []  # spent on centralised procurement: an amount table 2 holds, not a budget
     if u.unanswerable or "mention" in u.cues:
         return
     if _STAFF.search(u.text):
         u.unanswerable.append("not_held.staff")
         return
-    m = u.measure
     if m is not None and m.family == "active" and m.item not in _AMOUNT_ITEMS and any(
             k in ("amount_10k_yuan", "amount_yuan") for k in u.asked_item_measures):
         u.unanswerable.append("not_held.amount")
