@@ -45,6 +45,13 @@ def features(u: Understanding, idx: Index) -> set[str]:
     several = len(u.years.values) > 1 or len(u.agencies) > 1 or len(u.regions) > 1
     if "each" in f and not several and (u.measure and u.measure.category or "applicants" in f):
         f.add("breakdown")  # 不予公开按理由分别是多少; but 两年分别收到多少 is each year's figure
+    elif "each" in f and u.years.is_range and not u.years.values and "total" not in f:
+        f.add("trend")  # 近三年各是多少, 近两年的公开率分别是多少: one row a year, not their sum
+    groups = {"group_agency", "group_province", "group_city", "group_county", "group_year", "group_level", "group_report"}
+    if len(u.years.values) > 1 and f & {"rank_desc", "rank_asc"} and not f & groups and not u.limit \
+            and len(u.agencies) <= 1 and len(u.regions) <= 1:
+        f -= {"rank_desc", "rank_asc"}  # higher in 2023 than in 2021: the two years compared, not a ranking
+        f.add("compare")
     if "rank_desc" in f or "rank_asc" in f or u.limit:
         f.add("rank")
     if "group_agency" in f and ("list" in f or "how_many" not in f):
@@ -292,15 +299,12 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     if "filters" in scope:
         conds.extend(_filter_conditions(u, params, frags))
     y = u.years
-    if "year_set" in scope and len(y.values) > 1:
+    if ("year_set" in scope or "years" in scope) and len(y.values) > 1:  # 2021 and 2023: never 2022 between them
         params["years"] = json.dumps(y.values)
         conds.append(frags["year_set"])
     elif "years" in scope and len(y.values) == 1:
         params["year"] = y.values[0]
         conds.append(frags["year"])
-    elif "years" in scope and len(y.values) > 1:
-        params["year_from"], params["year_to"] = min(y.values), max(y.values)
-        conds.append(frags["years"])
     elif "years" in scope and y.is_range:
         params["year_from"] = y.start if y.start is not None else idx.oldest
         params["year_to"] = y.end if y.end is not None else idx.newest

@@ -45,6 +45,7 @@ _AT_LEAST = re.compile(r"(?:办理总计|总计|基数|分母|办理量|办件)?
 # carried over into 2024 / 结转到2024年: the report of the year before
 _INTO_YEAR = re.compile(r"(carr(?:y|ied) (?:over|forward) (?:in)?to|结转(?:到|至|入))\s*(\d{4})\s*年?")
 _PREVIOUS_YEAR = re.compile(r"比上一?年(?:度)?|(?:than|on|from) the previous year|year[- ]on[- ]year")
+_CARRIED = re.compile(r"从?上一?年度?(?=结转|转结|转来|遗留|剩余|剩下|未办结|没办完)")
 _SHIFT = re.compile(r"(第二年|次年|后一年|the year after|the following year|a year later)"
                     r"|(?<![转到至入])(前一年|头一年|the year before|a year earlier)")
 _SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|哪一年|哪年|哪个省|哪座|哪份|哪一份|是谁|谁(?:最|更)|"
@@ -193,6 +194,8 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
     for m in _SHIFT.finditer(masked):
         u.year_shift = 1 if m.group(1) else -1
         masked = mask(masked, [m.span()])
+    # 从上一年结转过来的: table 3's row 上年结转, not the year before
+    masked = _CARRIED.sub(lambda m: " " * (len(m.group()) - 2) + "上年", masked)
     # 比上一年增加了多少: the report's own change on its previous year, not the year before the newest
     u.years = parse_years(_PREVIOUS_YEAR.sub(lambda x: " " * len(x.group()), masked), idx.newest, idx.oldest)
     masked = mask(masked, u.years.spans)
