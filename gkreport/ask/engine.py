@@ -54,6 +54,8 @@ def features(u: Understanding, idx: Index) -> set[str]:
         f.add("compare")
     if "rank_desc" in f or "rank_asc" in f or u.limit:
         f.add("rank")
+    if "group_report" in f and "list" in f and not u.measure:
+        f.discard("group_agency")  # which reports come from provincial bodies: reports, not the bodies
     if "group_agency" in f and ("list" in f or "how_many" not in f):
         f.add("agency_list")  # 哪些单位被起诉, not "how many lawsuits were filed against agencies"
     if u.rate or ("share" in f and u.measure is not None and u.measure.family != "active"):

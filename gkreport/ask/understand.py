@@ -33,7 +33,7 @@ _EN_STOP = {"the", "a", "an", "which", "what", "reports", "report", "of", "in", 
             "please", "list", "year", "years", "one", "ones", "each", "per", "than", "who", "whom", "whose", "when",
             "where", "why", "can", "could", "would", "should", "will", "our", "your", "they", "them", "out"}
 # 2019年版, 2021 format, 表三…2019年版: a format of the report, never a year
-_TEMPLATE = re.compile(r"(?:(表\s*[二三]|table\s*[23])[^，,。？?]{0,12}?)?(?<!\d)(2019|2021)\s*年?\s*(?:版|版本|格式|模板|式样|的格式|format|template|version)")
+_TEMPLATE = re.compile(r"(?:(表\s*[二三]|table\s*[23])[^，,。？?]{0,12}?)?(?<!\d)(2019|2021)\s*年?\s*(?:的)?(?:新|旧|老)?(?:版|版本|格式|模板|式样|format|template|version)")
 _TEMPLATE_WORDS = {"新格式": "2021", "新版格式": "2021", "旧格式": "2019", "旧版格式": "2019", "试行格式": "2019"}
 # 不少于30件, 至少30件, at least 30 cases: the smallest denominator a ranking by a rate counts
 # 不少于30件, 至少30件, 超过30件, at least 30 cases: a threshold — the smallest denominator of a ranking by a
