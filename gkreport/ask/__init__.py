@@ -370,6 +370,16 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
         return model(question=u.question, understanding=u, out=out, conn=conn, idx=idx, db_name=db_name,
                      base_url=base_url, lang=lang)
     if t is None:
+        if u.has_scope or u.years or u.filters:
+            # 长沙县政府办2021年…: whatever was asked, no report is there to answer it — said as such
+            from .nodata import no_report
+
+            scope = A.Vars("", [], slots_of(u, idx), u, lang).v_scope(lang).removeprefix(" for ")
+            found = no_report(u, conn, scope, lang)
+            if found:
+                out.update(status="no_data", missing=found[0], answer=found[1], recognized=u.recognized(idx),
+                           context={"intent": "no_data", "slots": slots_of(u, idx)})
+                return out
         if _about_the_reports(u):
             return unanswerable(out, u, idx, conn, db_name, lang)
         return not_understood(out, u, idx, conn, db_name, lang)

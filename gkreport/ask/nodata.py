@@ -33,6 +33,24 @@ def _count(conn: sqlite3.Connection, conds: list[str], params: dict, years: bool
 
 def diagnose(u: Understanding, conn: sqlite3.Connection, scope_name: str, lang: str) -> tuple[str, str]:
     """(missing, sentence) for a question whose answer is empty."""
+    found = no_report(u, conn, scope_name, lang)
+    if found:
+        return found
+    zh = lang == "zh"
+    if u.fields:  # the report does not state its phone number, website …
+        from .answer import FIELD_NAMES
+
+        zh_f, en_f = FIELD_NAMES.get(u.fields[0], (u.fields[0], u.fields[0]))
+        return "measure", (f"{scope_name}的报告没有写明{zh_f}。" if zh else
+                           f"The reports{' of ' + scope_name if scope_name else ''} give no {en_f}.")
+    if zh:
+        return "measure", f"{scope_name}的报告中没有这一项数据（报告的格式可能没有这一项，或者这一格没有填写）。"
+    return "measure", f"The reports{' of ' + scope_name if scope_name else ''} do not give this figure (their format may lack it, or the cell was left blank)."
+
+
+def no_report(u: Understanding, conn: sqlite3.Connection, scope_name: str, lang: str) -> tuple[str, str] | None:
+    """(missing, sentence) when no report is in the question's scope — its body or place, level, filters and
+    years, tried in turn so that the sentence names the one that left nothing; None when there are reports."""
     frags = catalogue()["fragments"]["scope"]
     conds, params = [], {}
     if len(u.agencies) == 1:
@@ -54,6 +72,9 @@ def diagnose(u: Understanding, conn: sqlite3.Connection, scope_name: str, lang: 
         params["level"] = u.level
         if not _count(conn, conds, params):
             zh_l, en_l = _LABELS["level"].get(u.level, (u.level, u.level))
+            if (zh_l if zh else en_l) in scope_name:  # the scope's name says its level already (乡镇单位)
+                return "level", (f"数据库中没有{scope_name}的报告。" if zh else
+                                 f"The database has no report from {scope_name}.")
             return "level", (f"数据库中没有{scope_name}{zh_l}单位的报告。" if zh else
                              f"The database has no report from {en_l} agencies{' in ' + scope_name if scope_name else ''}.")
     for key in ("status", "template", "table3_template", "table2_template"):
@@ -81,12 +102,4 @@ def diagnose(u: Understanding, conn: sqlite3.Connection, scope_name: str, lang: 
                 return "year", f"没有{scope_name}{asked_text}年的报告{there}。"
             there = f"; there are reports for {', '.join(map(str, have))}" if have else ""
             return "year", f"There is no report{' from ' + scope_name if scope_name else ''} for {asked_text}{there}."
-    if u.fields:  # the report does not state its phone number, website …
-        from .answer import FIELD_NAMES
-
-        zh_f, en_f = FIELD_NAMES.get(u.fields[0], (u.fields[0], u.fields[0]))
-        return "measure", (f"{scope_name}的报告没有写明{zh_f}。" if zh else
-                           f"The reports{' of ' + scope_name if scope_name else ''} give no {en_f}.")
-    if zh:
-        return "measure", f"{scope_name}的报告中没有这一项数据（报告的格式可能没有这一项，或者这一格没有填写）。"
-    return "measure", f"The reports{' of ' + scope_name if scope_name else ''} do not give this figure (their format may lack it, or the cell was left blank)."
+    return None
