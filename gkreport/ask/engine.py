@@ -54,9 +54,8 @@ def features(u: Understanding, idx: Index) -> set[str]:
         f.add("compare")
     if "rank_desc" in f or "rank_asc" in f or u.limit:
         f.add("rank")
-    if "reports" in f and not (u.measure or u.rate or u.fields or u.terms or u.section) and not f & (
-            groups | {"count", "how_many", "database", "checks", "template", "years_word", "newest", "oldest", "list",
-                      "zero", "compare", "rank_desc", "rank_asc", "mention"}):
+    if "reports" in u.cues and not (u.measure or u.rate or u.fields or u.terms or u.section) \
+            and not u.cues - {"reports", "everything", "national", "follow", "referent", "each"}:
         f.add("list")  # 有乡镇一级的报告吗, township-level reports from 2023: the reports themselves
     if "group_report" in f and "list" in f and not u.measure:
         f.discard("group_agency")  # which reports come from provincial bodies: reports, not the bodies
