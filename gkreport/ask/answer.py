@@ -406,12 +406,20 @@ class Vars(dict):
                 words.append((zh if lang == "zh" else en).format(f[key]))
         if f.get("aggregate"):
             words.append("汇总多个单位" if lang == "zh" else "adding up several bodies")
+        if f.get("source_format"):
+            words.append(f"由{f['source_format']}文件读入" if lang == "zh" else f"read from {f['source_format']} files")
         for kind, negated in self.u.kinds:
             zh, en = KIND_WORDS.get(kind, (kind, kind))
             words.append(("不是" if negated else "是") + zh if lang == "zh" else ("not " if negated else "") + en)
         if not words:
             return ""
         return ("、".join(words)) if lang == "zh" else " " + ", ".join(words)
+
+    def v_severity_parts(self, lang):
+        sep = "、" if lang == "zh" else ", "
+        if lang == "zh":
+            return sep.join(f"{r['severity']} {r['checks']}条（{r['reports']}份报告）" for r in self.rows)
+        return sep.join(f"{r['severity']}: {r['checks']} in {r['reports']} reports" for r in self.rows)
 
     def v_extreme_word(self, lang):
         oldest = "oldest" in self.u.cues

@@ -52,6 +52,8 @@ def features(u: Understanding, idx: Index) -> set[str]:
             and len(u.agencies) <= 1 and len(u.regions) <= 1:
         f -= {"rank_desc", "rank_asc"}  # higher in 2023 than in 2021: the two years compared, not a ranking
         f.add("compare")
+    if _COUNT_PLACES.search(u.text):
+        f.add("count_places")  # 覆盖了几个省: how many provinces, not each province's count
     if "rank_desc" in f or "rank_asc" in f or u.limit:
         f.add("rank")
     if "reports" in u.cues and not (u.measure or u.rate or u.fields or u.terms or u.section) \
@@ -111,6 +113,9 @@ def features(u: Understanding, idx: Index) -> set[str]:
     if "share" in f and u.measure and u.measure.family == "active":
         f.discard("share")
     return f
+
+
+_COUNT_PLACES = re.compile(r"(?:几|多少)\s*个\s*(?:省|省份|城市|地市|市)|\bhow many (?:provinces|cities)\b")
 
 
 def choose(u: Understanding) -> dict | None:
@@ -247,9 +252,12 @@ def limit_of(t: dict, u: Understanding) -> int:
     return t.get("default_limit", 10)
 
 
+FILTER_KEYS = ("status", "template", "table2_template", "table3_template", "source_format")  # a report's own columns
+
+
 def _filter_conditions(u: Understanding, params: dict, frags: dict) -> list[str]:
     conds = []
-    for key in ("status", "template", "table2_template", "table3_template"):
+    for key in FILTER_KEYS:
         if u.filters.get(key):
             params[key] = u.filters[key]
             conds.append(frags[key])

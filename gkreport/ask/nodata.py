@@ -77,13 +77,16 @@ def no_report(u: Understanding, conn: sqlite3.Connection, scope_name: str, lang:
                                  f"The database has no report from {scope_name}.")
             return "level", (f"数据库中没有{scope_name}{zh_l}单位的报告。" if zh else
                              f"The database has no report from {en_l} agencies{' in ' + scope_name if scope_name else ''}.")
-    for key in ("status", "template", "table3_template", "table2_template"):
+    for key in ("status", "template", "table3_template", "table2_template", "source_format"):
         if u.filters.get(key):
             conds.append(frags[key])
             params[key] = u.filters[key]
             if not _count(conn, conds, params):
-                zh_f, en_f = _LABELS.get(key, {}).get(u.filters[key], (f"{u.filters[key]}年版格式", f"in the {u.filters[key]} format"))
-                return ("status" if key == "status" else "template"), (
+                value = u.filters[key]
+                zh_f, en_f = _LABELS.get(key, {}).get(value, (f"由{value}文件读入", f"read from {value} files")
+                                                      if key == "source_format" else
+                                                      (f"{value}年版格式", f"in the {value} format"))
+                return ("template" if "template" in key else key), (
                     f"数据库中没有{scope_name}{zh_f}的报告。" if zh else f"The database has no report{' from ' + scope_name if scope_name else ''} {en_f}.")
     for kind, negated in u.kinds:
         conds.append(frags["kind_not" if negated else "kind"])

@@ -512,6 +512,8 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
         elif t.kind == "filter":
             if t.value.startswith("status_"):
                 u.filters["status"] = t.value.removeprefix("status_")
+            elif t.value.startswith("source_"):
+                u.filters["source_format"] = t.value.removeprefix("source_")
             else:
                 u.filters[t.value] = 1
         elif t.kind == "unanswerable" and t.value not in u.unanswerable:
