@@ -307,7 +307,7 @@ def _unread_names(out: Names, text: str, tokens: list[Token], idx: Index, lang: 
         for m in _EN_CENTRAL.finditer(text):
             if not any(covered[m.start():m.end()]):
                 out.unknown.append(Unknown(m.group(0), "central", None, m.start()))
-        return
+        # a Chinese name written in an English question (Shangyou 教育局) is read as in a Chinese one
     for m in re.finditer(r"[\u4e00-\u9fff]+", "".join(c if not covered[i] else " " for i, c in enumerate(text))):
         run, start = m.group(0), m.start()
         lead = _LEAD.match(run)

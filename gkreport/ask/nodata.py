@@ -67,7 +67,7 @@ def no_report(u: Understanding, conn: sqlite3.Connection, scope_name: str, lang:
     if conds and not _count(conn, conds, params):
         what = "agency" if u.agencies else "region"
         return what, (f"数据库中没有{scope_name}的报告。" if zh else f"The database has no report from {scope_name}.")
-    if u.level:
+    if u.level and not u.agencies:  # a body named has its own level (the Fujian provincial office)
         conds.append(frags["level"])
         params["level"] = u.level
         if not _count(conn, conds, params):

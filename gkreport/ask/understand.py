@@ -271,12 +271,12 @@ def _capitalized_unknowns(question: str, text: str, tokens: list[Token], covered
             covered[k] = True
     # the n-th time a word is written in the question is the n-th time it stands in the normalized text
     places: dict[str, list[bool]] = {}
-    for m in re.finditer(r"[a-z][a-z'\-]*", text):
+    for m in re.finditer(r"[a-z][a-z0-9'\-]*", text):
         places.setdefault(m.group(), []).append(not any(covered[m.start():m.end()]))
     seen: dict[str, int] = {}
     out = []
     sentence_start = True
-    for m in re.finditer(r"[A-Za-z][A-Za-z'\-]*|[.?!]", question):
+    for m in re.finditer(r"[A-Za-z][A-Za-z0-9'\-]*|[.?!]", question):
         word = m.group()
         if word in ".?!":
             sentence_start = True
@@ -410,6 +410,8 @@ def correct_english(text: str, tokens: list[Token], idx: Index, names: set[str] 
         word = m.group()
         # a name is read only as a place of the database (Yindu is Yindou, 殷都; Taiwan is not Tai'an)
         among = [v for v in vocabulary if any(k == "region" for k, _ in idx.en[v])] if word in names else vocabulary
+        # a slip is never read as a place the database lacks (admin is not Aimin): that would be a name not found
+        among = [v for v in among if not idx.en.get(v) or any(k != "place" for k, _ in idx.en[v])]
         near = [v for v in among if abs(len(v) - len(word)) <= 1 and _one_edit(word, v)]
         if len(near) == 1:
             fixes.append((m.start(), m.end(), near[0]))
