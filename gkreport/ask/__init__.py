@@ -64,6 +64,9 @@ MESSAGES = {
     "passages": {"zh": "报告正文中提到相关内容的段落见下。", "en": "Passages of the reports on the matter are below."},
     "deictic": {"zh": "我不知道「{text}」是哪里：请写出它的名称（如“上杭县”）再问。",
                 "en": "I do not know which place “{text}” is: please name it (e.g. Shanghang County) and ask again."},
+    "untranslated": {"zh": "年报是中文写的，我不知道「{terms}」在报告里的中文说法，所以没有去查。请用中文词语再问（如“哪些报告提到公共资源交易”）。",
+                     "en": "The reports are written in Chinese and I do not know the Chinese words for “{terms}”, so I did not "
+                           "search for them. Please ask with the Chinese words (e.g. 哪些报告提到公共资源交易)."},
     "several": {"zh": "这个问题包含{n}问，逐一回答：", "en": "This asks {n} things; each is answered in turn:"},
 }
 RECOGNIZED_LABELS = {
@@ -393,6 +396,11 @@ def _about_the_reports(u: Understanding) -> bool:
                 or u.level or u.filters or u.cues & {"reports", "database", "checks", "applicants", "template"})
 
 
+def _untranslated(terms: str | None) -> bool:
+    """Words to search for written in English letters only, none with a digit (IPv6 is written so in the reports)."""
+    return bool(terms) and not re.search(r"[\u3400-\u9fff\d]", terms)
+
+
 def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: str, base_url: str, lang: str) -> dict:
     from .nodata import diagnose
 
@@ -413,6 +421,12 @@ def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: 
         if "interrupted" not in str(e):
             raise
         out.update(status="timeout", answer=MESSAGES["timeout"][lang])
+        return out
+    if t["id"] == "mention_search" and not rows and _untranslated(u.terms):
+        # public resource trading: the reports are in Chinese, and these words are not known in Chinese;
+        # "no report mentions it" would be said of words nobody looked for
+        out.update(status="not_understood", sql=None, params={}, links=[], answer=MESSAGES["untranslated"][lang].format(
+            terms=u.terms), examples=_close_examples(u, idx, lang))
         return out
     if t["id"] == "mention_search":
         from .. import search

@@ -54,6 +54,8 @@ def features(u: Understanding, idx: Index) -> set[str]:
         f.add("compare")
     if _COUNT_PLACES.search(u.text):
         f.add("count_places")  # 覆盖了几个省: how many provinces, not each province's count
+    if "never" in f:
+        f.add("zero")  # never: none in any report
     if "rank_desc" in f or "rank_asc" in f or u.limit:
         f.add("rank")
     if "reports" in u.cues and not (u.measure or u.rate or u.fields or u.terms or u.section) \

@@ -24,7 +24,7 @@ from .text import NUMBER, Years, cn_number, normalize, parse_years
 _LIMIT = re.compile(rf"(?:排名前|排前|前|top|first|the top)\s*({NUMBER})\s*(?:名|个|位|家|强|大)?(?![年\d])"
                     rf"|(?<![\d年哪])({NUMBER})\s*(?:个|家|名)(?=单位|部门|机关|省份|省|城市|市|区县|县)")
 _QUOTED = re.compile(r"[「“\"『‘']([^」”\"』’']{1,40})[」”\"』’']")
-_STOP_TAIL = re.compile(r"(?:的报告|的年报|报告|的内容|内容|的情况|情况|的|了|吗|呢|过|没有|有哪些|哪些|是哪些)+$")
+_STOP_TAIL = re.compile(r"(?:的报告|的年报|报告|的内容|内容|的情况|情况|这方面|这一方面|方面|这一块|这块|相关|的事情|的事|的|了|吗|呢|过|没有|有哪些|哪些|是哪些)+$")
 _STOP_HEAD = re.compile(r"^(?:了|过|到|及|有|关于|有关|的)+")
 _EN_STOP = {"the", "a", "an", "which", "what", "reports", "report", "of", "in", "their", "text", "do", "does", "any",
             "how", "many", "and", "or", "about", "that", "those", "its", "say", "says", "are", "is", "was", "were",
@@ -45,6 +45,7 @@ _AT_LEAST = re.compile(r"(?:办理总计|总计|基数|分母|办理量|办件)?
 # carried over into 2024 / 结转到2024年: the report of the year before
 _INTO_YEAR = re.compile(r"(carr(?:y|ied) (?:over|forward) (?:in)?to|结转(?:到|至|入))\s*(\d{4})\s*年?")
 _PREVIOUS_YEAR = re.compile(r"比上一?年(?:度)?|(?:than|on|from) the previous year|year[- ]on[- ]year")
+_DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d+\s*号?")
 _CARRIED = re.compile(r"从?上一?年度?(?=结转|转结|转来|遗留|剩余|剩下|未办结|没办完)")
 _SHIFT = re.compile(r"(第二年|次年|后一年|the year after|the following year|a year later)"
                     r"|(?<![转到至入])(前一年|头一年|the year before|a year earlier)")
@@ -197,6 +198,8 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
     # 从上一年结转过来的: table 3's row 上年结转, not the year before
     masked = _CARRIED.sub(lambda m: " " * (len(m.group()) - 2) + "上年", masked)
     # 比上一年增加了多少: the report's own change on its previous year, not the year before the newest
+    # 国办函〔2020〕109号: the year of a document's number is no year asked about
+    masked = _DOC_NUMBER.sub(lambda x: " " * len(x.group()), masked)
     u.years = parse_years(_PREVIOUS_YEAR.sub(lambda x: " " * len(x.group()), masked), idx.newest, idx.oldest)
     masked = mask(masked, u.years.spans)
     quoted = [q.group(1).strip() for q in _QUOTED.finditer(masked)]
