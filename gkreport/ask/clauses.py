@@ -47,7 +47,7 @@ def split_text(question: str) -> list[str]:
     return out
 
 
-_AND = re.compile(r"^\s*(?:的|了)?\s*(?:和|与|及|以及|、|跟|同|还有|,|，|and|or)\s*$")
+_AND = re.compile(r"^\s*(?:的|了)?\s*(?:和|与|及|以及|、|跟|同|还有|,|，|and|or|,\s*and|,\s*or|，\s*和)\s*$")
 
 
 def _joined(u: Understanding, spans: list[tuple[int, int]] | None = None) -> bool:

@@ -63,6 +63,10 @@ def features(u: Understanding, idx: Index) -> set[str]:
         f.add("list")  # 有乡镇一级的报告吗, township-level reports from 2023: the reports themselves
     if "group_report" in f and "list" in f and not u.measure:
         f.discard("group_agency")  # which reports come from provincial bodies: reports, not the bodies
+    if "group_agency" in f and {"total", "how_many"} <= f and not _WHICH.search(u.text):
+        f.discard("group_agency")  # 各单位一共制定了几部: one sum over the bodies, not which of them
+    if u.agencies and "group_agency" in f and not _ASKS_FOR_BODIES.search(u.text):
+        f.discard("group_agency")  # the Futian district office: a name's own word, not a question over bodies
     if "group_agency" in f and ("list" in f or "how_many" not in f):
         f.add("agency_list")  # 哪些单位被起诉, not "how many lawsuits were filed against agencies"
     if u.rate or ("share" in f and u.measure is not None and u.measure.family != "active"):
@@ -117,6 +121,9 @@ def features(u: Understanding, idx: Index) -> set[str]:
     return f
 
 
+_ASKS_FOR_BODIES = re.compile(r"哪些|哪个|哪家|哪几|哪一|什么单位|什么机关|多少个|几个|多少家|几家|各单位|所有单位|"
+                              r"\b(?:which|what|list|every|each|all|how many)\b")
+_WHICH = re.compile(r"哪|\b(?:which|what agenc|list)")
 _COUNT_PLACES = re.compile(r"(?:几|多少)\s*个\s*(?:省|省份|城市|地市|市)|\bhow many (?:provinces|cities)\b")
 
 
@@ -308,7 +315,7 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
                                        ensure_ascii=False)
         if "regions" in scope:
             conds.append(frags["regions"])
-    if "level" in scope and u.level:
+    if "level" in scope and u.level and not u.agencies:  # a body named is of its own level (provincial office)
         params["level"] = u.level
         conds.append(frags["level"])
     if "filters" in scope:

@@ -21,6 +21,7 @@ from .entities import Agency, Index, Region, Token, qualified_name
 _BODY = re.compile(r"^的?([\u4e00-\u9fff]{1,10}?(?:委员会|管委会|管理委员会|办公室|办公厅|总局|局|委|厅|中心|署|院|所|站|队|部))"
                    r"(?![\u4e00-\u9fff]*?(?:委员会|局|委|厅|中心)(?:$|[^\u4e00-\u9fff]))")
 _TOWNSHIP = re.compile(r"^([\u4e00-\u9fff]{1,4}?(?:街道|镇|乡))(?=人民政府|政府|办事处|$|[^\u4e00-\u9fff])")
+_ASKING = re.compile(r"几|多少|哪|什么|怎么")
 _LEAD = re.compile(r"^(?:来自|出自|源自|属于|隶属于?|位于|地处|是|在|由|从)+")
 _PLACE_RUN = re.compile(r"^的?([\u4e00-\u9fff]{2,6}?(?:省|自治区|自治州|市|县|区|旗))$")
 _CENTRAL_RUN = re.compile(r"^(?:国务院|国家|中华人民共和国)[\u4e00-\u9fff]{0,10}?(?:总局|局|部|署|委员会|委|院|办公厅|办公室|办)?$")
@@ -310,6 +311,8 @@ def _unread_names(out: Names, text: str, tokens: list[Token], idx: Index, lang: 
         # a Chinese name written in an English question (Shangyou 教育局) is read as in a Chinese one
     for m in re.finditer(r"[\u4e00-\u9fff]+", "".join(c if not covered[i] else " " for i, c in enumerate(text))):
         run, start = m.group(0), m.start()
+        if _ASKING.search(run):  # 制定了几部: a question's words, never a name
+            continue
         lead = _LEAD.match(run)
         if lead:  # 来自省级单位: the verb before a name is no part of it
             run, start = run[lead.end():], start + lead.end()
