@@ -527,7 +527,7 @@ NONE_OVER_BASE = {
           "({formula_en}).",
 }
 NONE_FOUND = {
-    "zh": "{scope}{years}的报告中没有符合条件的：0项。",
+    "zh": "数据库中{scope}{years}的报告没有符合条件的：0项。",
     "en": "None of the reports{scope_en}{years_en} qualify: 0.",
 }
 NO_DATA = {

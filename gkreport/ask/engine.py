@@ -43,10 +43,10 @@ def type_by_id(type_id: str) -> dict:
 def features(u: Understanding, idx: Index) -> set[str]:
     f = set(c for c in u.cues)
     several = len(u.years.values) > 1 or len(u.agencies) > 1 or len(u.regions) > 1
-    if "each" in f and not several and (u.measure and u.measure.category or "applicants" in f):
+    if "each" in f and u.years.is_range and not u.years.values and "total" not in f:
+        f.add("trend")  # 近三年各是多少, 近两年的不予公开分别是多少: one row a year, not their sum
+    elif "each" in f and not several and (u.measure and u.measure.category or "applicants" in f):
         f.add("breakdown")  # 不予公开按理由分别是多少; but 两年分别收到多少 is each year's figure
-    elif "each" in f and u.years.is_range and not u.years.values and "total" not in f:
-        f.add("trend")  # 近三年各是多少, 近两年的公开率分别是多少: one row a year, not their sum
     groups = {"group_agency", "group_province", "group_city", "group_county", "group_year", "group_level", "group_report"}
     if len(u.years.values) > 1 and f & {"rank_desc", "rank_asc"} and not f & groups and not u.limit \
             and len(u.agencies) <= 1 and len(u.regions) <= 1:

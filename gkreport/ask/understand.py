@@ -314,6 +314,7 @@ _FROM = re.compile(r"来自([\u4e00-\u9fff]{2,8}?)(?:的)?(?:申请|提出)|由(
 _STAFF = re.compile(r"(?:几|多少)(?:个|名|位)?(?:人|工作人员)(?:在|来)?(?:专门|专职|专人|具体)?(?:负责|从事|承担|管理?|做)")
 # 申请里有多少是问征收拆迁的: requests by what they asked about
 _ABOUT = re.compile(r"(?:有)?(?:多少|几)(?:件|个)?是(?:问|关于|涉及|有关|针对|要)([\u4e00-\u9fff]{2,12}?)的")
+_MONEY = re.compile(r"多少钱|金额|多少元|万元|\b(?:how much money|amount|yuan)\b")
 _AMOUNT_ITEMS = ("fees", "procurement")  # the only items of table 2 with an amount
 _SHAPE_OF_A_LIST = {"list", "rank_desc", "rank_asc", "count", "reports", "database", "group_agency", "group_province",
                     "group_city", "group_county", "group_year", "group_level", "mention", "checks"}
@@ -330,8 +331,8 @@ def _not_held_by_shape(u: Understanding) -> None:
     if _STAFF.search(u.text):
         u.unanswerable.append("not_held.staff")
         return
-    if m is not None and m.family == "active" and m.item not in _AMOUNT_ITEMS and any(
-            k in ("amount_10k_yuan", "amount_yuan") for k in u.asked_item_measures):
+    if m is not None and m.family == "active" and m.item not in _AMOUNT_ITEMS and (any(
+            k in ("amount_10k_yuan", "amount_yuan") for k in u.asked_item_measures) or _MONEY.search(u.text)):
         u.unanswerable.append("not_held.amount")
         return
     if "national" in u.cues and (m is not None or u.rate) and not u.has_scope and not u.cues & _SHAPE_OF_A_LIST:
