@@ -313,7 +313,7 @@ _FROM = re.compile(r"来自([\u4e00-\u9fff]{2,8}?)(?:的)?(?:申请|提出)|由(
 # how many people do the work (几个人专门负责): staff, not applicants (多少人申请)
 _STAFF = re.compile(r"(?:几|多少)(?:个|名|位)?(?:人|工作人员)(?:在|来)?(?:专门|专职|专人|具体)?(?:负责|从事|承担|管理?|做)")
 # 申请里有多少是问征收拆迁的: requests by what they asked about
-_ABOUT = re.compile(r"(?:有)?(?:多少|几)(?:件|个)?是(?:问|关于|涉及|有关|针对|要)([\u4e00-\u9fff]{2,12}?)的")
+_ABOUT = re.compile(r"是(?:问|关于|涉及|有关|针对|要)([\u4e00-\u9fff]{2,12}?)的")
 _MONEY = re.compile(r"多少钱|金额|多少元|万元|\b(?:how much money|amount|yuan)\b")
 _AMOUNT_ITEMS = ("fees", "procurement")  # the only items of table 2 with an amount
 _SHAPE_OF_A_LIST = {"list", "rank_desc", "rank_asc", "count", "reports", "database", "group_agency", "group_province",
