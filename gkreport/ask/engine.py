@@ -122,7 +122,7 @@ def features(u: Understanding, idx: Index) -> set[str]:
 
 
 _ASKS_FOR_BODIES = re.compile(r"哪些|哪个|哪家|哪几|哪一|什么单位|什么机关|多少个|几个|多少家|几家|各单位|所有单位|"
-                              r"\b(?:which|list|every|each|all|how many)\b|\bwhat (?:agenc|bod|office|department|government)")
+                              r"\b(?:which|list|how many)\b|\b(?:what|each|every|all) (?:agenc|bod|office|department|government)")
 _WHICH = re.compile(r"哪|\b(?:which|what agenc|list)")
 _COUNT_PLACES = re.compile(r"(?:几|多少)\s*个\s*(?:省|省份|城市|地市|市)|\bhow many (?:provinces|cities)\b")
 
