@@ -9,24 +9,6 @@ import sqlite3
 
 import pytest
 
-from test_ask import ask_db
-
-
-@pytest.fixture(scope="module")
-def asker():
-    from gkreport.ask import Asker
-
-    a = Asker(ask_db())
-    yield a
-    a.close()
-
-
-@pytest.fixture(scope="module")
-def conn():
-    c = sqlite3.connect(ask_db())
-    yield c
-    c.close()
-
 
 @pytest.mark.parametrize("question,dimension", [
     ("上杭县2022年那两起复议后起诉的官司是谁告的，案号多少", "case"),
@@ -42,38 +24,38 @@ def conn():
     ("能不能帮我写一份政府信息公开申请书", "task"),
     ("上杭县2022年有多少件申请是关于土地征收的", "subject"),
 ])
-def test_what_the_reports_do_not_hold_is_unanswerable_with_no_figure(asker, question, dimension):
-    out = asker(question)
+def test_what_the_reports_do_not_hold_is_unanswerable_with_no_figure(ask_asker, question, dimension):
+    out = ask_asker(question)
     assert out["status"] == "unanswerable", (question, out["status"], out["answer"])
     assert out.get("dimension") == dimension and not out["rows"] and not out["sql"]
 
 
-def test_a_part_asking_the_same_of_cases_not_held_goes_with_them(asker):
+def test_a_part_asking_the_same_of_cases_not_held_goes_with_them(ask_asker):
     """行政复议是哪个机关审理的？上杭县那几件: one unanswerable answer, never 上杭县's count of reviews."""
-    out = asker("行政复议是哪个机关审理的？上杭县那几件")
+    out = ask_asker("行政复议是哪个机关审理的？上杭县那几件")
     assert out["status"] == "unanswerable" and not out["parts"] and not out["rows"]
 
 
-def test_amounts_table_2_holds_are_still_answered(asker, conn):
-    out = asker("将乐县2020年政府集中采购金额是多少？")
-    expected = conn.execute("select sum(a.value) from active_disclosure a join reports r on r.id = a.report_id "
+def test_amounts_table_2_holds_are_still_answered(ask_asker, ask_conn):
+    out = ask_asker("将乐县2020年政府集中采购金额是多少？")
+    expected = ask_conn.execute("select sum(a.value) from active_disclosure a join reports r on r.id = a.report_id "
                             "where r.agency_name = '将乐县人民政府' and r.year = 2020 and a.item = 'procurement' "
                             "and a.measure = 'amount_yuan'").fetchone()[0]
     assert out["status"] == "answered" and out["rows"][0]["value"] == expected
 
 
-def test_a_named_body_with_no_report_that_year_is_no_data_naming_the_year(asker, conn):
-    years = [y for (y,) in conn.execute("select year from reports where agency_name = '长沙县人民政府办公室' order by year")]
+def test_a_named_body_with_no_report_that_year_is_no_data_naming_the_year(ask_asker, ask_conn):
+    years = [y for (y,) in ask_conn.execute("select year from reports where agency_name = '长沙县人民政府办公室' order by year")]
     assert 2021 not in years
-    out = asker("What did the Changsha County office receive in 2021?")
+    out = ask_asker("What did the Changsha County office receive in 2021?")
     assert out["status"] == "no_data" and out["missing"] == "year" and not out["rows"]
     assert all(str(y) in out["answer"] for y in years)
 
 
-def test_a_level_with_no_report_is_no_data_naming_the_level(asker, conn):
-    assert conn.execute("select count(*) from reports where level = 'township'").fetchone()[0] == 0
+def test_a_level_with_no_report_is_no_data_naming_the_level(ask_asker, ask_conn):
+    assert ask_conn.execute("select count(*) from reports where level = 'township'").fetchone()[0] == 0
     for q in ("有乡镇一级的报告吗？列一下", "Show me township-level reports from 2023"):
-        out = asker(q)
+        out = ask_asker(q)
         assert out["status"] == "no_data" and out["missing"] == "level", (q, out["answer"])
 
 
@@ -92,18 +74,18 @@ def test_a_ranking_shows_every_body_tied_with_the_last_place():
     assert [r[0] for r in c.execute(low, {"limit": 2})] == ["丁", "甲"]
 
 
-def test_the_first_place_asked_for_shows_its_tie(asker, conn):
-    top = conn.execute("select max(s.total) from request_stats s join reports r on r.id = s.report_id "
+def test_the_first_place_asked_for_shows_its_tie(ask_asker, ask_conn):
+    top = ask_conn.execute("select max(s.total) from request_stats s join reports r on r.id = s.report_id "
                        "where r.year = 2022 and s.row_key = 'new_received'").fetchone()[0]
-    tied = {n for (n,) in conn.execute("select r.agency_name from request_stats s join reports r on r.id = s.report_id "
+    tied = {n for (n,) in ask_conn.execute("select r.agency_name from request_stats s join reports r on r.id = s.report_id "
                                        "where r.year = 2022 and s.row_key = 'new_received' and s.total = ?", [top])}
-    out = asker("2022年收到申请最多的是哪个单位")
+    out = ask_asker("2022年收到申请最多的是哪个单位")
     assert out["status"] == "answered" and {r["agency"] for r in out["rows"]} == tied
 
 
-def test_carried_over_from_the_year_before_is_a_row_not_a_year(asker, conn):
-    out = asker("南京鼓楼区2022年从上一年结转过来的申请有几件")
-    expected = conn.execute("select s.total from request_stats s join reports r on r.id = s.report_id "
+def test_carried_over_from_the_year_before_is_a_row_not_a_year(ask_asker, ask_conn):
+    out = ask_asker("南京鼓楼区2022年从上一年结转过来的申请有几件")
+    expected = ask_conn.execute("select s.total from request_stats s join reports r on r.id = s.report_id "
                             "where r.agency_name = '南京市鼓楼区人民政府办公室' and r.year = 2022 "
                             "and s.row_key = 'carried_over'").fetchone()[0]
     assert out["status"] == "answered" and out["slots"]["measure"] == "carried_over"
@@ -117,44 +99,44 @@ def test_a_year_said_in_words(text, year):
     assert normalize(text).startswith(year)
 
 
-def test_each_year_of_a_range_is_one_row(asker):
-    out = asker("上犹县政府办近两年的公开率分别是多少")
+def test_each_year_of_a_range_is_one_row(ask_asker):
+    out = ask_asker("上犹县政府办近两年的公开率分别是多少")
     assert out["intent"] == "rate_by_year" and [r["year"] for r in out["rows"]] == [2022, 2023]
-    out = asker("Was Xihu District's disclosure rate higher in 2023 than in 2021?")
+    out = ask_asker("Was Xihu District's disclosure rate higher in 2023 than in 2021?")
     assert [r["year"] for r in out["rows"]] == [2021, 2023]  # never 2022 between them
 
 
-def test_never_is_no_report_of_the_body_with_any(asker, conn):
-    expected = {n for (n,) in conn.execute(
+def test_never_is_no_report_of_the_body_with_any(ask_asker, ask_conn):
+    expected = {n for (n,) in ask_conn.execute(
         "select min(r.agency_name) from appeal_stats p join reports r on r.id = p.report_id "
         "where p.proceeding = 'review' group by r.agency_id having sum(p.total) = 0")}
-    out = asker("哪些单位从来没有被申请过行政复议")
+    out = ask_asker("哪些单位从来没有被申请过行政复议")
     assert out["intent"] == "agencies_never" and {r["agency"] for r in out["rows"]} == expected
 
 
-def test_words_that_look_like_years_or_names_are_not(asker):
-    out = asker("Which reports talk about IPv6?")
+def test_words_that_look_like_years_or_names_are_not(ask_asker):
+    out = ask_asker("Which reports talk about IPv6?")
     assert out["status"] == "answered" and out["rows"]
-    out = asker("哪些报告来自省级单位")
+    out = ask_asker("哪些报告来自省级单位")
     assert out["status"] == "answered" and {r["agency"] for r in out["rows"]} == {"福建省人民政府办公厅"}
-    out = asker("Which reports cite the information processing fee measures, 国办函〔2020〕109号?")
+    out = ask_asker("Which reports cite the information processing fee measures, 国办函〔2020〕109号?")
     assert "years" not in out["slots"]
-    out = asker("Shangyou 教育局 2022 年 admin review how many")
+    out = ask_asker("Shangyou 教育局 2022 年 admin review how many")
     assert out["status"] == "answered" and out["slots"]["agencies"] == ["上犹县教育局"]
 
 
-def test_an_english_topic_with_no_known_chinese_words_is_not_searched(asker):
-    out = asker("Which reports mention flood control?")
+def test_an_english_topic_with_no_known_chinese_words_is_not_searched(ask_asker):
+    out = ask_asker("Which reports mention flood control?")
     assert out["status"] == "not_understood" and not out["rows"] and "flood control" in out["answer"]
 
 
-def test_a_follow_up_changes_one_filter_and_keeps_the_rest(asker):
-    first = asker("福建省有哪些单位发布了年报？")
-    second = asker("江西省呢", first["context"])
-    third = asker("只看2023年的", second["context"])
+def test_a_follow_up_changes_one_filter_and_keeps_the_rest(ask_asker):
+    first = ask_asker("福建省有哪些单位发布了年报？")
+    second = ask_asker("江西省呢", first["context"])
+    third = ask_asker("只看2023年的", second["context"])
     assert third["intent"] == "agency_list" and third["slots"]["regions"][0]["province"] == "江西省"
     assert third["slots"]["years"]["values"] == [2023]
-    rate = asker("金水区2022年行政复议纠错率")
-    lawsuits = asker("行政诉讼的呢", rate["context"])
+    rate = ask_asker("金水区2022年行政复议纠错率")
+    lawsuits = ask_asker("行政诉讼的呢", rate["context"])
     assert lawsuits["intent"] == "rate_value" and lawsuits["rate"]["numerator"] is not None
     assert lawsuits["slots"]["measure"] == "litigation" and lawsuits["slots"]["rate"] == "correction_rate"
