@@ -140,3 +140,21 @@ def test_a_follow_up_changes_one_filter_and_keeps_the_rest(ask_asker):
     lawsuits = ask_asker("行政诉讼的呢", rate["context"])
     assert lawsuits["intent"] == "rate_value" and lawsuits["rate"]["numerator"] is not None
     assert lawsuits["slots"]["measure"] == "litigation" and lawsuits["slots"]["rate"] == "correction_rate"
+
+
+@pytest.mark.parametrize("question,severity", [("How many checks are errors?", "error"),
+                                               ("有多少条info级别的检查", "info"), ("有多少项检查没有通过", None)])
+def test_checks_of_one_severity(ask_asker, ask_conn, question, severity):
+    where = "severity = ?" if severity else "severity in ('warning', 'error')"
+    expected = ask_conn.execute(f"select count(*) from checks where {where}", [severity] if severity else []).fetchone()[0]
+    out = ask_asker(question)
+    assert out["intent"] == "checks_count" and out["rows"][0]["checks"] == expected
+
+
+def test_how_many_places_the_reports_come_from(ask_asker, ask_conn):
+    expected = ask_conn.execute("select count(distinct province), count(distinct province || '/' || coalesce(city, '')), "
+                                "count(distinct case when county is not null then province || city || county end) "
+                                "from reports").fetchone()
+    out = ask_asker("这个库覆盖了几个省")
+    row = out["rows"][0]
+    assert out["intent"] == "province_count" and (row["provinces"], row["cities"], row["counties"]) == expected

@@ -415,6 +415,12 @@ class Vars(dict):
             return ""
         return ("、".join(words)) if lang == "zh" else " " + ", ".join(words)
 
+    def v_severity_words(self, lang):
+        s = self.u.severity
+        if lang == "zh":
+            return f"（级别为{s}）" if s else "（警告或错误）"
+        return f" of severity {s}" if s else " (warnings or errors)"
+
     def v_severity_parts(self, lang):
         sep = "、" if lang == "zh" else ", "
         if lang == "zh":

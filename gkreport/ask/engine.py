@@ -124,7 +124,7 @@ def features(u: Understanding, idx: Index) -> set[str]:
 _ASKS_FOR_BODIES = re.compile(r"哪些|哪个|哪家|哪几|哪一|什么单位|什么机关|多少个|几个|多少家|几家|各单位|所有单位|"
                               r"\b(?:which|list|how many)\b|\b(?:what|each|every|all) (?:agenc|bod|office|department|government)")
 _WHICH = re.compile(r"哪|\b(?:which|what agenc|list)")
-_COUNT_PLACES = re.compile(r"(?:几|多少)\s*个\s*(?:省|省份|城市|地市|市)|\bhow many (?:provinces|cities)\b")
+_COUNT_PLACES = re.compile(r"(?:几|多少)\s*个\s*(?:省|省份|城市|地市|市|县|区县)|\bhow many (?:provinces|cities|counties)\b")
 
 
 def choose(u: Understanding) -> dict | None:
@@ -340,7 +340,11 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         params["section_no"] = u.section
         conds.append(frags["section"])
     field = u.fields[0] if u.fields and u.fields[0] in lex.report_fields else "id"
-    conds.extend(w.replace("{field}", field) for w in t.get("where", ()))
+    failed = "c.severity in ('warning', 'error')"
+    if u.severity and failed in t.get("where", ()):
+        params["severity"] = u.severity  # How many checks are errors?: that severity alone
+    conds.extend(("c.severity = :severity" if w == failed and u.severity else w.replace("{field}", field))
+                 for w in t.get("where", ()))
     if ":limit" in t["sql"]:
         params["limit"] = limit_of(t, u)
     if ":min_base" in t["sql"]:

@@ -60,6 +60,8 @@ _DEICTIC = re.compile(r"(?:我们|咱们|俺们|我|咱|本)(?:这个|这)?(?:�
 _DEICTIC_LEVEL = {"省": "province", "市": "city", "县": "county", "区": "county"}
 _WHICH_REASONS = re.compile(r"(?:什么|哪些|哪几[种类个]?|哪种)(?:理由|原因|情形)|(?:理由|原因)(?:都)?(?:是什么|有哪些|是哪些)"
                             r"|\b(?:what|which) (?:reasons|grounds)\b|\bon what grounds\b")
+_SEVERITY = {"error": re.compile(r"(?<![a-z])errors?(?![a-z])|错误"), "warning": re.compile(r"(?<![a-z])warnings?(?![a-z])|警告"),
+             "info": re.compile(r"(?<![a-z])info(?![a-z])|提示|信息级")}
 _EXISTS = re.compile(r"有没有|有无|是否有|是否存在|\b(?:are there|is there)\b")
 _RANK_ALL = re.compile(r"排名|排序|排个序|排行|排一下|各省|各市|各县|各区县|各地|每个省|每个城市|每个县|\brank(?:ed|ing|s)?\b"
                        r"|\b(?:by|each|every|per) (?:province|city|county|agency)\b")
@@ -118,6 +120,7 @@ class Understanding:
     singular: bool = False  # 哪个单位最多, which agency: one answer, not a ranking
     rank_all: bool = False  # 排名, 排个序, rank: every body, not the first ten
     candidates: list[str] = field(default_factory=list)  # the agencies of a name chosen between
+    severity: str | None = None  # the checks of one severity (How many checks are errors?)
 
     def recognized(self, idx: Index) -> dict:
         """What was understood, for the answer (and for a question that was not)."""
@@ -537,6 +540,8 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
     t = u.text
     if _EXISTS.search(t) and "reports" in u.cues and u.measure is None and not u.fields:
         u.cues.add("list")  # 有没有汇总的报告: which reports there are (and none is an answer)
+    if "checks" in u.cues:  # errors, 警告, info: checks of that severity, not every failed check
+        u.severity = next((k for k, rx in _SEVERITY.items() if rx.search(t)), None)
     u.rank_all = bool(_RANK_ALL.search(t))
     u.singular = bool(_SINGULAR.search(t)) and not _PLURAL.search(t) and not u.rank_all
     y = u.years
