@@ -158,3 +158,18 @@ def test_how_many_places_the_reports_come_from(ask_asker, ask_conn):
     out = ask_asker("这个库覆盖了几个省")
     row = out["rows"][0]
     assert out["intent"] == "province_count" and (row["provinces"], row["cities"], row["counties"]) == expected
+
+
+def test_one_check_named_by_what_it_finds(ask_asker, ask_conn):
+    expected = {(a, y) for a, y in ask_conn.execute(
+        "select distinct r.agency_name, r.year from checks c join reports r on r.id = c.report_id "
+        "where c.rule = 'copied_narrative'")}
+    out = ask_asker("哪些报告的正文是抄的")
+    assert {(r["agency"], r["year"]) for r in out["rows"]} == expected and "正文与另一份报告几乎相同" in out["answer"]
+    out = ask_asker("有没有报告的勾稽关系不平，就是收到加结转不等于办理加结转下年的？")
+    assert out["params"].get("rule") == "t3_received_eq_processed"
+
+
+def test_a_year_with_no_report_of_a_filter_names_the_filter(ask_asker):
+    out = ask_asker("2022年哪些报告有警告")
+    assert out["status"] == "no_data" and out["missing"] == "year" and "有警告" in out["answer"]

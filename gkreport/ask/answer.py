@@ -415,7 +415,16 @@ class Vars(dict):
             return ""
         return ("、".join(words)) if lang == "zh" else " " + ", ".join(words)
 
+    def v_check_words(self, lang):
+        rule = T.RULE_BY_KEY.get(self.u.check_rule or "")
+        if rule is not None:
+            return f"的检查结果为「{rule.label}」" if lang == "zh" else f"the finding “{rule.label}” ({rule.key})"
+        return "的检查有警告或错误" if lang == "zh" else "warnings or errors"
+
     def v_severity_words(self, lang):
+        rule = T.RULE_BY_KEY.get(self.u.check_rule or "")
+        if rule is not None:
+            return f"（检查：{rule.label}）" if lang == "zh" else f" (check: {rule.key})"
         s = self.u.severity
         if lang == "zh":
             return f"（级别为{s}）" if s else "（警告或错误）"

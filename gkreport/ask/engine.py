@@ -341,10 +341,12 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         conds.append(frags["section"])
     field = u.fields[0] if u.fields and u.fields[0] in lex.report_fields else "id"
     failed = "c.severity in ('warning', 'error')"
-    if u.severity and failed in t.get("where", ()):
-        params["severity"] = u.severity  # How many checks are errors?: that severity alone
-    conds.extend(("c.severity = :severity" if w == failed and u.severity else w.replace("{field}", field))
-                 for w in t.get("where", ()))
+    one = None  # How many checks are errors?, 哪些报告逾期发布: that severity or that check alone
+    if u.check_rule and failed in t.get("where", ()):
+        params["rule"], one = u.check_rule, "c.rule = :rule"
+    elif u.severity and failed in t.get("where", ()):
+        params["severity"], one = u.severity, "c.severity = :severity"
+    conds.extend((one if w == failed and one else w.replace("{field}", field)) for w in t.get("where", ()))
     if ":limit" in t["sql"]:
         params["limit"] = limit_of(t, u)
     if ":min_base" in t["sql"]:

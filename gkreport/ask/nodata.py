@@ -77,15 +77,17 @@ def no_report(u: Understanding, conn: sqlite3.Connection, scope_name: str, lang:
                                  f"The database has no report from {scope_name}.")
             return "level", (f"数据库中没有{scope_name}{zh_l}单位的报告。" if zh else
                              f"The database has no report from {en_l} agencies{' in ' + scope_name if scope_name else ''}.")
+    said_zh, said_en = "", ""  # the filters applied, named in the sentence on the years (2022年有警告的报告)
     for key in ("status", "template", "table3_template", "table2_template", "source_format"):
         if u.filters.get(key):
             conds.append(frags[key])
             params[key] = u.filters[key]
+            value = u.filters[key]
+            zh_f, en_f = _LABELS.get(key, {}).get(value, (f"由{value}文件读入", f"read from {value} files")
+                                                  if key == "source_format" else
+                                                  (f"{value}年版格式", f"in the {value} format"))
+            said_zh, said_en = said_zh + zh_f, f"{said_en} {en_f}"
             if not _count(conn, conds, params):
-                value = u.filters[key]
-                zh_f, en_f = _LABELS.get(key, {}).get(value, (f"由{value}文件读入", f"read from {value} files")
-                                                      if key == "source_format" else
-                                                      (f"{value}年版格式", f"in the {value} format"))
                 return ("template" if "template" in key else key), (
                     f"数据库中没有{scope_name}{zh_f}的报告。" if zh else f"The database has no report{' from ' + scope_name if scope_name else ''} {en_f}.")
     for kind, negated in u.kinds:
@@ -102,7 +104,7 @@ def no_report(u: Understanding, conn: sqlite3.Connection, scope_name: str, lang:
             asked_text = "、".join(map(str, y.values)) if y.values else f"{y.start}—{y.end}"
             if zh:
                 there = f"；有{'、'.join(map(str, have))}年的" if have else ""
-                return "year", f"没有{scope_name}{asked_text}年的报告{there}。"
+                return "year", f"没有{scope_name}{asked_text}年{said_zh}的报告{there}。"
             there = f"; there are reports for {', '.join(map(str, have))}" if have else ""
-            return "year", f"There is no report{' from ' + scope_name if scope_name else ''} for {asked_text}{there}."
+            return "year", f"There is no report{said_en}{' from ' + scope_name if scope_name else ''} for {asked_text}{there}."
     return None

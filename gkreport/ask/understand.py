@@ -121,6 +121,7 @@ class Understanding:
     rank_all: bool = False  # 排名, 排个序, rank: every body, not the first ten
     candidates: list[str] = field(default_factory=list)  # the agencies of a name chosen between
     severity: str | None = None  # the checks of one severity (How many checks are errors?)
+    check_rule: str | None = None  # one check named by what it finds (逾期发布: published_late)
 
     def recognized(self, idx: Index) -> dict:
         """What was understood, for the answer (and for a question that was not)."""
@@ -527,6 +528,9 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
                 u.filters[t.value] = 1
         elif t.kind == "unanswerable" and t.value not in u.unanswerable:
             u.unanswerable.append(t.value)
+        elif t.kind == "check_rule":
+            u.check_rule = u.check_rule or t.value
+            u.cues.add("checks")
         elif t.kind == "topic" and t.value not in u.topics:
             u.topics.append(t.value)
     choose_measure(u, measures, item_measures)
