@@ -173,3 +173,11 @@ def test_one_check_named_by_what_it_finds(ask_asker, ask_conn):
 def test_a_year_with_no_report_of_a_filter_names_the_filter(ask_asker):
     out = ask_asker("2022年哪些报告有警告")
     assert out["status"] == "no_data" and out["missing"] == "year" and "有警告" in out["answer"]
+
+
+@pytest.mark.parametrize("question", ["列出所有政府部门", "List every government department in the database.",
+                                      "哪些部门有报告"])
+def test_departments_listed_are_departments(ask_asker, ask_conn, question):
+    expected = {n for (n,) in ask_conn.execute("select distinct agency_name from reports where agency_id in (select id from agencies where kind = 'department')")}
+    out = ask_asker(question)
+    assert out["intent"] == "agency_list" and {r["agency"] for r in out["rows"]} == expected

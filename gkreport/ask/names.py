@@ -21,6 +21,9 @@ from .entities import Agency, Index, Region, Token, qualified_name
 _BODY = re.compile(r"^的?([\u4e00-\u9fff]{1,10}?(?:委员会|管委会|管理委员会|办公室|办公厅|总局|局|委|厅|中心|署|院|所|站|队|部))"
                    r"(?![\u4e00-\u9fff]*?(?:委员会|局|委|厅|中心)(?:$|[^\u4e00-\u9fff]))")
 _TOWNSHIP = re.compile(r"^([\u4e00-\u9fff]{1,4}?(?:街道|镇|乡))(?=人民政府|政府|办事处|$|[^\u4e00-\u9fff])")
+# 列出所有政府部门, every government department: departments are what is listed
+_LISTED = re.compile(r"(?:所有|全部|每个|各个|哪些|哪几个|列出|\bevery|\ball|\bwhich|\blist|\beach)\s*(?:的)?\s*"
+                     r"(?:government\s+|政府|工作)?$")
 _ASKING = re.compile(r"几|多少|哪|什么|怎么")
 _LEAD = re.compile(r"^(?:来自|出自|源自|属于|隶属于?|位于|地处|是|在|由|从)+")
 _PLACE_RUN = re.compile(r"^的?([\u4e00-\u9fff]{2,6}?(?:省|自治区|自治州|市|县|区|旗))$")
@@ -195,8 +198,9 @@ def resolve(text: str, tokens: list[Token], idx: Index, lang: str) -> Names:
             out.covered.append((w.start, w.end))
         elif w.of("kind"):
             before = text[max(0, w.start - 6):w.start]
-            negated = bool(re.search(r"(?:不是|而不是|除了|并非|非|not|other than)\s*$", before))
-            if negated or re.search(r"(?:是|属于|为|\bare|\bis|\bas)\s*$", before):
+            negated = bool(re.search(r"(?:不是|而不是|除了|并非|非|not(?: an?| the)?|other than)\s*$", before))
+            listed = w.of("kind")[0] == "department" and _LISTED.search(text[max(0, w.start - 24):w.start])
+            if negated or listed or re.search(r"(?:是|属于|为|\bare|\bis|\bas)\s*$", before):
                 out.kinds.append((w.of("kind")[0], negated))
         k += 1
     _unread_names(out, text, tokens, idx, lang)
