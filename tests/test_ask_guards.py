@@ -22,6 +22,8 @@ import pytest
     ("全国2022年一共收到多少政府信息公开申请", "national"),
     ("Nationwide, how many requests were received in 2022?", "national"),
     ("能不能帮我写一份政府信息公开申请书", "task"),
+    ("帮我向上杭县政府办提交一个信息公开申请", "task"),
+    ("Can you file a disclosure request with the Futian District office for me?", "task"),
     ("上杭县2022年有多少件申请是关于土地征收的", "subject"),
 ])
 def test_what_the_reports_do_not_hold_is_unanswerable_with_no_figure(ask_asker, question, dimension):
@@ -181,3 +183,9 @@ def test_departments_listed_are_departments(ask_asker, ask_conn, question):
     expected = {n for (n,) in ask_conn.execute("select distinct agency_name from reports where agency_id in (select id from agencies where kind = 'department')")}
     out = ask_asker(question)
     assert out["intent"] == "agency_list" and {r["agency"] for r in out["rows"]} == expected
+
+
+def test_asking_politely_is_still_a_question(ask_asker):
+    for q in ("帮我查一下上杭县2022年收到多少申请", "Could you tell me how many requests Shanghang received in 2022?"):
+        out = ask_asker(q)
+        assert out["status"] == "answered" and out["rows"][0]["value"] == 40, (q, out["answer"])

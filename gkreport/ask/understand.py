@@ -317,6 +317,10 @@ _FROM = re.compile(r"来自([\u4e00-\u9fff]{2,8}?)(?:的)?(?:申请|提出)|由(
 # how many people do the work (几个人专门负责): staff, not applicants (多少人申请)
 _STAFF = re.compile(r"(?:几|多少)(?:个|名|位)?(?:人|工作人员)(?:在|来)?(?:专门|专职|专人|具体)?(?:负责|从事|承担|管理?|做)")
 # 申请里有多少是问征收拆迁的: requests by what they asked about
+# 帮我向上杭县政府办提交一个申请, can you file a request for me: something to do, not a question of the reports
+_TASK = re.compile(r"(?:帮|替|代)(?:我|忙)(?!查|看|找|问|算|数|统计|列|比|说)[^？?。，,]{0,16}?"
+                   r"(?:提交|递交|写(?:一份|一封|一个|个)?(?:申请|信)|起草|投诉|举报|发送|寄出|提出申请|去申请|申请一下|申请公开)"
+                   r"|\b(?:can|could|would|will) you (?:please )?(?:file|submit|send|write|draft|apply|make|lodge)\b")
 _ABOUT = re.compile(r"是(?:问|关于|涉及|有关|针对|要)([\u4e00-\u9fff]{2,12}?)的")
 _MONEY = re.compile(r"多少钱|金额|多少元|万元|\b(?:how much money|amount|yuan)\b")
 _AMOUNT_ITEMS = ("fees", "procurement")  # the only items of table 2 with an amount
@@ -334,6 +338,9 @@ def _not_held_by_shape(u: Understanding) -> None:
         return
     if _STAFF.search(u.text):
         u.unanswerable.append("not_held.staff")
+        return
+    if _TASK.search(u.text):
+        u.unanswerable.append("not_held.task")
         return
     if m is not None and m.family == "active" and m.item not in _AMOUNT_ITEMS and (any(
             k in ("amount_10k_yuan", "amount_yuan") for k in u.asked_item_measures) or _MONEY.search(u.text)):
