@@ -189,3 +189,10 @@ def test_asking_politely_is_still_a_question(ask_asker):
     for q in ("帮我查一下上杭县2022年收到多少申请", "Could you tell me how many requests Shanghang received in 2022?"):
         out = ask_asker(q)
         assert out["status"] == "answered" and out["rows"][0]["value"] == 40, (q, out["answer"])
+
+
+@pytest.mark.parametrize("question", ["Who runs the Futian office?", "Is the Futian office good at disclosure?",
+                                      "How big is the Futian office?"])
+def test_a_body_named_with_words_not_understood_is_not_answered_with_its_reports(ask_asker, question):
+    out = ask_asker(question)
+    assert out["status"] in ("unanswerable", "not_understood") and not out["rows"], (question, out["answer"])

@@ -363,7 +363,8 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
     if _clarify(out, u, idx, lang):
         return out
     t = choose(u)
-    if t is not None and t.get("weak") and (u.topics or any(re.match(r"[\u3400-\u9fff]", w) for w in u.leftover)):
+    if t is not None and t.get("weak") and (u.topics or any(re.match(r"[\u3400-\u9fff]", w) for w in u.leftover)
+                                            or (u.lang == "en" and u.leftover and u.agencies)):
         t = None  # 上犹县政府办的营商环境怎么样: the words that matter were not understood
     if t is not None and u.agencies and not {"agency", "agencies"} & set(t.get("scope", ())):
         # a body was named, and the reading found would not filter by it: its rows would be other
