@@ -196,3 +196,17 @@ def test_asking_politely_is_still_a_question(ask_asker):
 def test_a_body_named_with_words_not_understood_is_not_answered_with_its_reports(ask_asker, question):
     out = ask_asker(question)
     assert out["status"] in ("unanswerable", "not_understood") and not out["rows"], (question, out["answer"])
+
+
+def test_a_report_named_by_its_id(ask_asker, ask_conn):
+    rid, title = ask_conn.execute("select id, title from reports order by id limit 1").fetchone()
+    out = ask_asker(f"what is the title of report {rid}")
+    assert out["status"] == "answered" and [r["title"] for r in out["rows"]] == [title]
+    out = ask_asker("what is the title of report 0000000000000000")
+    assert out["status"] == "not_found" and out["missing"] == "report" and not out["rows"]
+
+
+def test_a_phrase_found_by_the_topic_it_holds(ask_asker, ask_conn):
+    expected = ask_conn.execute("select count(distinct s.report_id) from sections s where s.body like '%营商环境%'").fetchone()[0]
+    out = ask_asker("有哪些年报里写到了优化营商环境这方面")
+    assert out["status"] == "answered" and len(out["rows"]) == expected

@@ -67,6 +67,7 @@ MESSAGES = {
     "untranslated": {"zh": "年报是中文写的，我不知道「{terms}」在报告里的中文说法，所以没有去查。请用中文词语再问（如“哪些报告提到公共资源交易”）。",
                      "en": "The reports are written in Chinese and I do not know the Chinese words for “{terms}”, so I did not "
                            "search for them. Please ask with the Chinese words (e.g. 哪些报告提到公共资源交易)."},
+    "no_report_id": {"zh": "数据库中没有编号为 {id} 的报告。", "en": "The database has no report with the id {id}."},
     "several": {"zh": "这个问题包含{n}问，逐一回答：", "en": "This asks {n} things; each is answered in turn:"},
 }
 RECOGNIZED_LABELS = {
@@ -356,6 +357,10 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
         return unanswerable(out, u, idx, conn, db_name, lang)
     if u.unknown:
         return not_found(out, u, idx, lang)
+    if u.report_id and not _one_report(u, conn, idx):
+        out.update(status="not_found", recognized=u.recognized(idx), missing="report",
+                   answer=MESSAGES["no_report_id"][lang].format(id=u.report_id))
+        return out
     if u.deictic and not u.has_scope:  # 我们县: which one is not said; never guessed, never everybody
         out.update(status="not_understood", recognized=u.recognized(idx), missing="region",
                    answer=MESSAGES["deictic"][lang].format(text=u.deictic), examples=_close_examples(u, idx, lang))
@@ -390,6 +395,20 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
     return execute(t, u, out, conn, idx, db_name=db_name, base_url=base_url, lang=lang)
 
 
+def _one_report(u: Understanding, conn, idx: Index) -> bool:
+    """A report named by its id: the question is about its agency and year (False when no report has that id)."""
+    from .engine import features
+    from .text import Years
+
+    row = conn.execute("select agency_id, year from reports where id = ?", [u.report_id]).fetchone()
+    if row is None:
+        return False
+    u.agencies, u.regions = [[row[0]]], []
+    u.years = Years(values=[row[1]])
+    u.features = features(u, idx)
+    return True
+
+
 def _about_the_reports(u: Understanding) -> bool:
     """The question names something of the reports (a body, a place, a year, a figure, a topic): when it is
     not answered, it asks what the reports do not hold, rather than something beside them (你好)."""
@@ -414,8 +433,10 @@ def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: 
         if not rows and "match" in q.params and " " not in (u.terms or ""):
             from .passages import words_in
 
-            words = words_in(conn, u.terms)
-            if words:  # 网站适老化改造 is in no report as written: its words, each anywhere in a passage
+            # 优化营商环境 in no report as written: the topic it holds (营商环境), else its words anywhere in a passage
+            words = [k.value for k in idx.scan(u.terms) if k.kind == "topic" and k.value != u.terms][:1] \
+                or words_in(conn, u.terms)
+            if words:
                 u.split_terms, u.terms = u.terms, " ".join(words)
                 return execute(t, u, out, conn, idx, db_name=db_name, base_url=base_url, lang=lang)
     except sqlite3.OperationalError as e:

@@ -45,6 +45,7 @@ _AT_LEAST = re.compile(r"(?:办理总计|总计|基数|分母|办理量|办件)?
 # carried over into 2024 / 结转到2024年: the report of the year before
 _INTO_YEAR = re.compile(r"(carr(?:y|ied) (?:over|forward) (?:in)?to|结转(?:到|至|入))\s*(\d{4})\s*年?")
 _PREVIOUS_YEAR = re.compile(r"比上一?年(?:度)?|(?:than|on|from) the previous year|year[- ]on[- ]year")
+_REPORT_ID = re.compile(r"(?<![0-9a-z])[0-9a-f]{16}(?![0-9a-z])")
 _DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d+\s*号?")
 _CARRIED = re.compile(r"从?上一?年度?(?=结转|转结|转来|遗留|剩余|剩下|未办结|没办完)")
 _SHIFT = re.compile(r"(第二年|次年|后一年|the year after|the following year|a year later)"
@@ -122,6 +123,7 @@ class Understanding:
     candidates: list[str] = field(default_factory=list)  # the agencies of a name chosen between
     severity: str | None = None  # the checks of one severity (How many checks are errors?)
     check_rule: str | None = None  # one check named by what it finds (逾期发布: published_late)
+    report_id: str | None = None  # a report named by its id (reports.id)
 
     def recognized(self, idx: Index) -> dict:
         """What was understood, for the answer (and for a question that was not)."""
@@ -187,6 +189,10 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
     u.text = text
     masked = _read_templates(u, text)
     masked = _read_min_base(u, masked)
+    rid = _REPORT_ID.search(masked)
+    if rid:  # report fb295f0ceafe3f7c: the id the site and the JSON show, resolved against the database
+        u.report_id = rid.group()
+        masked = mask(masked, [rid.span()])
     for m in _DEICTIC.finditer(masked):  # 我们县, our city: a place the question itself does not name
         u.deictic = u.deictic or m.group()
         masked = mask(masked, [m.span()])
