@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 from . import assess, crosscheck, search, summaries
+from .assess import similarity
 from .review import db as review_db
 from .model import ParsedReport
 from .regions import region_rows
@@ -171,6 +172,7 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
         search.ensure_index(db.conn)
         summaries.count_changes(db.conn)
         review_db.ensure_tables(db.conn)
+        similarity.ensure_sketch_table(db.conn)
 
 
 # what finding and replacing a stored report looks up while an ingest writes
@@ -377,6 +379,7 @@ class Prepared:
     report_id: str
     rows: dict[str, list[tuple]]
     search: list[tuple[int, bytes, bytes]]  # section position, expanded heading, expanded body (search.index_row)
+    narrative: Optional[tuple] = None  # the narrative's sketch (assess.similarity.sketch), when the worker made it
 
     @property
     def sha256(self) -> Optional[str]:
@@ -389,7 +392,7 @@ def prepare(report: ParsedReport, source: dict, agency: dict) -> Prepared:
             "reports": [tuple(map(report_row(report, source, agency).get, COLUMNS["reports"]))],
             **child_rows(report)}
     fts = [(n, *search.index_row(s.heading, s.body)) for n, s in enumerate(report.sections)]
-    return Prepared(report.id, rows, fts)
+    return Prepared(report.id, rows, fts, similarity.sketch((s.section_no, s.body) for s in report.sections))
 
 
 def write(db: sqlite_utils.Database, prepared: Prepared, replaces: tuple[str, ...] = (),
@@ -412,6 +415,9 @@ def write(db: sqlite_utils.Database, prepared: Prepared, replaces: tuple[str, ..
         for table, rows in prepared.rows.items():
             if rows:
                 conn.executemany(INSERT[table], rows)
+        if prepared.narrative is not None:
+            conn.execute("insert or replace into narrative_sketches values (?, ?, ?, ?, ?)",
+                         [prepared.report_id, similarity.VERSION, *prepared.narrative])
         if after is not None:
             after(conn, prepared)
         # the index rows take the rowids the sections were just given

@@ -20,4 +20,6 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
-exec .venv/bin/python -m pytest "$@"
+# Two processes, each taking whole test modules (a module's fixtures are built once); the tables the
+# measuring tests print are shown at the end (tests/conftest.py). GKREPORT_TEST_PROCESSES=0 runs in one.
+exec .venv/bin/python -m pytest -n "${GKREPORT_TEST_PROCESSES:-2}" --dist loadscope "$@"

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
+
 VARIANTS = ("original", "shuffled", "edges")
 STATUS_ONLY = ("not_found", "no_data", "unanswerable", "clarify")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -492,7 +494,7 @@ OVERALL = 0.97  # questions and follow-up turns together
 EVERY_ONE = ("not_in_database", "unanswerable", "zero")  # a confident wrong answer is worse than none
 
 
-def score_fixture(path: Path, asker, judge: Judge, capsys) -> Score:
+def score_fixture(path: Path, asker, judge: Judge) -> Score:
     """A fixture of questions and conversations scored, printed (per class, per family, every failure) and
     held to the targets: at least 97 % overall and every question of the classes in EVERY_ONE right.
     GKREPORT_ASK_SCORE=file.json keeps every verdict."""
@@ -504,8 +506,7 @@ def score_fixture(path: Path, asker, judge: Judge, capsys) -> Score:
     result = score(cases, asker_function(asker), judge)
     if os.environ.get("GKREPORT_ASK_SCORE"):
         dump(result, Path(os.environ["GKREPORT_ASK_SCORE"]))
-    with capsys.disabled():
-        print(result.report(f"{path.name} — test-suite accuracy (test database, shuffled, edges)"))
+    print(result.report(f"{path.name} — test-suite accuracy (test database, shuffled, edges)"))
     right, n = result.rate()
     assert right / n >= OVERALL, f"overall {right}/{n}"
     for cls in EVERY_ONE:

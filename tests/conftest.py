@@ -19,6 +19,26 @@ def parse_file(path: str):
     return parse_report(extract(path, Path(path).read_bytes()).text)
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "measure: a test that measures (a generator's rate per class, a question set's "
+                                       "accuracy): what it prints is shown at the end of every run")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The tables the measuring tests print, after the run, whether or not it runs them in several
+    processes (-n: pytest-xdist shows no output of its workers) and whether or not they passed."""
+    shown = []
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "measure" in getattr(report, "keywords", {}) and report.when in ("setup", "call") and report.capstdout:
+                shown.append((report.nodeid, report.when, report.capstdout))
+    if shown:
+        terminalreporter.section("measures")
+        for nodeid, when, text in sorted(shown):
+            terminalreporter.write_line(f"[{nodeid}{' (setup)' if when == 'setup' else ''}]")
+            terminalreporter.write_line(text.rstrip() + "\n")
+
+
 def query(db, sql, params=()):
     """Rows of a query on a database file, through a connection of its own."""
     conn = sqlite3.connect(db)

@@ -210,13 +210,13 @@ def score_question_file(asker, db_path):
         judge.close()
 
 
-def test_question_file(asker, db_path, capsys):
+@pytest.mark.measure
+def test_question_file(asker, db_path):
     result = score_question_file(asker, db_path)
     entries = load_questions()
     n = len(entries)
     chinese = sum(1 for e in entries if re.search(r"[\u3400-\u9fff]", e["q"]) and not re.match(r"[A-Za-z]", e["q"]))
-    with capsys.disabled():
-        print(result.report(f"ask_questions.yaml: {n} questions ({chinese} Chinese), test-suite accuracy"))
+    print(result.report(f"ask_questions.yaml: {n} questions ({chinese} Chinese), test-suite accuracy"))
     right, total = result.rate()
     assert all(e.get("classes") for e in entries)
     assert n >= 150 and chinese * 3 >= n * 2 and total == n

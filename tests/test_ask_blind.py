@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ask_scoring import score_fixture, variant_paths
 from test_ask import ask_db
 
@@ -44,6 +46,7 @@ def test_the_variants_change_the_figures_and_keep_the_reports():
         c.close()
 
 
-def test_blind_questions(ask_asker, ask_judge, capsys):
-    result = score_fixture(FIXTURE, ask_asker, ask_judge, capsys)
+@pytest.mark.measure
+def test_blind_questions(ask_asker, ask_judge):
+    result = score_fixture(FIXTURE, ask_asker, ask_judge)
     assert len([i for i in result.items if not i["turn"]]) >= 200 and len(result.conversations) >= 30

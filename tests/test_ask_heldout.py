@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ask_scoring import filter_of, missing_differs, score_fixture
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ask_heldout.yaml"
@@ -28,6 +30,7 @@ def test_a_missing_filter_is_named_or_given_by_its_value():
     assert missing_differs("2019", dict(answer, missing="measure")) is not None
 
 
-def test_heldout_questions(ask_asker, ask_judge, capsys):
-    result = score_fixture(FIXTURE, ask_asker, ask_judge, capsys)
+@pytest.mark.measure
+def test_heldout_questions(ask_asker, ask_judge):
+    result = score_fixture(FIXTURE, ask_asker, ask_judge)
     assert len([i for i in result.items if not i["turn"]]) >= 200

@@ -8,6 +8,8 @@ with GKREPORT_ASK_SEED). Scored as ask_blind.yaml is (tests/ask_scoring.py), wit
 
 from __future__ import annotations
 
+import pytest
+
 import os
 
 from ask_paraphrases import generate
@@ -18,7 +20,8 @@ CASES = int(os.environ.get("GKREPORT_ASK_CASES", "400"))
 SEED = int(os.environ.get("GKREPORT_ASK_SEED", "15"))
 
 
-def test_generated_questions(capsys):
+@pytest.mark.measure
+def test_generated_questions():
     from gkreport.ask import Asker
 
     db = ask_db()
@@ -29,8 +32,7 @@ def test_generated_questions(capsys):
     finally:
         asker.close()
         judge.close()
-    with capsys.disabled():
-        print(result.report(f"generated questions (seed {SEED}, {CASES} cases) — test-suite accuracy"))
+    print(result.report(f"generated questions (seed {SEED}, {CASES} cases) — test-suite accuracy"))
     right, n = result.rate()
     assert len([i for i in result.items if not i["turn"]]) == CASES and right / n >= 0.97
     for cls in ("not_in_database", "unanswerable", "zero"):

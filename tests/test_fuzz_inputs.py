@@ -427,6 +427,7 @@ def test_generator_is_deterministic_and_small(tmp_path):
             os.chmod(c.path.parent, 0o755)
 
 
+@pytest.mark.measure  # (the fixture prints the rate per class as this first test sets it up)
 def test_folder_is_small(fuzz):
     size = folder_bytes(fuzz["folder"])
     assert size <= 50 * 2 ** 20 * max(1, CASES / 1000), f"{size / 2 ** 20:.1f} MB on disk"

@@ -27,6 +27,7 @@ def score(tmp_path_factory):
     return ls.score_folder(FOLDER, tmp_path_factory.mktemp("layouts"))
 
 
+@pytest.mark.measure
 def test_every_layout_is_read(score):
     ls.print_score(f"layout files of {FOLDER.name}, per class", score)
     assert not score.meta_misses, "agency, year or template not as expected"

@@ -35,6 +35,7 @@ def score(tmp_path_factory):
     return ls.score_folder(folder, tmp_path_factory.mktemp("db"))
 
 
+@pytest.mark.measure
 def test_heldout_layouts(score):
     ls.print_score("held-out layout files, per class", score)
     assert len(score.results) == 46

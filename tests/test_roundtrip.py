@@ -12,6 +12,8 @@ import os
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 
+import pytest
+
 import cell_score as cs
 import roundtrip as rt
 
@@ -41,6 +43,7 @@ def run_case(n: int, seed: int = SEED):
     return case.layout, case.damages, score, name, parsed.error
 
 
+@pytest.mark.measure
 def test_roundtrip():
     workers = min(2, os.cpu_count() or 1)
     with ProcessPoolExecutor(workers) as pool:

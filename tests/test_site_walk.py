@@ -140,7 +140,7 @@ def test_every_page_from_the_home_page_reads_in_chinese(site, browser, seed_db, 
     canned = set(queries)
     tables = [r[0] for r in sqlite3.connect(seed_db).execute(
         "select name from sqlite_master where type = 'table' and name not like 'sections_fts%' "
-        "and name not like 'sqlite_%' and name != 'derived_tables'")]
+        "and name not like 'sqlite_%' and name not in ('derived_tables', 'narrative_sketches')")]  # (bookkeeping, hidden)
     samples = sample_values(seed_db)
     extra = [  # what a reader does next, beyond the links
         ("/gkreport/sections?" + urlencode({"_search": "培训"}), "search"),

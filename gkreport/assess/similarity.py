@@ -8,7 +8,7 @@ left out: bodies of one province share a preface, and the contact paragraph of a
 shorter than 100 characters are not compared (two near-empty sections would look alike).
 
 Without comparing every pair: each text gets a one-permutation MinHash — its shingles hashed once
-(crc32), the hash range cut into 96 bins, the smallest hash of each bin kept (an empty bin borrows
+(64-bit multiply-and-mix, top 32 bits), the hash range cut into 96 bins, the smallest hash of each bin kept (an empty bin borrows
 its right neighbour's) — and the 96 minima are cut into 16 bands of 6, each band hashed to one key.
 Two texts whose Jaccard index is J share a band with probability J⁶: a pair at 0.9 shares none
 with probability 0.47¹⁶ (about 6 in 10⁶), a pair at 0.5 shares three or more with probability 0.05.
@@ -31,19 +31,17 @@ flagged, each naming the other.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import unicodedata
-import zlib
 from array import array
 from dataclasses import dataclass
-from itertools import repeat
+from functools import cache
 from typing import Iterable
 
 from . import derived_checks
 
 RULE = "copied_narrative"
-VERSION = "2"  # the definitions below: every print is computed again when this changes
+VERSION = "3"  # the definitions below: every print is computed again when this changes
 SECTIONS = (1, 5)
 TEMPLATE_SECTIONS = range(1, 7)
 BLANK = " \t\r\n\u3000"
@@ -63,7 +61,10 @@ SECTION_NAMES = "第一部分（总体情况）和第五部分（存在的主要
 
 
 def compared_text(bodies: Iterable[str | None]) -> str:
-    return "".join(unicodedata.normalize("NFKC", "".join(b or "" for b in bodies)).split())
+    joined = "".join(b or "" for b in bodies)
+    if not unicodedata.is_normalized("NFKC", joined):  # (a quick check: most reports need no change)
+        joined = unicodedata.normalize("NFKC", joined)
+    return "".join(joined.split())
 
 
 def shingles(text: str) -> set[str]:
@@ -75,14 +76,43 @@ def jaccard(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x or y else 0.0
 
 
+# A shingle's hash: its code points weighted by odd 64-bit constants, summed, then mixed by the
+# finalizer of splitmix64; the top 32 bits. Array arithmetic, so a text costs a few passes of numpy
+# rather than a Python call per shingle; the same in every process (no salt). numpy is imported on
+# first use: the command line starts without it.
+_WEIGHTS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD)
+
+
+@cache
+def _numpy():
+    import numpy as np
+    return np, np.array(_WEIGHTS[:SHINGLE], dtype=np.uint64), np.array(_EDGES, dtype=np.uint64)
+
+
+def _shingle_hashes(text: str):
+    np, weights, _ = _numpy()
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(points) - SHINGLE + 1
+    h = np.zeros(n, dtype=np.uint64)
+    for k in range(SHINGLE):
+        h += points[k:k + n] * weights[k]
+    h ^= h >> np.uint64(30)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(31)
+    h >>= np.uint64(32)
+    h.sort()
+    return h[np.concatenate(([True], h[1:] != h[:-1]))]  # sorted, each once (np.unique's hashing is slower)
+
+
 def band_keys(text: str) -> tuple[int, ...]:
     """The text's 16 band keys (signed 64-bit, so that SQLite stores them as integers)."""
-    data = text.encode("utf-32-le")  # four bytes a character: a shingle is a 20-byte slice
-    width = 4 * SHINGLE
-    hashes = sorted(set(map(zlib.crc32, map(data.__getitem__, map(slice, range(0, len(data) - width + 4, 4),
-                                                                   range(width, len(data) + 4, 4))))))
-    hashes.append(_WIDTH)  # a sentinel past every bin
-    firsts = list(map(hashes.__getitem__, map(bisect.bisect_left, repeat(hashes), _EDGES[:-1])))
+    if len(text) < SHINGLE:
+        return ()
+    np, _, edges = _numpy()
+    hashes = np.append(_shingle_hashes(text), np.uint64(_WIDTH))  # a sentinel past every bin
+    firsts = hashes[np.searchsorted(hashes, edges[:-1])].tolist()
     minima: list[int | None] = [h if h < _EDGES[b + 1] else None for b, h in enumerate(firsts)]
     if all(m is None for m in minima):
         return ()
@@ -108,7 +138,14 @@ def _unpack(text: str | None) -> set[int]:
     return set(map(int, text.split())) if text else set()
 
 
+def ensure_sketch_table(conn) -> None:
+    """Sketches the writer leaves for the next refresh, by report (see ``sketch``)."""
+    conn.execute("create table if not exists narrative_sketches (report_id text primary key, version text, "
+                 "chars integer, bands text, filled_sections text)")
+
+
 def ensure_tables(conn) -> None:
+    ensure_sketch_table(conn)
     conn.execute("create table if not exists narrative_prints (report_id text primary key references reports(id), "
                  "sha256 text, parser_version text, agency_id text, year integer, published_date text, "
                  "chars integer, bands text, filled_sections text)")
@@ -155,6 +192,18 @@ def _compared(bodies: dict[int, list[str]]) -> str:
     return compared_text(b for number in SECTIONS for b in bodies.get(number, []))
 
 
+def sketch(sections: Iterable[tuple[int | None, str | None]]) -> tuple[int, str | None, str]:
+    """What a report's print is made of, from its sections (section number, body) in order: the length
+    of the compared text, its band keys as stored (None when too short to compare) and the filled
+    sections. Computed by the worker that parsed the report, where it costs no time of the one writer."""
+    bodies: dict[int, list[str]] = {}
+    for number, body in sections:
+        bodies.setdefault(number, []).append(body)
+    text = _compared(bodies)
+    keys = band_keys(text) if len(text) >= MIN_CHARS else ()
+    return len(text), _pack(keys) if keys else None, filled_sections(bodies)
+
+
 def _texts(conn, ids: list[str]) -> dict[str, str]:
     return {rid: _compared(bodies) for rid, bodies in _sections(conn, ids).items()}
 
@@ -195,27 +244,48 @@ def _forget(conn, stale: list[tuple]) -> set[str]:
 
 
 def _add_prints(conn, rows: list[tuple]) -> list[Print]:
+    """Prints of reports that have none: from the sketch their worker made (narrative_sketches), else
+    from their stored sections."""
     out = []
     for n in range(0, len(rows), 500):
         chunk = rows[n:n + 500]
-        read = _sections(conn, [r[0] for r in chunk], TEMPLATE_SECTIONS)
+        marks = ", ".join("?" * len(chunk))
+        made = {rid: (chars, bands, filled) for rid, chars, bands, filled in conn.execute(
+            f"select report_id, chars, bands, filled_sections from narrative_sketches where report_id in ({marks}) "
+            "and version = ?", [r[0] for r in chunk] + [VERSION])}
+        read = _sections(conn, [r[0] for r in chunk if r[0] not in made], TEMPLATE_SECTIONS)
+        prints, bands = [], []
         for rid, sha, version, agency, year, published in chunk:
-            text = _compared(read[rid])
-            keys = band_keys(text) if len(text) >= MIN_CHARS and year is not None else ()
-            conn.execute("insert into narrative_prints values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         [rid, sha, version, agency, year, published, len(text), _pack(keys) if keys else None,
-                          filled_sections(read[rid])])
-            conn.executemany("insert or ignore into narrative_bands values (?, ?, ?, ?)",
-                             [(year, k, published or _LATE, rid) for k in keys])
+            chars, packed, filled = made.get(rid) or sketch(
+                (number, body) for number, bodies in read[rid].items() for body in bodies)
+            if year is None:
+                packed = None
+            prints.append((rid, sha, version, agency, year, published, chars, packed, filled))
+            keys = _unpack(packed)
+            bands += [(year, k, published or _LATE, rid) for k in keys]
             if keys:
-                out.append(Print(rid, agency, year, published, len(text), set(keys)))
+                out.append(Print(rid, agency, year, published, chars, keys))
+        conn.executemany("insert into narrative_prints values (?, ?, ?, ?, ?, ?, ?, ?, ?)", prints)
+        conn.executemany("insert or ignore into narrative_bands values (?, ?, ?, ?)", bands)
+    conn.execute("delete from narrative_sketches")  # each used once: a report written again brings a new one
     return out
 
 
+_PRINT_COLUMNS = "report_id, agency_id, year, published_date, chars, bands"
+
+
 def _print_of(conn, report_id: str) -> Print | None:
-    row = conn.execute("select report_id, agency_id, year, published_date, chars, bands from narrative_prints "
-                       "where report_id = ? and bands is not null", [report_id]).fetchone()
+    row = conn.execute(f"select {_PRINT_COLUMNS} from narrative_prints where report_id = ? and bands is not null",
+                       [report_id]).fetchone()
     return Print(*row[:5], _unpack(row[5])) if row else None
+
+
+def _bucket_query(keys: int) -> str:
+    """The reports filed under each of a year's band keys, the earliest published PER_BUCKET + 1 under
+    each: one statement for all the keys (each part one range of the primary key)."""
+    part = ("select * from (select report_id from narrative_bands where year = ? and band = ? "
+            f"order by published limit {PER_BUCKET + 1})")
+    return " union all ".join([part] * keys)
 
 
 def _candidates(conn, p: Print) -> dict[str, Print]:
@@ -224,21 +294,22 @@ def _candidates(conn, p: Print) -> dict[str, Print]:
     found: dict[str, Print] = {}
     if p.agency_id is not None:
         for row in conn.execute(
-                "select report_id, agency_id, year, published_date, chars, bands from narrative_prints "
+                f"select {_PRINT_COLUMNS} from narrative_prints "
                 "where agency_id = ? and year in (?, ?) and bands is not null", [p.agency_id, p.year - 1, p.year + 1]):
             found[row[0]] = Print(*row[:5], _unpack(row[5]))
     counts: dict[str, int] = {}
-    for key in p.bands:
-        for (rid,) in conn.execute("select report_id from narrative_bands where year = ? and band = ? "
-                                   "order by published limit ?", [p.year, key, PER_BUCKET + 1]):
-            if rid != p.report_id:
-                counts[rid] = counts.get(rid, 0) + 1
+    keys = sorted(p.bands)
+    for (rid,) in conn.execute(_bucket_query(len(keys)), [v for key in keys for v in (p.year, key)]):
+        if rid != p.report_id:
+            counts[rid] = counts.get(rid, 0) + 1
     likeliest = sorted((rid for rid, shared in counts.items() if shared >= MIN_SHARED and rid not in found),
                        key=lambda rid: -counts[rid])[:MAX_COMPARED]
-    for rid in likeliest:
-        other = _print_of(conn, rid)
-        if other is not None and other.agency_id != p.agency_id:  # (one body's versions of a report are not copies)
-            found[rid] = other
+    if likeliest:
+        for row in conn.execute(f"select {_PRINT_COLUMNS} from narrative_prints where report_id in "
+                                f"({', '.join('?' * len(likeliest))}) and bands is not null", likeliest):
+            other = Print(*row[:5], _unpack(row[5]))
+            if other.agency_id != p.agency_id:  # (one body's versions of a report are not copies)
+                found[other.report_id] = other
     return {rid: c for rid, c in found.items() if len(c.bands & p.bands) >= MIN_SHARED}
 
 
