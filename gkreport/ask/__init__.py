@@ -433,8 +433,8 @@ def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: 
         if not rows and "match" in q.params and " " not in (u.terms or ""):
             from .passages import words_in
 
-            # 优化营商环境 in no report as written: the topic it holds (营商环境), else its words anywhere in a passage
-            words = [k.value for k in idx.scan(u.terms) if k.kind == "topic" and k.value != u.terms][:1] \
+            # 优化营商环境 in no report as written: the topics it holds (营商环境), else its words, each anywhere in a passage
+            words = list(dict.fromkeys(k.value for k in idx.scan(u.terms) if k.kind == "topic" and k.value != u.terms)) \
                 or words_in(conn, u.terms)
             if words:
                 u.split_terms, u.terms = u.terms, " ".join(words)
