@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import random
 
+from ask_scoring import with_ties
+
 # a figure asked by a dimension the reports do not hold: sex, age, channel, subject, persons, officials, what
 # happened after, months, time taken, budgets ({a} an agency, {y} a year)
 DIMENSIONS_ZH = (
@@ -179,6 +181,7 @@ class MoreTemplates:
         sql = (f"select r.agency_name, r.year, sum({alias}.total) as value from {table} {alias} join reports r on "
                f"r.id = {alias}.report_id where r.year = {year} and {col} in {keys} group by r.id "
                f"order by value desc, r.agency_name limit 1")
+        sql = with_ties(sql)
         return self._case(f"{year}年{f.short}最多的是哪份报告？", [], "ranking", sql=sql, ordered=True)
 
     def compare_places(self) -> dict | None:
@@ -262,6 +265,7 @@ class MoreTemplates:
         sql = (f"select q.label, sum(s.total) as value from request_stats s join reports r on r.id = s.report_id "
                f"join request_rows q on q.key = s.row_key where r.year = {year} and q.category = 'denied' "
                f"group by q.key order by value desc, q.sort_order limit 1")
+        sql = with_ties(sql)
         q = self.rnd.choice((f"{year}年不予公开的理由中哪个最多？",
                              f"What was the most common reason for refusing requests in {year}?"))
         return self._case(q, ["english"] if q.isascii() else [], "ranking", sql=sql, ordered=True)
@@ -288,6 +292,7 @@ class MoreTemplates:
                f"order by n desc, r.agency_name limit 1")
         if self._value(sql) is None:
             return None
+        sql = with_ties(sql)
         return self._case(f"{year}年哪个单位的报告检查问题最多？", [], "ranking", sql=sql, ordered=True)
 
     # -- conversations --------------------------------------------------
@@ -301,8 +306,8 @@ class MoreTemplates:
             top = self.conn.execute(
                 "select r.agency_name from request_stats s join reports r on r.id = s.report_id where r.year = ? "
                 "and s.row_key = 'new_received' order by s.total desc, r.agency_name limit 1", [year]).fetchone()[0]
-            first = (f"select r.agency_name, s.total from request_stats s join reports r on r.id = s.report_id "
-                     f"where r.year = {year} and s.row_key = 'new_received' order by s.total desc, r.agency_name limit 1")
+            first = with_ties(f"select r.agency_name, s.total from request_stats s join reports r on r.id = s.report_id "
+                              f"where r.year = {year} and s.row_key = 'new_received' order by s.total desc, r.agency_name limit 1")
             rate = (f"select {RATE_SQL} from request_stats s join reports r on r.id = s.report_id "
                     f"where r.agency_name = '{top}' and r.year = {year}")
             english = self.rnd.random() < 0.4
@@ -334,7 +339,7 @@ class MoreTemplates:
                      f"where r.agency_name = '{a.name}' group by r.year")
             return {"id": self._conv_id(), "turns": [
                 turn(f"{a.name}历年收到多少申请？", series, ordered=True), turn("公开率呢？", rates, ordered=True),
-                turn("哪一年最高？", f"select * from ({rates}) order by rate desc, year limit 1", ordered=True)]}
+                turn("哪一年最高？", with_ties(f"select * from ({rates}) order by rate desc, year limit 1"), ordered=True)]}
         year = self.rnd.choice(sorted({y for x in self.agencies for y in x.years}))
         return {"id": self._conv_id(), "turns": [
             turn("数据库里有多少份报告？", "select count(*) from reports"),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ask_paraphrase_templates import MoreTemplates
+from ask_scoring import with_ties
 
 CLASSES = ("plain", "typo", "traditional", "synonym", "short_name", "chinese_numerals", "relative_year", "english")
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -281,6 +282,7 @@ class Generator(MoreTemplates):
         sql = (f"select r.agency_name, sum({alias}.total) as value from {table} {alias} join reports r on "
                f"r.id = {alias}.report_id where r.year = {year} and {col} in {_in(f.keys)} group by r.id "
                f"order by value desc, r.agency_name limit 1")
+        sql = with_ties(sql)
         q = f"{yw}{f.short}最多的单位是哪个？"
         return self._case(q, [cls] if cls != "plain" else [], "ranking", sql=sql, ordered=True)
 

@@ -167,6 +167,17 @@ def variant_paths(base: str) -> dict[str, Path]:
     return out
 
 
+def with_ties(sql: str) -> str:
+    """A ranking's SQL cut at `limit N` (order by its first column of figures) as the question box answers it:
+    the first N and every row tied with the last of them."""
+    m = re.search(r"order by (?:\w+\.)?(\w+)\s*(desc|asc)?[^\n]*?\s*limit (\d+)\s*$", sql, re.S)
+    col, d, n = m.group(1), m.group(2) or "asc", int(m.group(3))
+    inner = re.sub(r"\s*limit \d+\s*$", "", sql)
+    op = ">=" if d == "desc" else "<="
+    return (f"with e as ({inner}) select * from e "
+            f"where {col} {op} (select {col} from e order by {col} {d} limit 1 offset {n - 1})")
+
+
 # ---------------------------------------------------------------------------
 # Comparing answers
 

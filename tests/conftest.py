@@ -133,3 +133,15 @@ def ask_asker():
     a = Asker(ask_db())
     yield a
     a.close()
+
+
+@pytest.fixture(scope="session")
+def ask_conn():
+    """A connection to the question-box test database, for the SQL a test writes itself."""
+    import sqlite3
+
+    from test_ask import ask_db
+
+    c = sqlite3.connect(ask_db())
+    yield c
+    c.close()

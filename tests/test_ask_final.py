@@ -8,7 +8,7 @@ the matter; 办结率 is 办理总计 ÷（本年新收 + 上年结转）).
 
 Scored as the other sets (tests/ask_scoring.py); `pytest tests/test_ask_final.py -s` prints accuracy
 per class, per family, per expected status and every failure. The floors are the level measured when
-the set was first scored after the work, so that a change that loses ground fails: at least 77 %
+the set was last scored after the work, so that a change that loses ground fails: at least 95 %
 overall, and no answer with figures where the set expects a name not in the database.
 """
 
@@ -23,7 +23,7 @@ import yaml
 from ask_scoring import asker_function, score
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ask_final.yaml"
-OVERALL = 0.77
+OVERALL = 0.95
 
 
 @pytest.mark.measure

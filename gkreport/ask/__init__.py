@@ -64,6 +64,10 @@ MESSAGES = {
     "passages": {"zh": "报告正文中提到相关内容的段落见下。", "en": "Passages of the reports on the matter are below."},
     "deictic": {"zh": "我不知道「{text}」是哪里：请写出它的名称（如“上杭县”）再问。",
                 "en": "I do not know which place “{text}” is: please name it (e.g. Shanghang County) and ask again."},
+    "untranslated": {"zh": "年报是中文写的，我不知道「{terms}」在报告里的中文说法，所以没有去查。请用中文词语再问（如“哪些报告提到公共资源交易”）。",
+                     "en": "The reports are written in Chinese and I do not know the Chinese words for “{terms}”, so I did not "
+                           "search for them. Please ask with the Chinese words (e.g. 哪些报告提到公共资源交易)."},
+    "no_report_id": {"zh": "数据库中没有编号为 {id} 的报告。", "en": "The database has no report with the id {id}."},
     "several": {"zh": "这个问题包含{n}问，逐一回答：", "en": "This asks {n} things; each is answered in turn:"},
 }
 RECOGNIZED_LABELS = {
@@ -353,6 +357,10 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
         return unanswerable(out, u, idx, conn, db_name, lang)
     if u.unknown:
         return not_found(out, u, idx, lang)
+    if u.report_id and not _one_report(u, conn, idx):
+        out.update(status="not_found", recognized=u.recognized(idx), missing="report",
+                   answer=MESSAGES["no_report_id"][lang].format(id=u.report_id))
+        return out
     if u.deictic and not u.has_scope:  # 我们县: which one is not said; never guessed, never everybody
         out.update(status="not_understood", recognized=u.recognized(idx), missing="region",
                    answer=MESSAGES["deictic"][lang].format(text=u.deictic), examples=_close_examples(u, idx, lang))
@@ -360,7 +368,8 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
     if _clarify(out, u, idx, lang):
         return out
     t = choose(u)
-    if t is not None and t.get("weak") and (u.topics or any(re.match(r"[\u3400-\u9fff]", w) for w in u.leftover)):
+    if t is not None and t.get("weak") and (u.topics or any(re.match(r"[\u3400-\u9fff]", w) for w in u.leftover)
+                                            or (u.lang == "en" and u.leftover and u.agencies)):
         t = None  # 上犹县政府办的营商环境怎么样: the words that matter were not understood
     if t is not None and u.agencies and not {"agency", "agencies"} & set(t.get("scope", ())):
         # a body was named, and the reading found would not filter by it: its rows would be other
@@ -370,10 +379,34 @@ def answer_one(out: dict, u: Understanding, conn, idx: Index, *, db_name: str, b
         return model(question=u.question, understanding=u, out=out, conn=conn, idx=idx, db_name=db_name,
                      base_url=base_url, lang=lang)
     if t is None:
+        if u.has_scope or u.years or u.filters:
+            # 长沙县政府办2021年…: whatever was asked, no report is there to answer it — said as such
+            from .nodata import no_report
+
+            scope = A.Vars("", [], slots_of(u, idx), u, lang).v_scope(lang).removeprefix(" for ")
+            found = no_report(u, conn, scope, lang)
+            if found:
+                out.update(status="no_data", missing=found[0], answer=found[1], recognized=u.recognized(idx),
+                           context={"intent": "no_data", "slots": slots_of(u, idx)})
+                return out
         if _about_the_reports(u):
             return unanswerable(out, u, idx, conn, db_name, lang)
         return not_understood(out, u, idx, conn, db_name, lang)
     return execute(t, u, out, conn, idx, db_name=db_name, base_url=base_url, lang=lang)
+
+
+def _one_report(u: Understanding, conn, idx: Index) -> bool:
+    """A report named by its id: the question is about its agency and year (False when no report has that id)."""
+    from .engine import features
+    from .text import Years
+
+    row = conn.execute("select agency_id, year from reports where id = ?", [u.report_id]).fetchone()
+    if row is None:
+        return False
+    u.agencies, u.regions = [[row[0]]], []
+    u.years = Years(values=[row[1]])
+    u.features = features(u, idx)
+    return True
 
 
 def _about_the_reports(u: Understanding) -> bool:
@@ -381,6 +414,11 @@ def _about_the_reports(u: Understanding) -> bool:
     not answered, it asks what the reports do not hold, rather than something beside them (你好)."""
     return bool(u.agencies or u.regions or u.years or u.measure or u.rate or u.fields or u.topics or u.terms
                 or u.level or u.filters or u.cues & {"reports", "database", "checks", "applicants", "template"})
+
+
+def _untranslated(terms: str | None) -> bool:
+    """Words to search for written in English letters only, none with a digit (IPv6 is written so in the reports)."""
+    return bool(terms) and not re.search(r"[\u3400-\u9fff\d]", terms)
 
 
 def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: str, base_url: str, lang: str) -> dict:
@@ -395,14 +433,22 @@ def execute(t: dict, u: Understanding, out: dict, conn, idx: Index, *, db_name: 
         if not rows and "match" in q.params and " " not in (u.terms or ""):
             from .passages import words_in
 
-            words = words_in(conn, u.terms)
-            if words:  # 网站适老化改造 is in no report as written: its words, each anywhere in a passage
+            # 优化营商环境 in no report as written: the topics it holds (营商环境), else its words, each anywhere in a passage
+            words = list(dict.fromkeys(k.value for k in idx.scan(u.terms) if k.kind == "topic" and k.value != u.terms)) \
+                or words_in(conn, u.terms)
+            if words:
                 u.split_terms, u.terms = u.terms, " ".join(words)
                 return execute(t, u, out, conn, idx, db_name=db_name, base_url=base_url, lang=lang)
     except sqlite3.OperationalError as e:
         if "interrupted" not in str(e):
             raise
         out.update(status="timeout", answer=MESSAGES["timeout"][lang])
+        return out
+    if t["id"] == "mention_search" and not rows and _untranslated(u.terms):
+        # public resource trading: the reports are in Chinese, and these words are not known in Chinese;
+        # "no report mentions it" would be said of words nobody looked for
+        out.update(status="not_understood", sql=None, params={}, links=[], answer=MESSAGES["untranslated"][lang].format(
+            terms=u.terms), examples=_close_examples(u, idx, lang))
         return out
     if t["id"] == "mention_search":
         from .. import search

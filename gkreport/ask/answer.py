@@ -406,12 +406,35 @@ class Vars(dict):
                 words.append((zh if lang == "zh" else en).format(f[key]))
         if f.get("aggregate"):
             words.append("汇总多个单位" if lang == "zh" else "adding up several bodies")
+        if f.get("source_format"):
+            words.append(f"由{f['source_format']}文件读入" if lang == "zh" else f"read from {f['source_format']} files")
         for kind, negated in self.u.kinds:
             zh, en = KIND_WORDS.get(kind, (kind, kind))
             words.append(("不是" if negated else "是") + zh if lang == "zh" else ("not " if negated else "") + en)
         if not words:
             return ""
         return ("、".join(words)) if lang == "zh" else " " + ", ".join(words)
+
+    def v_check_words(self, lang):
+        rule = T.RULE_BY_KEY.get(self.u.check_rule or "")
+        if rule is not None:
+            return f"的检查结果为「{rule.label}」" if lang == "zh" else f"the finding “{rule.label}” ({rule.key})"
+        return "的检查有警告或错误" if lang == "zh" else "warnings or errors"
+
+    def v_severity_words(self, lang):
+        rule = T.RULE_BY_KEY.get(self.u.check_rule or "")
+        if rule is not None:
+            return f"（检查：{rule.label}）" if lang == "zh" else f" (check: {rule.key})"
+        s = self.u.severity
+        if lang == "zh":
+            return f"（级别为{s}）" if s else "（警告或错误）"
+        return f" of severity {s}" if s else " (warnings or errors)"
+
+    def v_severity_parts(self, lang):
+        sep = "、" if lang == "zh" else ", "
+        if lang == "zh":
+            return sep.join(f"{r['severity']} {r['checks']}条（{r['reports']}份报告）" for r in self.rows)
+        return sep.join(f"{r['severity']}: {r['checks']} in {r['reports']} reports" for r in self.rows)
 
     def v_extreme_word(self, lang):
         oldest = "oldest" in self.u.cues
@@ -519,7 +542,7 @@ NONE_OVER_BASE = {
           "({formula_en}).",
 }
 NONE_FOUND = {
-    "zh": "{scope}{years}的报告中没有符合条件的：0项。",
+    "zh": "数据库中{scope}{years}的报告没有符合条件的：0项。",
     "en": "None of the reports{scope_en}{years_en} qualify: 0.",
 }
 NO_DATA = {

@@ -42,10 +42,30 @@ def type_by_id(type_id: str) -> dict:
 def features(u: Understanding, idx: Index) -> set[str]:
     f = set(c for c in u.cues)
     several = len(u.years.values) > 1 or len(u.agencies) > 1 or len(u.regions) > 1
-    if "each" in f and not several and (u.measure and u.measure.category or "applicants" in f):
+    if "each" in f and u.years.is_range and not u.years.values and "total" not in f:
+        f.add("trend")  # 近三年各是多少, 近两年的不予公开分别是多少: one row a year, not their sum
+    elif "each" in f and not several and (u.measure and u.measure.category or "applicants" in f):
         f.add("breakdown")  # 不予公开按理由分别是多少; but 两年分别收到多少 is each year's figure
+    groups = {"group_agency", "group_province", "group_city", "group_county", "group_year", "group_level", "group_report"}
+    if len(u.years.values) > 1 and f & {"rank_desc", "rank_asc"} and not f & groups and not u.limit \
+            and len(u.agencies) <= 1 and len(u.regions) <= 1:
+        f -= {"rank_desc", "rank_asc"}  # higher in 2023 than in 2021: the two years compared, not a ranking
+        f.add("compare")
+    if _COUNT_PLACES.search(u.text):
+        f.add("count_places")  # 覆盖了几个省: how many provinces, not each province's count
+    if "never" in f:
+        f.add("zero")  # never: none in any report
     if "rank_desc" in f or "rank_asc" in f or u.limit:
         f.add("rank")
+    if "reports" in u.cues and not (u.measure or u.rate or u.fields or u.terms or u.section) \
+            and not u.cues - {"reports", "everything", "national", "follow", "referent", "each"}:
+        f.add("list")  # 有乡镇一级的报告吗, township-level reports from 2023: the reports themselves
+    if "group_report" in f and "list" in f and not u.measure:
+        f.discard("group_agency")  # which reports come from provincial bodies: reports, not the bodies
+    if "group_agency" in f and {"total", "how_many"} <= f and not _WHICH.search(u.text):
+        f.discard("group_agency")  # 各单位一共制定了几部: one sum over the bodies, not which of them
+    if u.agencies and "group_agency" in f and not _ASKS_FOR_BODIES.search(u.text):
+        f.discard("group_agency")  # the Futian district office: a name's own word, not a question over bodies
     if "group_agency" in f and ("list" in f or "how_many" not in f):
         f.add("agency_list")  # 哪些单位被起诉, not "how many lawsuits were filed against agencies"
     if u.rate or ("share" in f and u.measure is not None and u.measure.family != "active"):
@@ -98,6 +118,12 @@ def features(u: Understanding, idx: Index) -> set[str]:
     if "share" in f and u.measure and u.measure.family == "active":
         f.discard("share")
     return f
+
+
+_ASKS_FOR_BODIES = re.compile(r"哪些|哪个|哪家|哪几|哪一|什么单位|什么机关|多少个|几个|多少家|几家|各单位|所有单位|"
+                              r"\b(?:which|list|how many)\b|\b(?:what|each|every|all) (?:agenc|bod|office|department|government)")
+_WHICH = re.compile(r"哪|\b(?:which|what agenc|list)")
+_COUNT_PLACES = re.compile(r"(?:几|多少)\s*个\s*(?:省|省份|城市|地市|市|县|区县)|\bhow many (?:provinces|cities|counties)\b")
 
 
 def choose(u: Understanding) -> dict | None:
@@ -234,9 +260,12 @@ def limit_of(t: dict, u: Understanding) -> int:
     return t.get("default_limit", 10)
 
 
+FILTER_KEYS = ("status", "template", "table2_template", "table3_template", "source_format")  # a report's own columns
+
+
 def _filter_conditions(u: Understanding, params: dict, frags: dict) -> list[str]:
     conds = []
-    for key in ("status", "template", "table2_template", "table3_template"):
+    for key in FILTER_KEYS:
         if u.filters.get(key):
             params[key] = u.filters[key]
             conds.append(frags[key])
@@ -285,21 +314,18 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
                                        ensure_ascii=False)
         if "regions" in scope:
             conds.append(frags["regions"])
-    if "level" in scope and u.level:
+    if "level" in scope and u.level and not u.agencies:  # a body named is of its own level (provincial office)
         params["level"] = u.level
         conds.append(frags["level"])
     if "filters" in scope:
         conds.extend(_filter_conditions(u, params, frags))
     y = u.years
-    if "year_set" in scope and len(y.values) > 1:
+    if ("year_set" in scope or "years" in scope) and len(y.values) > 1:  # 2021 and 2023: never 2022 between them
         params["years"] = json.dumps(y.values)
         conds.append(frags["year_set"])
     elif "years" in scope and len(y.values) == 1:
         params["year"] = y.values[0]
         conds.append(frags["year"])
-    elif "years" in scope and len(y.values) > 1:
-        params["year_from"], params["year_to"] = min(y.values), max(y.values)
-        conds.append(frags["years"])
     elif "years" in scope and y.is_range:
         params["year_from"] = y.start if y.start is not None else idx.oldest
         params["year_to"] = y.end if y.end is not None else idx.newest
@@ -313,7 +339,13 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
         params["section_no"] = u.section
         conds.append(frags["section"])
     field = u.fields[0] if u.fields and u.fields[0] in lex.report_fields else "id"
-    conds.extend(w.replace("{field}", field) for w in t.get("where", ()))
+    failed = "c.severity in ('warning', 'error')"
+    one = None  # How many checks are errors?, 哪些报告逾期发布: that severity or that check alone
+    if u.check_rule and failed in t.get("where", ()):
+        params["rule"], one = u.check_rule, "c.rule = :rule"
+    elif u.severity and failed in t.get("where", ()):
+        params["severity"], one = u.severity, "c.severity = :severity"
+    conds.extend((one if w == failed and one else w.replace("{field}", field)) for w in t.get("where", ()))
     if ":limit" in t["sql"]:
         params["limit"] = limit_of(t, u)
     if ":min_base" in t["sql"]:
@@ -382,6 +414,7 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
             left_out = re.sub(r"\br\.id\b", "r.report_id", _JOIN.sub("from report_figures r", left_out))
         for key, val in replacements.items():
             left_out = left_out.replace(key, _ALIAS.sub("t.", val) if totals else val)
+    sql = with_ties(sql)
     slots = slots_of(u, idx)
     slots["order"] = order
     if "limit" in params:
@@ -389,6 +422,23 @@ def build(t: dict, u: Understanding, idx: Index) -> Query:
     if "min_base" in params:
         slots["min_base"] = params["min_base"]
     return Query(t, sql, params, slots, ratio, left_out)
+
+
+_RANKED = re.compile(r"(\n\s*order by (value|rate|checks|reports) (desc|asc)\b[^\n]*)\n\s*limit :limit\s*$")
+
+
+def with_ties(sql: str) -> str:
+    """A ranking cut after :limit places keeps every row tied with the last place shown: the first two of a
+    tie are never told apart by their names. NULL sorts lowest, as in SQLite's own order."""
+    m = _RANKED.search(sql)
+    if not m:
+        return sql
+    col, op = m.group(2), ">=" if m.group(3) == "desc" else "<="
+    inner = sql[:m.start()] + m.group(1)
+    last = f"(select {col} from ranked order by {col} {m.group(3)} limit 1 offset :limit - 1)"
+    return (f"with ranked as (\n{inner}\n)\nselect * from ranked\n"
+            f"where (select count(*) from ranked) <= :limit\n"
+            f"  or coalesce({col}, -1e308) {op} coalesce({last}, -1e308)")
 
 
 def slots_of(u: Understanding, idx: Index) -> dict:

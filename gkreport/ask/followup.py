@@ -32,6 +32,7 @@ GROUPS = {"group_agency", "group_province", "group_city", "group_county", "group
 RANKS = {"rank_desc", "rank_asc"}
 
 
+_EVERY_YEAR = re.compile(r"历年|历来|所有年份|全部年份|over the years|all (?:the )?years|every year on record")
 SUBJECT_CUES = {"database", "reports", "checks", "template", "newest", "oldest", "applicants", "profile", "years_word"}
 
 
@@ -58,6 +59,7 @@ def inherit(u, context: dict, idx: Index) -> None:
     prev = context.get("slots") or {}
     lex = lexicon()
     marker = "follow" in u.cues
+    own_cues = set(u.cues)  # the question's own words, before it takes the shape of the one before
     subject = _has_subject(u)
     narrows = not subject and (u.applicant or u.outcome)
 
@@ -101,6 +103,7 @@ def inherit(u, context: dict, idx: Index) -> None:
             u.filters.setdefault(key, value)
     elif marker and not u.has_scope and not _own_shape(u):
         _keep_shape(u, prev)  # 公开率呢？ after 历年收到多少申请: the rate, year by year
+    _same_rate(u, prev, marker)
     if u.cues & RANKS and not u.cues & GROUPS:  # 公开率最高的呢？ ranks what the previous question ranked
         u.cues |= set(prev.get("cues") or ()) & GROUPS
         if u.limit is None and prev.get("limit_asked"):
@@ -110,7 +113,7 @@ def inherit(u, context: dict, idx: Index) -> None:
 
     # -- the scope
     # a ranking or list over agencies is not narrowed to the body before; a ranking of years is
-    ranks_agencies = bool(u.cues & (GROUPS | RANKS | {"list"})) and not marker and "group_year" not in u.cues
+    ranks_agencies = bool(own_cues & (GROUPS | RANKS | {"list"})) and not marker and "group_year" not in u.cues
     candidates = [a for a in prev.get("candidates") or () if a in idx.agencies]
     if not u.agencies and u.regions and candidates and len(u.regions) == 1:
         inside = [a for a in candidates if any(_in(idx.agencies[a], r) for r in u.regions[0])]
@@ -136,7 +139,8 @@ def inherit(u, context: dict, idx: Index) -> None:
         u.candidates = candidates
 
     # -- the years
-    if not u.years and prev.get("years") and "trend" not in u.cues and not u.cues & {"database"} \
+    every_year = "trend" in own_cues and _EVERY_YEAR.search(u.text)  # 历年: every year; 每年分别: each of those
+    if not u.years and prev.get("years") and not every_year and not u.cues & {"database"} \
             and (marker or not u.has_scope or "agency" in u.inherited or "region" in u.inherited
                  or not subject or narrows):
         y = prev["years"]
@@ -146,6 +150,21 @@ def inherit(u, context: dict, idx: Index) -> None:
         # and the year after?: the year after the one asked about before
         u.years = Years(values=[prev["years"]["values"][0] + u.year_shift])
         u.inherited.append("years")
+
+
+def _same_rate(u, prev: dict, marker: bool) -> None:
+    """A correction rate follows its proceedings: 行政诉讼的呢？ after 行政复议纠错率 is the lawsuits' correction
+    rate; so what's the correction rate? after how many reviews were corrected is the reviews'."""
+    lex = lexicon()
+    before = lex.measures.get(prev.get("measure") or "")
+    if prev.get("rate") == "correction_rate" and marker and not u.rate and u.measure is not None \
+            and u.measure.family == "appeal" and not u.outcome and not _own_shape(u):
+        u.rate = "correction_rate"
+        u.inherited.append("rate")
+    elif u.rate == "correction_rate" and u.measure is None and before is not None and before.family == "appeal":
+        u.measure = before
+        u.measures = [before]
+        u.inherited.append("measure")
 
 
 def _in(a, r: Region) -> bool:

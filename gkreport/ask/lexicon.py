@@ -178,6 +178,8 @@ def lexicon() -> Lexicon:
         else:
             words(family, extra, [], ("unanswerable", family))
     words("filler", data["filler"], [], ("filler", None))
+    for rule, extra in data["check_rules"].items():
+        words(rule, extra, [], ("check_rule", rule))
     for term, extra in data["topics"].items():
         words(term, extra, [], ("topic", term))
     for column, extra in data["report_fields"].items():

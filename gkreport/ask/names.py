@@ -21,6 +21,11 @@ from .entities import Agency, Index, Region, Token, qualified_name
 _BODY = re.compile(r"^的?([\u4e00-\u9fff]{1,10}?(?:委员会|管委会|管理委员会|办公室|办公厅|总局|局|委|厅|中心|署|院|所|站|队|部))"
                    r"(?![\u4e00-\u9fff]*?(?:委员会|局|委|厅|中心)(?:$|[^\u4e00-\u9fff]))")
 _TOWNSHIP = re.compile(r"^([\u4e00-\u9fff]{1,4}?(?:街道|镇|乡))(?=人民政府|政府|办事处|$|[^\u4e00-\u9fff])")
+# 列出所有政府部门, every government department: departments are what is listed
+_LISTED = re.compile(r"(?:所有|全部|每个|各个|哪些|哪几个|列出|\bevery|\ball|\bwhich|\blist|\beach)\s*(?:的)?\s*"
+                     r"(?:government\s+|政府|工作)?$")
+_ASKING = re.compile(r"几|多少|哪|什么|怎么")
+_LEAD = re.compile(r"^(?:来自|出自|源自|属于|隶属于?|位于|地处|是|在|由|从)+")
 _PLACE_RUN = re.compile(r"^的?([\u4e00-\u9fff]{2,6}?(?:省|自治区|自治州|市|县|区|旗))$")
 _CENTRAL_RUN = re.compile(r"^(?:国务院|国家|中华人民共和国)[\u4e00-\u9fff]{0,10}?(?:总局|局|部|署|委员会|委|院|办公厅|办公室|办)?$")
 _EN_BODY = re.compile(r"^(?:(?!and |in |of the |for |did |does |do |has |have |had |was |were |receive|get |got )"
@@ -193,8 +198,9 @@ def resolve(text: str, tokens: list[Token], idx: Index, lang: str) -> Names:
             out.covered.append((w.start, w.end))
         elif w.of("kind"):
             before = text[max(0, w.start - 6):w.start]
-            negated = bool(re.search(r"(?:不是|而不是|除了|并非|非|not|other than)\s*$", before))
-            if negated or re.search(r"(?:是|属于|为|\bare|\bis|\bas)\s*$", before):
+            negated = bool(re.search(r"(?:不是|而不是|除了|并非|非|not(?: an?| the)?|other than)\s*$", before))
+            listed = w.of("kind")[0] == "department" and _LISTED.search(text[max(0, w.start - 24):w.start])
+            if negated or listed or re.search(r"(?:是|属于|为|\bare|\bis|\bas)\s*$", before):
                 out.kinds.append((w.of("kind")[0], negated))
         k += 1
     _unread_names(out, text, tokens, idx, lang)
@@ -306,9 +312,16 @@ def _unread_names(out: Names, text: str, tokens: list[Token], idx: Index, lang: 
         for m in _EN_CENTRAL.finditer(text):
             if not any(covered[m.start():m.end()]):
                 out.unknown.append(Unknown(m.group(0), "central", None, m.start()))
-        return
+        # a Chinese name written in an English question (Shangyou 教育局) is read as in a Chinese one
     for m in re.finditer(r"[\u4e00-\u9fff]+", "".join(c if not covered[i] else " " for i, c in enumerate(text))):
         run, start = m.group(0), m.start()
+        if _ASKING.search(run):  # 制定了几部: a question's words, never a name
+            continue
+        lead = _LEAD.match(run)
+        if lead:  # 来自省级单位: the verb before a name is no part of it
+            run, start = run[lead.end():], start + lead.end()
+            if not run:
+                continue
         t = _TOWNSHIP.match(run)
         if t and not _before_kind_only(text, start + t.end(), tokens):
             out.unknown.append(Unknown(t.group(1), "township", None, start))

@@ -17,6 +17,8 @@ from .understand import Understanding
 
 MAX_HITS = 5
 _FAMILY_WORDS = {"request": "申请", "appeal": "诉讼"}
+_RATE_WORDS = {"disclosure_rate": "予以公开", "refusal_rate": "不予公开", "correction_rate": "纠错",
+               "completion_rate": "办结"}
 _PROCEEDING_WORDS = {"review": "复议", "litigation_direct": "诉讼", "litigation_after_review": "诉讼"}
 
 
@@ -24,6 +26,8 @@ def matter_words(u: Understanding) -> list[str]:
     """What the question is about, as words of the reports' prose."""
     words: list[str] = []
     words += u.topics
+    if u.rate in _RATE_WORDS:  # 公开率是0: the passages on what the rate counts
+        words.append(_RATE_WORDS[u.rate])
     if u.terms:
         words.append(u.terms)
     m = u.measure

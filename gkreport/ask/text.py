@@ -37,7 +37,12 @@ def normalize(question: str) -> str:
     if re.search(r"[\u3400-\u9fff]", text):
         text = _zhconv().convert(text, "zh-cn")
     text = text.replace("—", "-").replace("–", "-").replace("~", "-").replace("〜", "-")
+    text = _WORDS_YEAR.sub(lambda m: str(2000 + (cn_number(m.group(1)) or 0)), text)
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+# 两千零二十二年, 二千零二十年: a year said in words, not digit by digit (二〇二二年)
+_WORDS_YEAR = re.compile(r"[两二]千零?((?:[一二三四五六七八九]?十)?[一二三四五六七八九]?)(?=\s*年)")
 
 
 def cn_number(s: str) -> int | None:

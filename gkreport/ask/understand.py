@@ -24,7 +24,7 @@ from .text import NUMBER, Years, cn_number, normalize, parse_years
 _LIMIT = re.compile(rf"(?:排名前|排前|前|top|first|the top)\s*({NUMBER})\s*(?:名|个|位|家|强|大)?(?![年\d])"
                     rf"|(?<![\d年哪])({NUMBER})\s*(?:个|家|名)(?=单位|部门|机关|省份|省|城市|市|区县|县)")
 _QUOTED = re.compile(r"[「“\"『‘']([^」”\"』’']{1,40})[」”\"』’']")
-_STOP_TAIL = re.compile(r"(?:的报告|的年报|报告|的内容|内容|的情况|情况|的|了|吗|呢|过|没有|有哪些|哪些|是哪些)+$")
+_STOP_TAIL = re.compile(r"(?:的报告|的年报|报告|的内容|内容|的情况|情况|这方面|这一方面|方面|这一块|这块|相关|的事情|的事|的|了|吗|呢|过|没有|有哪些|哪些|是哪些)+$")
 _STOP_HEAD = re.compile(r"^(?:了|过|到|及|有|关于|有关|的)+")
 _EN_STOP = {"the", "a", "an", "which", "what", "reports", "report", "of", "in", "their", "text", "do", "does", "any",
             "how", "many", "and", "or", "about", "that", "those", "its", "say", "says", "are", "is", "was", "were",
@@ -33,7 +33,7 @@ _EN_STOP = {"the", "a", "an", "which", "what", "reports", "report", "of", "in", 
             "please", "list", "year", "years", "one", "ones", "each", "per", "than", "who", "whom", "whose", "when",
             "where", "why", "can", "could", "would", "should", "will", "our", "your", "they", "them", "out"}
 # 2019年版, 2021 format, 表三…2019年版: a format of the report, never a year
-_TEMPLATE = re.compile(r"(?:(表\s*[二三]|table\s*[23])[^，,。？?]{0,12}?)?(?<!\d)(2019|2021)\s*年?\s*(?:版|版本|格式|模板|式样|的格式|format|template|version)")
+_TEMPLATE = re.compile(r"(?:(表\s*[二三]|table\s*[23])[^，,。？?]{0,12}?)?(?<!\d)(2019|2021)\s*年?\s*(?:的)?(?:新|旧|老)?(?:版|版本|格式|模板|式样|format|template|version)")
 _TEMPLATE_WORDS = {"新格式": "2021", "新版格式": "2021", "旧格式": "2019", "旧版格式": "2019", "试行格式": "2019"}
 # 不少于30件, 至少30件, at least 30 cases: the smallest denominator a ranking by a rate counts
 # 不少于30件, 至少30件, 超过30件, at least 30 cases: a threshold — the smallest denominator of a ranking by a
@@ -45,6 +45,9 @@ _AT_LEAST = re.compile(r"(?:办理总计|总计|基数|分母|办理量|办件)?
 # carried over into 2024 / 结转到2024年: the report of the year before
 _INTO_YEAR = re.compile(r"(carr(?:y|ied) (?:over|forward) (?:in)?to|结转(?:到|至|入))\s*(\d{4})\s*年?")
 _PREVIOUS_YEAR = re.compile(r"比上一?年(?:度)?|(?:than|on|from) the previous year|year[- ]on[- ]year")
+_REPORT_ID = re.compile(r"(?<![0-9a-z])[0-9a-f]{16}(?![0-9a-z])")
+_DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d+\s*号?")
+_CARRIED = re.compile(r"从?上一?年度?(?=结转|转结|转来|遗留|剩余|剩下|未办结|没办完)")
 _SHIFT = re.compile(r"(第二年|次年|后一年|the year after|the following year|a year later)"
                     r"|(?<![转到至入])(前一年|头一年|the year before|a year earlier)")
 _SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|哪一年|哪年|哪个省|哪座|哪份|哪一份|是谁|谁(?:最|更)|"
@@ -58,6 +61,8 @@ _DEICTIC = re.compile(r"(?:我们|咱们|俺们|我|咱|本)(?:这个|这)?(?:�
 _DEICTIC_LEVEL = {"省": "province", "市": "city", "县": "county", "区": "county"}
 _WHICH_REASONS = re.compile(r"(?:什么|哪些|哪几[种类个]?|哪种)(?:理由|原因|情形)|(?:理由|原因)(?:都)?(?:是什么|有哪些|是哪些)"
                             r"|\b(?:what|which) (?:reasons|grounds)\b|\bon what grounds\b")
+_SEVERITY = {"error": re.compile(r"(?<![a-z])errors?(?![a-z])|错误"), "warning": re.compile(r"(?<![a-z])warnings?(?![a-z])|警告"),
+             "info": re.compile(r"(?<![a-z])info(?![a-z])|提示|信息级")}
 _EXISTS = re.compile(r"有没有|有无|是否有|是否存在|\b(?:are there|is there)\b")
 _RANK_ALL = re.compile(r"排名|排序|排个序|排行|排一下|各省|各市|各县|各区县|各地|每个省|每个城市|每个县|\brank(?:ed|ing|s)?\b"
                        r"|\b(?:by|each|every|per) (?:province|city|county|agency)\b")
@@ -116,6 +121,9 @@ class Understanding:
     singular: bool = False  # 哪个单位最多, which agency: one answer, not a ranking
     rank_all: bool = False  # 排名, 排个序, rank: every body, not the first ten
     candidates: list[str] = field(default_factory=list)  # the agencies of a name chosen between
+    severity: str | None = None  # the checks of one severity (How many checks are errors?)
+    check_rule: str | None = None  # one check named by what it finds (逾期发布: published_late)
+    report_id: str | None = None  # a report named by its id (reports.id)
 
     def recognized(self, idx: Index) -> dict:
         """What was understood, for the answer (and for a question that was not)."""
@@ -181,6 +189,10 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
     u.text = text
     masked = _read_templates(u, text)
     masked = _read_min_base(u, masked)
+    rid = _REPORT_ID.search(masked)
+    if rid:  # report fb295f0ceafe3f7c: the id the site and the JSON show, resolved against the database
+        u.report_id = rid.group()
+        masked = mask(masked, [rid.span()])
     for m in _DEICTIC.finditer(masked):  # 我们县, our city: a place the question itself does not name
         u.deictic = u.deictic or m.group()
         masked = mask(masked, [m.span()])
@@ -193,7 +205,11 @@ def understand(question: str, idx: Index, context: dict | None = None) -> Unders
     for m in _SHIFT.finditer(masked):
         u.year_shift = 1 if m.group(1) else -1
         masked = mask(masked, [m.span()])
+    # 从上一年结转过来的: table 3's row 上年结转, not the year before
+    masked = _CARRIED.sub(lambda m: " " * (len(m.group()) - 2) + "上年", masked)
     # 比上一年增加了多少: the report's own change on its previous year, not the year before the newest
+    # 国办函〔2020〕109号: the year of a document's number is no year asked about
+    masked = _DOC_NUMBER.sub(lambda x: " " * len(x.group()), masked)
     u.years = parse_years(_PREVIOUS_YEAR.sub(lambda x: " " * len(x.group()), masked), idx.newest, idx.oldest)
     masked = mask(masked, u.years.spans)
     quoted = [q.group(1).strip() for q in _QUOTED.finditer(masked)]
@@ -268,12 +284,12 @@ def _capitalized_unknowns(question: str, text: str, tokens: list[Token], covered
             covered[k] = True
     # the n-th time a word is written in the question is the n-th time it stands in the normalized text
     places: dict[str, list[bool]] = {}
-    for m in re.finditer(r"[a-z][a-z'\-]*", text):
+    for m in re.finditer(r"[a-z][a-z0-9'\-]*", text):
         places.setdefault(m.group(), []).append(not any(covered[m.start():m.end()]))
     seen: dict[str, int] = {}
     out = []
     sentence_start = True
-    for m in re.finditer(r"[A-Za-z][A-Za-z'\-]*|[.?!]", question):
+    for m in re.finditer(r"[A-Za-z][A-Za-z0-9'\-]*|[.?!]", question):
         word = m.group()
         if word in ".?!":
             sentence_start = True
@@ -304,9 +320,42 @@ _FROM = re.compile(r"来自([\u4e00-\u9fff]{2,8}?)(?:的)?(?:申请|提出)|由(
                    r"|\b(?:requests?|applications?|applied|filed|made)\b[^?.]{0,30}?\bfrom\s+([a-z][\w\-]+(?:\s[a-z][\w\-]+)?)")
 
 
+# how many people do the work (几个人专门负责): staff, not applicants (多少人申请)
+_STAFF = re.compile(r"(?:几|多少)(?:个|名|位)?(?:人|工作人员)(?:在|来)?(?:专门|专职|专人|具体)?(?:负责|从事|承担|管理?|做)")
+# 申请里有多少是问征收拆迁的: requests by what they asked about
+# 帮我向上杭县政府办提交一个申请, can you file a request for me: something to do, not a question of the reports
+_TASK = re.compile(r"(?:帮|替|代)(?:我|忙)(?!查|看|找|问|算|数|统计|列|比|说)[^？?。，,]{0,16}?"
+                   r"(?:提交|递交|写(?:一份|一封|一个|个)?(?:申请|信)|起草|投诉|举报|发送|寄出|提出申请|去申请|申请一下|申请公开)"
+                   r"|\b(?:can|could|would|will) you (?:please )?(?:file|submit|send|write|draft|apply|make|lodge)\b")
+_ABOUT = re.compile(r"是(?:问|关于|涉及|有关|针对|要)([\u4e00-\u9fff]{2,12}?)的")
+_MONEY = re.compile(r"多少钱|金额|多少元|万元|\b(?:how much money|amount|yuan)\b")
+_AMOUNT_ITEMS = ("fees", "procurement")  # the only items of table 2 with an amount
+_SHAPE_OF_A_LIST = {"list", "rank_desc", "rank_asc", "count", "reports", "database", "group_agency", "group_province",
+                    "group_city", "group_county", "group_year", "group_level", "mention", "checks"}
+
+
 def _not_held_by_shape(u: Understanding) -> None:
-    """A figure asked by a channel, a subject or a kind of applicant the tables do not count."""
-    if u.measure is None or u.measure.family != "request" or "mention" in u.cues or u.unanswerable:
+    """A figure asked by a channel, a subject or a kind of applicant the tables do not count; an amount of an
+    item of table 2 that counts decisions only; a total of the whole country, which the database does not cover."""
+    m = u.measure
+    if u.unanswerable == ["not_held.budget"] and m is not None and m.family == "active" and m.item in _AMOUNT_ITEMS:
+        u.unanswerable = []  # spent on centralised procurement: an amount table 2 holds, not a budget
+    if u.unanswerable or "mention" in u.cues:
+        return
+    if _STAFF.search(u.text):
+        u.unanswerable.append("not_held.staff")
+        return
+    if _TASK.search(u.text):
+        u.unanswerable.append("not_held.task")
+        return
+    if m is not None and m.family == "active" and m.item not in _AMOUNT_ITEMS and (any(
+            k in ("amount_10k_yuan", "amount_yuan") for k in u.asked_item_measures) or _MONEY.search(u.text)):
+        u.unanswerable.append("not_held.amount")
+        return
+    if "national" in u.cues and (m is not None or u.rate) and not u.has_scope and not u.cues & _SHAPE_OF_A_LIST:
+        u.unanswerable.append("not_held.national")
+        return
+    if m is None or m.family != "request":
         return
     unread = " ".join(u.leftover)
 
@@ -316,7 +365,7 @@ def _not_held_by_shape(u: Understanding) -> None:
 
     if _CHANNEL.search(u.text):
         u.unanswerable.append("not_held.channel")
-    elif any(names_unread(m) for m in _SUBJECT.finditer(u.text)):
+    elif any(names_unread(m) for m in _SUBJECT.finditer(u.text)) or any(names_unread(m) for m in _ABOUT.finditer(u.text)):
         u.unanswerable.append("not_held.subject")
     elif any(names_unread(m) for m in _FROM.finditer(u.text)) and not u.applicant:
         u.unanswerable.append("not_held.origin")
@@ -382,6 +431,8 @@ def correct_english(text: str, tokens: list[Token], idx: Index, names: set[str] 
         word = m.group()
         # a name is read only as a place of the database (Yindu is Yindou, 殷都; Taiwan is not Tai'an)
         among = [v for v in vocabulary if any(k == "region" for k, _ in idx.en[v])] if word in names else vocabulary
+        # a slip is never read as a place the database lacks (admin is not Aimin): that would be a name not found
+        among = [v for v in among if not idx.en.get(v) or any(k != "place" for k, _ in idx.en[v])]
         near = [v for v in among if abs(len(v) - len(word)) <= 1 and _one_edit(word, v)]
         if len(near) == 1:
             fixes.append((m.start(), m.end(), near[0]))
@@ -484,10 +535,15 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
         elif t.kind == "filter":
             if t.value.startswith("status_"):
                 u.filters["status"] = t.value.removeprefix("status_")
+            elif t.value.startswith("source_"):
+                u.filters["source_format"] = t.value.removeprefix("source_")
             else:
                 u.filters[t.value] = 1
         elif t.kind == "unanswerable" and t.value not in u.unanswerable:
             u.unanswerable.append(t.value)
+        elif t.kind == "check_rule":
+            u.check_rule = u.check_rule or t.value
+            u.cues.add("checks")
         elif t.kind == "topic" and t.value not in u.topics:
             u.topics.append(t.value)
     choose_measure(u, measures, item_measures)
@@ -501,6 +557,8 @@ def _read_tokens(u: Understanding, tokens: list[Token]) -> None:
     t = u.text
     if _EXISTS.search(t) and "reports" in u.cues and u.measure is None and not u.fields:
         u.cues.add("list")  # 有没有汇总的报告: which reports there are (and none is an answer)
+    if "checks" in u.cues:  # errors, 警告, info: checks of that severity, not every failed check
+        u.severity = next((k for k, rx in _SEVERITY.items() if rx.search(t)), None)
     u.rank_all = bool(_RANK_ALL.search(t))
     u.singular = bool(_SINGULAR.search(t)) and not _PLURAL.search(t) and not u.rank_all
     y = u.years
