@@ -183,18 +183,29 @@ def test_workers_die_with_the_process_that_started_them(tmp_path):
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     pids = [int(p) for p in proc.stdout.readline().split()]
+    started = {p: _started(p) for p in pids}  # a pid freed by a worker may be another process's seconds later
     assert len(pids) == 2 and all(_alive(p) for p in pids)
     proc.kill()
     proc.wait()
-    deadline = time.monotonic() + 10
-    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 30  # (a loaded machine takes its time to tear a process down)
+    while any(_alive(p, started[p]) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(_alive(p) for p in pids)
+    assert not any(_alive(p, started[p]) for p in pids)
 
 
-def _alive(pid: int) -> bool:
+def _started(pid: int):
     try:
         with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[1].split()[0] != "Z"
+            return f.read().split(") ")[1].split()[19]  # starttime: field 22 of proc(5)
+    except FileNotFoundError:
+        return None
+
+
+def _alive(pid: int, started=None) -> bool:
+    """Running and not a zombie; with ``started``, still the process that was started then."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().split(") ")[1].split()
     except FileNotFoundError:
         return False
+    return fields[0] != "Z" and (started is None or fields[19] == started)
