@@ -39,17 +39,18 @@ def facets() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _prefix() -> str:
+def prefix() -> str:
+    """The stamp's part that does not depend on the reports (for counts_sql's :prefix)."""
     digest = hashlib.sha256(json.dumps(facets(), sort_keys=True).encode()).hexdigest()[:12]
     return f"{VERSION}:{digest}:"
 
 
 def stamp(conn: sqlite3.Connection) -> str:
-    return _prefix() + str(summaries.generation(conn))
+    return summaries.stamp(conn, prefix())
 
 
 def up_to_date(conn: sqlite3.Connection) -> bool:
-    return summaries.recorded(conn, NAME) == stamp(conn)
+    return summaries.current(conn, NAME, prefix())
 
 
 def refresh(conn: sqlite3.Connection, force: bool = False) -> bool:
@@ -83,8 +84,3 @@ def counts_sql() -> str:
             f"where name = '{summaries.GENERATION}')) fresh "
             f"left join [{TABLE}] f on f.table_name = :table and f.column_name = :column "
             "order by f.count desc, f.value limit :limit")
-
-
-def prefix() -> str:
-    """The stamp's part that does not depend on the reports (for counts_sql's :prefix)."""
-    return _prefix()

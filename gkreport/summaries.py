@@ -121,6 +121,17 @@ def generation(conn) -> str | None:
     return recorded(conn, GENERATION)
 
 
+def stamp(conn, prefix: str) -> str:
+    """What a derived table records it was built from: ``prefix`` (its own version and what else it is
+    made from) followed by the change count of `reports`."""
+    return f"{prefix}{generation(conn)}"
+
+
+def current(conn, name: str, prefix: str) -> bool:
+    """Whether the derived table recorded under ``name`` was built from what ``stamp`` says now."""
+    return recorded(conn, name) == stamp(conn, prefix)
+
+
 def fingerprint(conn) -> str:
     """Changes whenever a report is added, replaced or removed, and when the definitions do."""
     return f"{VERSION}:{generation(conn)}"

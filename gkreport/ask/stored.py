@@ -45,16 +45,20 @@ def _code_digest() -> str:
     return h.hexdigest()[:16]
 
 
+def _prefix() -> str:
+    return f"{FORMAT}:{_code_digest()}:"
+
+
 def stamp(conn: sqlite3.Connection) -> str:
     from .. import summaries
 
-    return f"{FORMAT}:{_code_digest()}:{summaries.generation(conn)}"
+    return summaries.stamp(conn, _prefix())
 
 
 def up_to_date(conn: sqlite3.Connection) -> bool:
     from .. import summaries
 
-    return summaries.recorded(conn, NAME) == stamp(conn)
+    return summaries.current(conn, NAME, _prefix())
 
 
 def _pack(value) -> bytes:

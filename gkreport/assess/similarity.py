@@ -61,10 +61,7 @@ SECTION_NAMES = "第一部分（总体情况）和第五部分（存在的主要
 
 
 def compared_text(bodies: Iterable[str | None]) -> str:
-    joined = "".join(b or "" for b in bodies)
-    if not unicodedata.is_normalized("NFKC", joined):  # (a quick check: most reports need no change)
-        joined = unicodedata.normalize("NFKC", joined)
-    return "".join(joined.split())
+    return "".join(unicodedata.normalize("NFKC", "".join(b or "" for b in bodies)).split())
 
 
 def shingles(text: str) -> set[str]:
@@ -199,6 +196,11 @@ def sketch(sections: Iterable[tuple[int | None, str | None]]) -> tuple[int, str 
     bodies: dict[int, list[str]] = {}
     for number, body in sections:
         bodies.setdefault(number, []).append(body)
+    return _sketch(bodies)
+
+
+def _sketch(bodies: dict[int, list[str]]) -> tuple[int, str | None, str]:
+    """``sketch`` of the bodies of a report's sections, by section number."""
     text = _compared(bodies)
     keys = band_keys(text) if len(text) >= MIN_CHARS else ()
     return len(text), _pack(keys) if keys else None, filled_sections(bodies)
@@ -256,8 +258,7 @@ def _add_prints(conn, rows: list[tuple]) -> list[Print]:
         read = _sections(conn, [r[0] for r in chunk if r[0] not in made], TEMPLATE_SECTIONS)
         prints, bands = [], []
         for rid, sha, version, agency, year, published in chunk:
-            chars, packed, filled = made.get(rid) or sketch(
-                (number, body) for number, bodies in read[rid].items() for body in bodies)
+            chars, packed, filled = made.get(rid) or _sketch(read[rid])
             if year is None:
                 packed = None
             prints.append((rid, sha, version, agency, year, published, chars, packed, filled))
@@ -280,6 +281,7 @@ def _print_of(conn, report_id: str) -> Print | None:
     return Print(*row[:5], _unpack(row[5])) if row else None
 
 
+@cache
 def _bucket_query(keys: int) -> str:
     """The reports filed under each of a year's band keys, the earliest published PER_BUCKET + 1 under
     each: one statement for all the keys (each part one range of the primary key)."""
