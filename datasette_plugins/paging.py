@@ -19,7 +19,8 @@ from gkreport.site import NAME
 PAGE_SIZE = 100
 PAGED = ("missing_reports", "unusual_jumps", "metric_ranking", "metric_ranking_left_out", "compliance_ranking")
 # how each of them ends (metadata.yml), so that all its rows can be counted (rankings.py)
-PAGE_CLAUSE = "limit 100 offset 100 * (max(coalesce(cast(nullif(trim(:page), '') as integer), 1), 1) - 1)"
+PAGE_CLAUSE = (f"limit {PAGE_SIZE} offset {PAGE_SIZE} * "
+               "(max(coalesce(cast(nullif(trim(:page), '') as integer), 1), 1) - 1)")
 _PAGE = re.compile(r"[1-9]\d{0,5}")
 
 
